@@ -1,0 +1,15 @@
+import { openStore, type StoreAdapter } from '../store/index.ts';
+import type { Config } from './config.ts';
+
+/** What every use case works with: the configuration, the store and a clock. */
+export interface AppContext {
+  readonly config: Config;
+  readonly store: StoreAdapter;
+  readonly clock: () => Date;
+  close(): Promise<void>;
+}
+
+export async function openApp(config: Config, clock: () => Date = () => new Date()): Promise<AppContext> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, pgSchema: config.pgSchema, sqliteFile: config.sqliteFile });
+  return { config, store, clock, close: () => store.close() };
+}

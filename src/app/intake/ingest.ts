@@ -1,0 +1,196 @@
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { DeclarationRecord, StoreAdapter } from '../../store/index.ts';
+import { ingestRunsRepo } from '../../store/index.ts';
+import { openCsvSource } from './csv-source.ts';
+import { openJsonlSource } from './jsonl-source.ts';
+import type { Mapping } from './mapping.ts';
+import { RejectFile, type Rejection } from './reject-file.ts';
+import { compileRowConverter, type ReadRow, type RowConverter } from './row-converter.ts';
+import type { RowSource } from './source.ts';
+
+export interface IngestProgress {
+  readonly file: string;
+  readonly bytesRead: number;
+  readonly bytesTotal: number;
+  readonly rows: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly duplicates: number;
+}
+
+export interface FileSummary {
+  readonly file: string;
+  readonly sha256: string;
+  readonly rows: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly duplicates: number;
+  /** Strict intake of a file with a bad row keeps nothing of that file. */
+  readonly rolledBack: boolean;
+}
+
+export interface IngestSummary {
+  readonly files: FileSummary[];
+  readonly rows: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly duplicates: number;
+  readonly rejectFile: string | null;
+  readonly strict: boolean;
+  readonly seconds: number;
+  readonly rowsPerSecond: number;
+}
+
+export interface IngestOptions {
+  readonly mapping: Mapping;
+  readonly mappingName: string;
+  readonly strict: boolean;
+  readonly rejectFile: string;
+  readonly clock: () => Date;
+  readonly onProgress?: (p: IngestProgress) => void;
+}
+
+/**
+ * Intake of declaration files: each row is read through the mapping, validated, and stored, in
+ * batches that are durable when written. A bad row never stops the file; it goes to the reject
+ * file with its row number, the field, what was wrong and what was expected. In strict mode a file
+ * with any bad row is kept not at all. Re-ingesting the same rows adds nothing (idempotent on the
+ * declaration id); a row whose id is stored with other content is rejected as a conflict.
+ */
+export async function ingestFiles(store: StoreAdapter, files: readonly string[], opts: IngestOptions): Promise<IngestSummary> {
+  const started = performance.now();
+  const rejects = new RejectFile(opts.rejectFile);
+  const summaries: FileSummary[] = [];
+  try {
+    for (const file of files) summaries.push(await ingestFile(store, file, opts, rejects));
+  } finally {
+    await rejects.close();
+  }
+  const sum = (k: 'rows' | 'accepted' | 'rejected' | 'duplicates') => summaries.reduce((a, s) => a + s[k], 0);
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    files: summaries,
+    rows: sum('rows'),
+    accepted: sum('accepted'),
+    rejected: sum('rejected'),
+    duplicates: sum('duplicates'),
+    rejectFile: rejects.used ? rejects.path : null,
+    strict: opts.strict,
+    seconds: Math.round(seconds * 1000) / 1000,
+    rowsPerSecond: Math.round(sum('rows') / Math.max(seconds, 1e-6)),
+  };
+}
+
+async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions, rejects: RejectFile): Promise<FileSummary> {
+  const { mapping, clock } = opts;
+  const bytesTotal = (await stat(file)).size;
+  const hash = createHash('sha256');
+  let bytesRead = 0;
+  const onChunk = (chunk: Buffer) => {
+    bytesRead += chunk.length;
+    hash.update(chunk);
+  };
+  const source: RowSource<unknown> =
+    mapping.format === 'jsonl'
+      ? ((await openJsonlSource(file, onChunk)) as RowSource<unknown>)
+      : ((await openCsvSource(file, mapping.csv, onChunk)) as RowSource<unknown>);
+  let converter: RowConverter<unknown>;
+  try {
+    converter = compileRowConverter(mapping, source.locate);
+  } catch (e) {
+    source.close();
+    throw e;
+  }
+
+  const runs = ingestRunsRepo(store.db);
+  const runId = await runs.start({ file, mapping: opts.mappingName, strict: opts.strict, startedAt: clock().toISOString() });
+  const sink = await store.openDeclarationSink({ atomic: opts.strict });
+  const name = basename(file);
+  const t = { rows: 0, accepted: 0, rejected: 0, duplicates: 0 };
+  let pending: { row: number; reads: ReadRow[] } | null = null;
+
+  const reject = (out: Rejection[], row: number, id: string | undefined, problems: readonly Omit<Rejection, 'file' | 'row' | 'declarationId'>[]) => {
+    t.rejected += 1;
+    for (const p of problems) out.push({ file: name, row, declarationId: id, ...p });
+  };
+  const finish = (group: { row: number; reads: ReadRow[] }, records: DeclarationRecord[], rows: number[], out: Rejection[]) => {
+    const f = converter.finish(group.reads);
+    if (f.ok) {
+      records.push({ declaration: f.declaration, labels: f.labels, source: `${name}#${group.row}`, ingestedAt: clock().toISOString() });
+      rows.push(group.row);
+    } else {
+      reject(out, group.row, group.reads[0]?.id, f.problems);
+    }
+  };
+  const store_ = async (records: DeclarationRecord[], rows: number[], out: Rejection[]) => {
+    if (records.length === 0 || (opts.strict && t.rejected > 0)) return;
+    const statuses = await sink.write(records);
+    statuses.forEach((s, i) => {
+      if (s === 'inserted') t.accepted += 1;
+      else if (s === 'duplicate') t.duplicates += 1;
+      else {
+        reject(out, rows[i]!, records[i]!.declaration.id, [
+          { field: 'id', problem: 'a declaration with this id is already stored with different content', expected: 'a new id, or an amendment of the stored declaration' },
+        ]);
+      }
+    });
+  };
+
+  try {
+    for await (const batch of source.rows) {
+      const records: DeclarationRecord[] = [];
+      const rows: number[] = [];
+      const out: Rejection[] = [];
+      for (const r of batch) {
+        t.rows += 1;
+        if (r.broken !== undefined) {
+          reject(out, r.row, r.cells === undefined ? undefined : converter.idOf(r.cells), [{ field: '(row)', ...r.broken }]);
+          continue;
+        }
+        const read = converter.read(r.cells);
+        if (!mapping.groupItems) {
+          finish({ row: r.row, reads: [read] }, records, rows, out);
+        } else if (pending !== null && read.id !== undefined && pending.reads[0]?.id === read.id) {
+          pending.reads.push(read);
+        } else {
+          if (pending !== null) finish(pending, records, rows, out);
+          pending = { row: r.row, reads: [read] };
+        }
+      }
+      await store_(records, rows, out);
+      await rejects.write(out);
+      opts.onProgress?.({ file, bytesRead, bytesTotal, ...t });
+    }
+    if (pending !== null) {
+      const records: DeclarationRecord[] = [];
+      const rows: number[] = [];
+      const out: Rejection[] = [];
+      finish(pending, records, rows, out);
+      await store_(records, rows, out);
+      await rejects.write(out);
+    }
+    const rolledBack = opts.strict && t.rejected > 0;
+    if (rolledBack) await sink.rollback();
+    else await sink.commit();
+    const summary: FileSummary = {
+      file,
+      sha256: hash.digest('hex'),
+      rows: t.rows,
+      accepted: rolledBack ? 0 : t.accepted,
+      rejected: t.rejected,
+      duplicates: rolledBack ? 0 : t.duplicates,
+      rolledBack,
+    };
+    await runs.finish(runId, rolledBack ? 'rolled back' : 'done', { ...summary, rejectFile: rejects.used ? rejects.path : null }, clock().toISOString(), summary.sha256);
+    opts.onProgress?.({ file, bytesRead, bytesTotal, ...t });
+    return summary;
+  } catch (e) {
+    await sink.rollback().catch(() => {});
+    await runs.finish(runId, 'failed', { ...t, rejectFile: rejects.used ? rejects.path : null }, clock().toISOString(), null).catch(() => {});
+    throw e;
+  } finally {
+    source.close();
+  }
+}

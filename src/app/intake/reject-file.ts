@@ -1,0 +1,55 @@
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
+import { once } from 'node:events';
+
+/** One problem with one row; a row with several problems has several lines in the reject file. */
+export interface Rejection {
+  readonly file: string;
+  readonly row: number;
+  readonly declarationId?: string | undefined;
+  readonly field?: string | undefined;
+  readonly column?: string | undefined;
+  readonly value?: string | undefined;
+  readonly problem: string;
+  readonly expected?: string | undefined;
+}
+
+const HEADER = ['file', 'row', 'declaration_id', 'field', 'column', 'value', 'problem', 'expected'];
+
+function csvCell(v: string | number | undefined): string {
+  if (v === undefined) return '';
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** A CSV file of rejections, created on the first one only, so a clean intake leaves no file behind. */
+export class RejectFile {
+  private out: WriteStream | null = null;
+  private lines = 0;
+
+  constructor(readonly path: string) {}
+
+  get used(): boolean {
+    return this.out !== null;
+  }
+
+  async write(rejections: readonly Rejection[]): Promise<void> {
+    if (rejections.length === 0) return;
+    if (this.out === null) {
+      mkdirSync(dirname(this.path), { recursive: true });
+      this.out = createWriteStream(this.path, { flags: 'w' });
+      this.out.write(`${HEADER.join(',')}\n`);
+    }
+    const text = rejections
+      .map((r) => [r.file, r.row, r.declarationId, r.field, r.column, r.value, r.problem, r.expected].map(csvCell).join(','))
+      .join('\n');
+    this.lines += rejections.length;
+    if (!this.out.write(`${text}\n`)) await once(this.out, 'drain');
+  }
+
+  async close(): Promise<void> {
+    if (this.out === null) return;
+    const out = this.out;
+    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  }
+}

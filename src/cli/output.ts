@@ -1,0 +1,46 @@
+import { isPortcullisError } from '../domain/errors.ts';
+
+/** How a command reports: one JSON object on stdout with --json, readable text otherwise. */
+export interface Out {
+  readonly json: boolean;
+  /** Human-readable text: stdout normally, stderr under --json so that stdout stays one JSON object. */
+  text(line: string): void;
+  result(obj: object, lines: readonly string[]): void;
+}
+
+export function makeOut(json: boolean): Out {
+  return {
+    json,
+    text: (line) => (json ? process.stderr : process.stdout).write(`${line}\n`),
+    result(obj, lines) {
+      if (json) process.stdout.write(`${JSON.stringify(obj)}\n`);
+      else for (const l of lines) process.stdout.write(`${l}\n`);
+    },
+  };
+}
+
+/** Exit codes: 0 done, 1 failed, 2 bad input (arguments, mapping, file). */
+export function exitCodeOf(e: unknown): number {
+  if (!isPortcullisError(e)) return 1;
+  return ['INVALID_INPUT', 'INVALID_MAPPING', 'INVALID_FILE', 'CONFIG_ERROR', 'NOT_FOUND'].includes(e.code) ? 2 : 1;
+}
+
+/** Runs a command's body; reports any error plainly (and as JSON under --json) and sets the exit code. */
+export async function runAction(json: boolean, body: (out: Out) => Promise<number | void>): Promise<void> {
+  const out = makeOut(json);
+  try {
+    const code = await body(out);
+    process.exitCode = code ?? 0;
+  } catch (e) {
+    const code = isPortcullisError(e) ? e.code : 'INTERNAL';
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`portcullis: error [${code}]: ${message}\n`);
+    if (isPortcullisError(e)) for (const d of e.details.slice(0, 20)) process.stderr.write(`  ${d.field ?? ''}${d.row !== undefined ? ` (row ${d.row})` : ''}: ${d.problem}${d.expected ? `; expected ${d.expected}` : ''}\n`);
+    if (!isPortcullisError(e) && e instanceof Error && process.env.PORTCULLIS_DEBUG) process.stderr.write(`${e.stack}\n`);
+    if (json) {
+      const details = isPortcullisError(e) ? e.details : [];
+      process.stdout.write(`${JSON.stringify({ ok: false, error: { code, message, details } })}\n`);
+    }
+    process.exitCode = exitCodeOf(e);
+  }
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import {
+  checkContainerNumber,
+  checkCountry,
+  checkCurrency,
+  checkHsCode,
+  checkUnLocode,
+} from './identifiers/index.ts';
+import { identifier } from './refine.ts';
+
+/**
+ * An import declaration, named after the WCO Data Model where it has a name: the declaration
+ * (goods declaration), its parties, the transport and one or more goods items.
+ * Money is a number in the item's currency plus the ISO 4217 code; times are ISO 8601 UTC.
+ */
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const amount = z.number().finite().nonnegative();
+
+/** Extra columns an agency has, kept so that models can learn from them. */
+export const AttributeValue = z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]);
+export type AttributeValue = z.infer<typeof AttributeValue>;
+
+export const GoodsItem = z.object({
+  /** 1-based position of the item in the declaration (WCO: goods item sequence number). */
+  sequence: z.number().int().min(1),
+  /** Harmonized System commodity code, 6 to 10 digits. */
+  hsCode: identifier(checkHsCode),
+  description: text(512).optional(),
+  originCountry: identifier(checkCountry).optional(),
+  quantity: amount.optional(),
+  /** UN/ECE Recommendation 20 unit code such as KGM, NAR, LTR. */
+  quantityUnit: text(8).optional(),
+  netMassKg: amount.optional(),
+  customsValue: amount,
+  currency: identifier(checkCurrency),
+  /** Ad-valorem duty rate in percent. */
+  taxRate: z.number().finite().min(0).max(1000).optional(),
+  /** Duty assessed, in the item's currency. */
+  duty: amount.optional(),
+});
+export type GoodsItem = z.infer<typeof GoodsItem>;
+
+export const Declaration = z.object({
+  id: text(64),
+  /** Filing date-time, ISO 8601 UTC. */
+  filedAt: z.iso.datetime({ offset: false }),
+  customsOffice: text(32),
+  declarant: text(64).optional(),
+  importer: text(64),
+  /** Seller or exporter. */
+  seller: text(64).optional(),
+  courier: text(64).optional(),
+  /** Country of departure / export. */
+  exportCountry: identifier(checkCountry).optional(),
+  /** UN/ECE Recommendation 19 mode of transport code, or the agency's own code. */
+  modeOfTransport: text(8).optional(),
+  transportDocument: text(64).optional(),
+  containers: z.array(identifier(checkContainerNumber)).max(500).default([]),
+  portOfLoading: identifier(checkUnLocode).optional(),
+  portOfDischarge: identifier(checkUnLocode).optional(),
+  items: z.array(GoodsItem).min(1).max(999),
+  attributes: z.record(z.string().max(128), AttributeValue).default({}),
+});
+export type Declaration = z.infer<typeof Declaration>;
+/** What a caller submits: defaults not yet applied. */
+export type DeclarationInput = z.input<typeof Declaration>;
+
+/**
+ * Outcome labels that come with historical data: whether the declaration was found illicit,
+ * whether the finding was critical, and the revenue recovered.
+ */
+export const Labels = z.object({
+  illicit: z.boolean().optional(),
+  critical: z.boolean().optional(),
+  revenueRecovered: amount.optional(),
+});
+export type Labels = z.infer<typeof Labels>;

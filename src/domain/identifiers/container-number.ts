@@ -1,0 +1,54 @@
+import { fail, ok, type Check } from './check.ts';
+
+/** ISO 6346 equipment category identifiers: U freight container, J detachable equipment, Z trailer/chassis. */
+const CATEGORIES = 'UJZ';
+const EXPECTED = '11 characters: 3-letter owner code, category U/J/Z, 6-digit serial, 1 check digit (e.g. CSQU3054383)';
+const MAX_INPUT = 64;
+
+/** ISO 6346 letter values: A=10 upwards, skipping the multiples of 11 (11, 22, 33). */
+const LETTER_VALUES: ReadonlyMap<string, number> = (() => {
+  const values = new Map<string, number>();
+  let v = 10;
+  for (const letter of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') {
+    if (v % 11 === 0) v++;
+    values.set(letter, v++);
+  }
+  return values;
+})();
+
+/**
+ * The ISO 6346 check digit of the first 10 characters (owner code, category, serial): each character's
+ * value times 2^position, summed, mod 11, mod 10. Throws on characters that cannot appear there.
+ */
+export function containerCheckDigit(first10: string): number {
+  if (!/^[A-Z]{4}\d{6}$/.test(first10)) {
+    throw new RangeError(`containerCheckDigit expects 4 letters and 6 digits, got "${first10}"`);
+  }
+  let sum = 0;
+  for (let i = 0; i < 10; i++) {
+    const c = first10[i] as string;
+    const value = i < 4 ? (LETTER_VALUES.get(c) as number) : Number(c);
+    sum += value * 2 ** i;
+  }
+  return (sum % 11) % 10;
+}
+
+/** Checks an ISO 6346 container number; spaces and hyphens are allowed in the input and removed. */
+export function checkContainerNumber(s: string): Check<string> {
+  if (typeof s !== 'string' || s.length > MAX_INPUT) return fail('not a container number', EXPECTED);
+  const n = s.trim().toUpperCase().replace(/[\s-]/g, '');
+  if (n.length !== 11) return fail(`has ${n.length} characters without spaces, not 11`, EXPECTED);
+  const owner = n.slice(0, 3);
+  if (!/^[A-Z]{3}$/.test(owner)) return fail(`owner code "${owner}" is not 3 letters A-Z`, EXPECTED);
+  const category = n[3] as string;
+  if (!CATEGORIES.includes(category)) {
+    return fail(`equipment category "${category}" is not U, J or Z`, EXPECTED);
+  }
+  const serial = n.slice(4, 10);
+  if (!/^\d{6}$/.test(serial)) return fail(`serial number "${serial}" is not 6 digits`, EXPECTED);
+  const given = n[10] as string;
+  const computed = containerCheckDigit(n.slice(0, 10));
+  if (!/^\d$/.test(given)) return fail(`check digit "${given}" is not a digit, computed ${computed}`, EXPECTED);
+  if (Number(given) !== computed) return fail(`check digit is ${given}, computed ${computed}`, EXPECTED);
+  return ok(n);
+}

@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import type { Declaration, GoodsItem, Labels } from '../domain/declaration.ts';
+import type { DeclarationTable, GoodsItemTable } from './schema.ts';
+
+/** A validated declaration on its way into the store, with its labels and provenance. */
+export interface DeclarationRecord {
+  readonly declaration: Declaration;
+  readonly labels: Labels;
+  readonly source: string;
+  readonly ingestedAt: string;
+}
+
+/** What became of each record of a batch, in the batch's order. */
+export type WriteStatus = 'inserted' | 'duplicate' | 'conflict';
+
+/** SHA-256 of the validated declaration (zod emits keys in schema order, so equal content hashes equally). */
+export function contentHash(d: Declaration): string {
+  return createHash('sha256').update(JSON.stringify(d)).digest('hex');
+}
+
+const flag = (b: boolean | undefined): number | null => (b === undefined ? null : b ? 1 : 0);
+
+export function toDeclarationRow(r: DeclarationRecord, hash: string): DeclarationTable {
+  const d = r.declaration;
+  let total = 0;
+  for (const it of d.items) total += it.customsValue;
+  return {
+    id: d.id,
+    filed_at: d.filedAt,
+    customs_office: d.customsOffice,
+    declarant: d.declarant ?? null,
+    importer: d.importer,
+    seller: d.seller ?? null,
+    courier: d.courier ?? null,
+    export_country: d.exportCountry ?? null,
+    mode_of_transport: d.modeOfTransport ?? null,
+    transport_document: d.transportDocument ?? null,
+    containers: JSON.stringify(d.containers),
+    port_of_loading: d.portOfLoading ?? null,
+    port_of_discharge: d.portOfDischarge ?? null,
+    attributes: JSON.stringify(d.attributes),
+    item_count: d.items.length,
+    total_value: total,
+    label_illicit: flag(r.labels.illicit),
+    label_critical: flag(r.labels.critical),
+    label_revenue: r.labels.revenueRecovered ?? null,
+    content_hash: hash,
+    source: r.source,
+    ingested_at: r.ingestedAt,
+  };
+}
+
+export function toItemRow(declarationId: string, it: GoodsItem): GoodsItemTable {
+  return {
+    declaration_id: declarationId,
+    sequence: it.sequence,
+    hs_code: it.hsCode,
+    description: it.description ?? null,
+    origin_country: it.originCountry ?? null,
+    quantity: it.quantity ?? null,
+    quantity_unit: it.quantityUnit ?? null,
+    net_mass_kg: it.netMassKg ?? null,
+    customs_value: it.customsValue,
+    currency: it.currency,
+    tax_rate: it.taxRate ?? null,
+    duty: it.duty ?? null,
+  };
+}
+
+const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+
+export function fromRows(row: DeclarationTable, items: readonly GoodsItemTable[]): { declaration: Declaration; labels: Labels } {
+  const declaration: Declaration = {
+    id: row.id,
+    filedAt: row.filed_at,
+    customsOffice: row.customs_office,
+    declarant: opt(row.declarant),
+    importer: row.importer,
+    seller: opt(row.seller),
+    courier: opt(row.courier),
+    exportCountry: opt(row.export_country),
+    modeOfTransport: opt(row.mode_of_transport),
+    transportDocument: opt(row.transport_document),
+    containers: JSON.parse(row.containers) as string[],
+    portOfLoading: opt(row.port_of_loading),
+    portOfDischarge: opt(row.port_of_discharge),
+    items: [...items]
+      .sort((a, b) => a.sequence - b.sequence)
+      .map((it) => ({
+        sequence: it.sequence,
+        hsCode: it.hs_code,
+        description: opt(it.description),
+        originCountry: opt(it.origin_country),
+        quantity: opt(it.quantity),
+        quantityUnit: opt(it.quantity_unit),
+        netMassKg: opt(it.net_mass_kg),
+        customsValue: it.customs_value,
+        currency: it.currency,
+        taxRate: opt(it.tax_rate),
+        duty: opt(it.duty),
+      })),
+    attributes: JSON.parse(row.attributes) as Declaration['attributes'],
+  };
+  const labels: Labels = {};
+  if (row.label_illicit !== null) labels.illicit = row.label_illicit === 1;
+  if (row.label_critical !== null) labels.critical = row.label_critical === 1;
+  if (row.label_revenue !== null) labels.revenueRecovered = row.label_revenue;
+  return { declaration: stripUndefined(declaration), labels };
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? v.map((x) => (x !== null && typeof x === 'object' ? stripUndefined(x) : x)) : v;
+  }
+  return out as T;
+}

@@ -1,0 +1,100 @@
+import type { Kysely } from 'kysely';
+import type { Declaration, Labels } from '../domain/declaration.ts';
+import { fromRows } from './declaration-rows.ts';
+import type { Schema } from './schema.ts';
+
+export interface DeclarationFilter {
+  readonly office?: string;
+  readonly importer?: string;
+  readonly hsPrefix?: string;
+  readonly from?: string;
+  readonly to?: string;
+  /** Keyset paging: the last (filedAt, id) of the previous page. */
+  readonly after?: { readonly filedAt: string; readonly id: string };
+  readonly limit?: number;
+}
+
+export interface StoredDeclaration {
+  readonly declaration: Declaration;
+  readonly labels: Labels;
+  readonly source: string;
+  readonly contentHash: string;
+}
+
+export interface DeclarationStats {
+  readonly declarations: number;
+  readonly goodsItems: number;
+  readonly labelled: number;
+  readonly illicit: number;
+  readonly critical: number;
+  readonly firstFiledAt: string | null;
+  readonly lastFiledAt: string | null;
+}
+
+/** Reads declarations back, written once against Kysely for both databases. */
+export function declarationsRepo(db: Kysely<Schema>) {
+  async function withItems(rows: Schema['declarations'][]): Promise<StoredDeclaration[]> {
+    if (rows.length === 0) return [];
+    const items = await db.selectFrom('goods_items').selectAll().where('declaration_id', 'in', rows.map((r) => r.id)).execute();
+    const byId = new Map<string, Schema['goods_items'][]>();
+    for (const it of items) {
+      const list = byId.get(it.declaration_id);
+      if (list) list.push(it);
+      else byId.set(it.declaration_id, [it]);
+    }
+    return rows.map((r) => ({ ...fromRows(r, byId.get(r.id) ?? []), source: r.source, contentHash: r.content_hash }));
+  }
+
+  return {
+    async get(id: string): Promise<StoredDeclaration | undefined> {
+      const row = await db.selectFrom('declarations').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? (await withItems([row]))[0] : undefined;
+    },
+
+    /** Declarations in filing order (then id), filtered, one page at a time. */
+    async list(f: DeclarationFilter = {}): Promise<StoredDeclaration[]> {
+      let q = db.selectFrom('declarations').selectAll();
+      if (f.office !== undefined) q = q.where('customs_office', '=', f.office);
+      if (f.importer !== undefined) q = q.where('importer', '=', f.importer);
+      if (f.from !== undefined) q = q.where('filed_at', '>=', f.from);
+      if (f.to !== undefined) q = q.where('filed_at', '<', f.to);
+      if (f.hsPrefix !== undefined) {
+        const prefix = f.hsPrefix;
+        q = q.where(({ exists, selectFrom }) =>
+          exists(selectFrom('goods_items').select('sequence').whereRef('goods_items.declaration_id', '=', 'declarations.id').where('hs_code', 'like', `${prefix.replace(/[%_]/g, '')}%`)),
+        );
+      }
+      if (f.after !== undefined) {
+        const { filedAt, id } = f.after;
+        q = q.where((eb) => eb.or([eb('filed_at', '>', filedAt), eb.and([eb('filed_at', '=', filedAt), eb('id', '>', id)])]));
+      }
+      const rows = await q.orderBy('filed_at').orderBy('id').limit(Math.min(f.limit ?? 100, 10_000)).execute();
+      return withItems(rows);
+    },
+
+    async stats(): Promise<DeclarationStats> {
+      const d = await db
+        .selectFrom('declarations')
+        .select((eb) => [
+          eb.fn.countAll<number | string>().as('n'),
+          eb.fn.count<number | string>('label_illicit').as('labelled'),
+          eb.fn.sum<number | string | null>('label_illicit').as('illicit'),
+          eb.fn.sum<number | string | null>('label_critical').as('critical'),
+          eb.fn.min('filed_at').as('first'),
+          eb.fn.max('filed_at').as('last'),
+        ])
+        .executeTakeFirstOrThrow();
+      const items = await db.selectFrom('goods_items').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+      return {
+        declarations: Number(d.n),
+        goodsItems: Number(items.n),
+        labelled: Number(d.labelled),
+        illicit: Number(d.illicit ?? 0),
+        critical: Number(d.critical ?? 0),
+        firstFiledAt: d.first ?? null,
+        lastFiledAt: d.last ?? null,
+      };
+    },
+  };
+}
+export type DeclarationsRepo = ReturnType<typeof declarationsRepo>;

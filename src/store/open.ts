@@ -1,0 +1,30 @@
+import { resolve } from 'node:path';
+import { postgresAdapter } from './dialects/postgres.ts';
+import { sqliteAdapter } from './dialects/sqlite.ts';
+import { migrateToLatest } from './migrate.ts';
+import type { StoreAdapter } from './store-adapter.ts';
+
+export interface StoreConfig {
+  /** PostgreSQL connection URL; when absent the embedded SQLite file is used. */
+  readonly databaseUrl?: string | undefined;
+  /** PostgreSQL schema to use instead of the default one. */
+  readonly pgSchema?: string | undefined;
+  /** The SQLite file (or ":memory:"). */
+  readonly sqliteFile: string;
+}
+
+export const DEFAULT_SQLITE_FILE = './data/portcullis.db';
+
+/** Opens the store that the configuration names and brings its schema up to date. */
+export async function openStore(config: StoreConfig): Promise<StoreAdapter> {
+  const store = config.databaseUrl
+    ? postgresAdapter(config.databaseUrl, { schema: config.pgSchema })
+    : sqliteAdapter(config.sqliteFile === ':memory:' ? ':memory:' : resolve(config.sqliteFile));
+  try {
+    await migrateToLatest(store);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return store;
+}

@@ -1,0 +1,18 @@
+import type { Kysely } from 'kysely';
+import type { DeclarationSink, SinkOptions } from './declaration-sink.ts';
+import type { Schema } from './schema.ts';
+
+/**
+ * What differs between the databases, kept to the few capabilities that must differ. Everything
+ * else is written once against Kysely.
+ */
+export interface StoreAdapter {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly db: Kysely<Schema>;
+  /** Where the data lives, without secrets (no password in it). */
+  readonly description: string;
+  /** PostgreSQL only: the schema that holds the tables, when not the default one. */
+  readonly schema?: string | undefined;
+  openDeclarationSink(opts: SinkOptions): Promise<DeclarationSink>;
+  close(): Promise<void>;
+}
