@@ -1,5 +1,10 @@
 import { Command } from 'commander';
+import { declarationsCommand } from './commands/declarations.ts';
+import { generateCommand } from './commands/generate.ts';
 import { ingestCommand } from './commands/ingest.ts';
+import { mappingCommand } from './commands/mapping.ts';
+import { migrateCommand } from './commands/migrate.ts';
+import { startCommand } from './commands/start.ts';
 
 /** The `portcullis` command. Each subcommand lives in commands/, one file each. */
 const program = new Command()
@@ -7,11 +12,15 @@ const program = new Command()
   .description('Customs security risk evaluation: intake, risk models, targeting and a verifiable ledger')
   .version('0.1.0')
   .showHelpAfterError()
-  .configureOutput({ outputError: (s, write) => write(s) })
   .exitOverride((err) => {
     process.exit(err.exitCode === 0 ? 0 : 2);
   });
 
+startCommand(program);
 ingestCommand(program);
+generateCommand(program);
+mappingCommand(program);
+declarationsCommand(program);
+migrateCommand(program);
 
 await program.parseAsync(process.argv);

@@ -15,6 +15,12 @@ import { identifier } from './refine.ts';
  */
 
 const text = (max: number) => z.string().trim().min(1).max(max);
+
+/**
+ * An ISO 8601 UTC date-time, stored in one fixed-width form (YYYY-MM-DDTHH:mm:ss.sssZ) so that
+ * times compare correctly as text in any database.
+ */
+export const UtcDateTime = z.iso.datetime({ offset: false }).transform((s) => new Date(s).toISOString());
 const amount = z.number().finite().nonnegative();
 
 /** Extra columns an agency has, kept so that models can learn from them. */
@@ -44,7 +50,7 @@ export type GoodsItem = z.infer<typeof GoodsItem>;
 export const Declaration = z.object({
   id: text(64),
   /** Filing date-time, ISO 8601 UTC. */
-  filedAt: z.iso.datetime({ offset: false }),
+  filedAt: UtcDateTime,
   customsOffice: text(32),
   declarant: text(64).optional(),
   importer: text(64),
@@ -59,7 +65,11 @@ export const Declaration = z.object({
   containers: z.array(identifier(checkContainerNumber)).max(500).default([]),
   portOfLoading: identifier(checkUnLocode).optional(),
   portOfDischarge: identifier(checkUnLocode).optional(),
-  items: z.array(GoodsItem).min(1).max(999),
+  items: z
+    .array(GoodsItem)
+    .min(1)
+    .max(999)
+    .refine((items) => items.every((it, i) => it.sequence === i + 1), { message: 'goods items must be numbered 1, 2, 3… in order' }),
   attributes: z.record(z.string().max(128), AttributeValue).default({}),
 });
 export type Declaration = z.infer<typeof Declaration>;

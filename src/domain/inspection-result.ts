@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UtcDateTime } from './declaration.ts';
 
 export const Finding = z.enum(['none', 'irregularity', 'seizure']);
 export type Finding = z.infer<typeof Finding>;
@@ -13,6 +14,6 @@ export const InspectionResult = z.object({
   currency: z.string().length(3).optional(),
   notes: z.string().max(4000).default(''),
   /** ISO 8601 UTC. */
-  inspectedAt: z.iso.datetime({ offset: false }),
+  inspectedAt: UtcDateTime,
 });
 export type InspectionResult = z.infer<typeof InspectionResult>;

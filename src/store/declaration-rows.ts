@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Declaration, GoodsItem, Labels } from '../domain/declaration.ts';
 import type { DeclarationTable, GoodsItemTable } from './schema.ts';
 
@@ -15,7 +15,7 @@ export type WriteStatus = 'inserted' | 'duplicate' | 'conflict';
 
 /** SHA-256 of the validated declaration (zod emits keys in schema order, so equal content hashes equally). */
 export function contentHash(d: Declaration): string {
-  return createHash('sha256').update(JSON.stringify(d)).digest('hex');
+  return hash('sha256', JSON.stringify(d), 'hex');
 }
 
 const flag = (b: boolean | undefined): number | null => (b === undefined ? null : b ? 1 : 0);

@@ -6,6 +6,9 @@ import type { DeclarationRecord, WriteStatus } from './declaration-rows.ts';
  * returns, unless the sink is atomic, in which case nothing is kept until `commit`.
  * A declaration whose id is already stored is a `duplicate` when its content is the same and a
  * `conflict` when it differs; neither changes what is stored.
+ * A sink may hold a connection or a thread: it must be ended with `commit` or `rollback` (for a
+ * sink that is not atomic both just release it). Callers may start the next `write` before the
+ * previous one has resolved; writes are applied in the order they were started.
  */
 export interface DeclarationSink {
   write(batch: readonly DeclarationRecord[]): Promise<WriteStatus[]>;
@@ -29,4 +32,32 @@ export function settle(
     if (inserted.has(i)) return 'inserted';
     return stored.get(r.declaration.id) === hashes[i] ? 'duplicate' : 'conflict';
   });
+}
+
+/**
+ * Keeps the sinks an adapter has open, so that closing the store ends them (rolled back) instead of
+ * leaving a connection or a writer thread behind.
+ */
+export function sinkRegistry() {
+  const open = new Set<DeclarationSink>();
+  return {
+    track(sink: DeclarationSink): DeclarationSink {
+      const tracked: DeclarationSink = {
+        write: (batch) => sink.write(batch),
+        commit: async () => {
+          open.delete(tracked);
+          await sink.commit();
+        },
+        rollback: async () => {
+          open.delete(tracked);
+          await sink.rollback();
+        },
+      };
+      open.add(tracked);
+      return tracked;
+    },
+    async closeAll(): Promise<void> {
+      for (const s of [...open]) await s.rollback().catch(() => {});
+    },
+  };
 }

@@ -12,8 +12,15 @@ const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 /** Brings the schema up to date; safe to run at every start and from several processes. */
 export async function migrateToLatest(store: StoreAdapter): Promise<string[]> {
-  if (store.schema !== undefined) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(store.schema)}`.execute(store.db);
-  const migrator = new Migrator({ db: store.db, provider });
+  let migrationTableSchema: string | undefined;
+  if (store.dialect === 'postgres') {
+    if (store.schema !== undefined) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(store.schema)}`.execute(store.db);
+    // Kysely looks for its migration tables in every schema unless told which one holds them; without
+    // this, a schema on a server where another schema has them never gets its own.
+    const r = await sql<{ s: string }>`SELECT current_schema() AS s`.execute(store.db);
+    migrationTableSchema = store.schema ?? r.rows[0]?.s ?? 'public';
+  }
+  const migrator = new Migrator({ db: store.db, provider, ...(migrationTableSchema !== undefined ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     throw new PortcullisError('STORE_ERROR', `migration failed on ${store.description}: ${String(error)}`, [], { cause: error });

@@ -18,10 +18,11 @@ export function compileCellReader(spec: FieldSpec): CellReader {
     const c = spec.const;
     return () => c;
   }
-  const nulls = new Set(spec.null);
+  const nulls = new Set(spec.null.map((n) => n.trim()));
+  if (spec.upper) for (const n of [...nulls]) nulls.add(n.toUpperCase());
   const convert = compileConversion(spec);
   const toText = compileText(spec);
-  const fallback = spec.default;
+  const fallback = spec.default === undefined ? undefined : readDefault(spec, convert);
   if (spec.split !== undefined) {
     const sep = spec.split;
     return (raw) => {
@@ -29,8 +30,9 @@ export function compileCellReader(spec: FieldSpec): CellReader {
       const parts = Array.isArray(raw) ? raw.map(String) : String(raw).split(sep);
       const out: unknown[] = [];
       for (const p of parts) {
-        const t = toText(p);
-        if (t !== '' && !nulls.has(t)) out.push(convert(t));
+        const trimmed = p.trim();
+        if (trimmed === '' || nulls.has(spec.upper ? trimmed.toUpperCase() : trimmed)) continue;
+        out.push(convert(toText(trimmed)));
       }
       return out;
     };
@@ -44,17 +46,31 @@ export function compileCellReader(spec: FieldSpec): CellReader {
     } else if (typeof raw !== 'string') {
       throw new CellError(`a ${Array.isArray(raw) ? 'list' : 'object'} where a single value belongs`, `a ${spec.type}`);
     }
-    const t = toText(String(raw));
-    if (t === '' || nulls.has(t)) return fallback;
-    return convert(t);
+    const trimmed = String(raw).trim();
+    if (trimmed === '' || nulls.has(spec.upper ? trimmed.toUpperCase() : trimmed)) return fallback;
+    return convert(toText(trimmed));
   };
 }
 
+/** The default goes through the same conversion as a cell, so a bad default fails when the mapping is compiled. */
+function readDefault(spec: FieldSpec, convert: (t: string) => unknown): unknown {
+  const d = spec.default;
+  if (typeof d === 'string') {
+    try {
+      return convert(d);
+    } catch (e) {
+      if (e instanceof CellError) throw new Error(`default ${JSON.stringify(d)}: ${e.problem}; expected ${e.expected}`);
+      throw e;
+    }
+  }
+  return d;
+}
+
+/** Pads, cuts and upper-cases already trimmed, non-empty text. */
 function compileText(spec: FieldSpec): (s: string) => string {
   const { pad, prefix, upper } = spec;
   return (s) => {
-    let t = s.trim();
-    if (t === '') return t;
+    let t = s;
     if (pad !== undefined && t.length < pad) t = t.padStart(pad, '0');
     if (prefix !== undefined && t.length > prefix) t = t.slice(0, prefix);
     return upper ? t.toUpperCase() : t;
@@ -77,7 +93,11 @@ function compileConversion(spec: FieldSpec): (t: string) => unknown {
       return (t) => {
         let s = t;
         if (thousands !== undefined) s = s.split(thousands).join('');
-        if (decimal === ',') s = s.replace(',', '.');
+        if (decimal === ',') {
+          // Without a thousands separator, a "." in a decimal-comma number is ambiguous: refuse it.
+          if (s.includes('.')) throw new CellError(`"${clip(t)}" has a "." but the decimal separator is ","`, expected);
+          s = s.replace(',', '.');
+        }
         if (!NUMBER.test(s)) throw new CellError(`"${clip(t)}" is not a number`, expected);
         const n = Number(s);
         if (!Number.isFinite(n)) throw new CellError(`"${clip(t)}" is out of range`, expected);

@@ -1,54 +1,82 @@
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { parse, type CsvError } from 'csv-parse';
 import { PortcullisError } from '../../domain/errors.ts';
-import { pump } from './row-pump.ts';
+import { pieces, readTextChunks } from './chunks.ts';
+import { CsvParser, type CsvRecord } from './csv-parser.ts';
 import type { Locate } from './row-converter.ts';
 import type { RowSource, SourceRow } from './source.ts';
 
+const BATCH = 4096;
+
 /**
  * Streams a CSV file: any delimiter (given, or guessed from the header), quoted fields, UTF-8 with
- * or without a byte-order mark. Rows the parser cannot read (a quote never closed, a truncated last
- * line) come out as broken rows with their number, never as an exception that stops the file.
+ * or without a byte-order mark. Rows that cannot be read (a quote never closed, text after a closing
+ * quote, a truncated line, the wrong number of fields) come out as broken rows with their number
+ * and line, never as an exception that stops the file.
  */
 export async function openCsvSource(file: string, opts: { delimiter: string; quote: string }, onChunk: (chunk: Buffer) => void): Promise<RowSource<string[]>> {
   const delimiter = opts.delimiter === 'auto' ? await guessDelimiter(file, opts.quote) : opts.delimiter;
-  const input = createReadStream(file, { highWaterMark: 1 << 20 });
-  input.on('data', (chunk) => onChunk(chunk as Buffer));
-  const parser = input.pipe(
-    parse({ bom: true, delimiter, quote: opts.quote, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true }),
-  );
-  const p = pump<SourceRow<string[]>>(parser, [input]);
+  const reader = readTextChunks(file);
+  const parser = new CsvParser({ delimiter, quote: opts.quote });
+  let pending: CsvRecord[] = [];
+  const collect = (r: CsvRecord) => pending.push(r);
+
+  // Read until the header record has come out.
   let header: string[] | null = null;
-  let headerReady: (h: string[]) => void = () => {};
-  const headerPromise = new Promise<string[]>((resolve) => (headerReady = resolve));
+  let ended = false;
+  while (pending.length === 0) {
+    const next = await reader.chunks.next();
+    if (next.done) {
+      parser.end(collect);
+      ended = true;
+      break;
+    }
+    onChunk(next.value.bytes);
+    parser.push(next.value.text, collect);
+  }
+  const first = pending.shift();
+  if (first === undefined || first.cells.every((c) => c.trim() === '')) {
+    reader.close();
+    throw new PortcullisError('INVALID_FILE', `${file}: the file is empty; expected a header row`);
+  }
+  if (first.error !== undefined) {
+    reader.close();
+    throw new PortcullisError('INVALID_FILE', `${file}: the header line cannot be read: ${first.error}`);
+  }
+  header = first.cells.map((c) => c.trim());
+  parser.expectedFields = header.length;
+  const width = header.length;
   let row = 0;
-  parser.on('data', (cells: string[]) => {
-    if (header === null) {
-      header = cells.map((c) => c.trim());
-      headerReady(header);
-      return;
-    }
+
+  const toRow = (r: CsvRecord): SourceRow<string[]> => {
     row += 1;
-    if (cells.length !== header.length) {
-      p.push({ row, cells, broken: { problem: `has ${cells.length} fields, ${header.length} in the header (a truncated or broken row)`, expected: `${header.length} fields separated by "${delimiter}"` } });
-    } else {
-      p.push({ row, cells });
+    if (r.error !== undefined) {
+      return { row, line: r.line, cells: r.cells, broken: { problem: `cannot be read as CSV: ${r.error}`, expected: 'well-formed CSV (quoted fields closed, nothing after a closing quote)' } };
     }
-  });
-  parser.on('skip', (e: CsvError) => {
-    if (header === null) return;
-    row += 1;
-    p.push({ row, broken: { problem: `cannot be read as CSV: ${e.message}`, expected: 'well-formed CSV (quotes closed, no quote inside an unquoted field)' } });
-  });
-  const empty = new Promise<string[]>((resolve) => parser.on('end', () => resolve([])));
-  const failed = new Promise<never>((_, reject) => {
-    input.on('error', reject);
-    parser.on('error', reject);
-  });
-  const cols = await Promise.race([headerPromise, empty, failed]);
-  if (cols.length === 0) throw new PortcullisError('INVALID_FILE', `${file}: the file is empty; expected a header row`);
-  return { columns: cols, locate: csvLocate(file, cols), rows: p.batches(), close: () => input.destroy() };
+    if (r.cells.length !== width) {
+      return { row, line: r.line, cells: r.cells, broken: { problem: `has ${r.cells.length} fields, ${width} in the header (a truncated or broken row)`, expected: `${width} fields separated by "${delimiter === '\t' ? '\\t' : delimiter}"` } };
+    }
+    return { row, line: r.line, cells: r.cells };
+  };
+
+  async function* rows(): AsyncGenerator<SourceRow<string[]>[]> {
+    for (;;) {
+      if (pending.length > 0) {
+        const out = pending.map(toRow);
+        pending = [];
+        yield* pieces(out, BATCH);
+      }
+      if (ended) return;
+      const next = await reader.chunks.next();
+      if (next.done) {
+        parser.end(collect);
+        ended = true;
+      } else {
+        onChunk(next.value.bytes);
+        parser.push(next.value.text, collect);
+      }
+    }
+  }
+  return { columns: header, locate: csvLocate(file, header), rows: rows(), close: () => reader.close() };
 }
 
 function csvLocate(file: string, header: readonly string[]): Locate<string[]> {

@@ -1,13 +1,32 @@
 import { CellError } from './cell-error.ts';
 
 /**
- * Compiles a date pattern such as "YYYY-MM-DD", "DD/MM/YYYY HH:mm" or "YYYYMMDD" into a parser
- * that returns an ISO 8601 UTC date-time, or throws a CellError. Without a pattern, ISO 8601 is read
- * (a date, or a date-time with or without a zone). Impossible dates (2021-02-30) are refused.
+ * Compiles a date pattern such as "YYYY-MM-DD", "D/M/YYYY H:mm" or "YYYYMMDD" into a parser that
+ * returns an ISO 8601 UTC date-time, or throws a CellError. Two-letter tokens (MM, DD, HH, mm, ss)
+ * take exactly two digits, one-letter ones (M, D, H) one or two; SSS takes milliseconds. Without a
+ * pattern, ISO 8601 is read (a date, or a date-time with or without a zone). Impossible dates
+ * (2021-02-30) are refused.
  */
-const TOKENS = ['YYYY', 'SSS', 'MM', 'DD', 'HH', 'mm', 'ss'] as const;
+const TOKENS = ['YYYY', 'SSS', 'MM', 'DD', 'HH', 'mm', 'ss', 'M', 'D', 'H'] as const;
 type Token = (typeof TOKENS)[number];
-const GROUP: Record<Token, string> = { YYYY: '(\\d{4})', SSS: '(\\d{1,3})', MM: '(\\d{1,2})', DD: '(\\d{1,2})', HH: '(\\d{1,2})', mm: '(\\d{2})', ss: '(\\d{2})' };
+type Part = 'YYYY' | 'SSS' | 'MM' | 'DD' | 'HH' | 'mm' | 'ss';
+const GROUP: Record<Token, string> = { YYYY: '(\\d{4})', SSS: '(\\d{3})', MM: '(\\d{2})', DD: '(\\d{2})', HH: '(\\d{2})', mm: '(\\d{2})', ss: '(\\d{2})', M: '(\\d{1,2})', D: '(\\d{1,2})', H: '(\\d{1,2})' };
+const PART: Record<Token, Part> = { YYYY: 'YYYY', SSS: 'SSS', MM: 'MM', DD: 'DD', HH: 'HH', mm: 'mm', ss: 'ss', M: 'MM', D: 'DD', H: 'HH' };
+
+/** Why a date pattern cannot be used, or undefined when it can. */
+export function dateFormatProblem(format: string): string | undefined {
+  const parts = new Set<Part>();
+  for (let i = 0; i < format.length; ) {
+    const tok = TOKENS.find((t) => format.startsWith(t, i));
+    if (tok) {
+      if (parts.has(PART[tok])) return `"${format}" has ${tok} twice`;
+      parts.add(PART[tok]);
+      i += tok.length;
+    } else i += 1;
+  }
+  if (!parts.has('YYYY') || !parts.has('MM') || !parts.has('DD')) return `"${format}" must contain YYYY, MM (or M) and DD (or D)`;
+  return undefined;
+}
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
@@ -21,12 +40,14 @@ export function compileDateParser(format: string | undefined, utcOffset = '+00:0
       return build(s, 'ISO 8601', +m[1]!, +m[2]!, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), +(m[7] ?? '0').slice(0, 3).padEnd(3, '0'), offset);
     };
   }
-  const order: Token[] = [];
+  const problem = dateFormatProblem(format);
+  if (problem !== undefined) throw new Error(problem);
+  const order: Part[] = [];
   let pattern = '';
   for (let i = 0; i < format.length; ) {
     const tok = TOKENS.find((t) => format.startsWith(t, i));
     if (tok) {
-      order.push(tok);
+      order.push(PART[tok]);
       pattern += GROUP[tok];
       i += tok.length;
     } else {
@@ -34,14 +55,11 @@ export function compileDateParser(format: string | undefined, utcOffset = '+00:0
       i += 1;
     }
   }
-  if (!order.includes('YYYY') || !order.includes('MM') || !order.includes('DD')) {
-    throw new Error(`date format "${format}" must contain YYYY, MM and DD`);
-  }
   const re = new RegExp(`^${pattern}$`);
   return (s) => {
     const m = re.exec(s);
     if (!m) throw new CellError(`"${clip(s)}" does not match the date format`, format);
-    const v: Partial<Record<Token, number>> = {};
+    const v: Partial<Record<Part, number>> = {};
     order.forEach((t, k) => (v[t] = +m[k + 1]!));
     return build(s, format, v.YYYY!, v.MM!, v.DD!, v.HH ?? 0, v.mm ?? 0, v.ss ?? 0, v.SSS ?? 0, defaultOffsetMin);
   };
@@ -51,9 +69,9 @@ function build(s: string, expected: string, y: number, mo: number, d: number, h:
   if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || sec > 59) {
     throw new CellError(`"${clip(s)}" is not a real date or time`, `a valid ${expected} date`);
   }
-  const t = Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offsetMin * 60_000;
-  const iso = new Date(t).toISOString();
-  return ms === 0 ? `${iso.slice(0, 19)}Z` : iso;
+  const date = new Date(Date.UTC(2000, mo - 1, d, h, mi, sec, ms));
+  date.setUTCFullYear(y); // Date.UTC would read years 0-99 as 1900-1999
+  return new Date(date.getTime() - offsetMin * 60_000).toISOString();
 }
 
 function daysIn(y: number, m: number): number {

@@ -2,3 +2,4 @@ export { ingestFiles, type IngestOptions, type IngestProgress, type IngestSummar
 export { loadMapping, defaultRejectFile } from './load-mapping.ts';
 export { parseMapping, type Mapping, type FieldSpec } from './mapping.ts';
 export { compileRowConverter, type RowConverter, type FieldProblem } from './row-converter.ts';
+export { previewMapping, type PreviewRow } from './preview.ts';

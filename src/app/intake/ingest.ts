@@ -83,6 +83,13 @@ export async function ingestFiles(store: StoreAdapter, files: readonly string[],
   };
 }
 
+/** The rows that make one declaration (one row, unless the mapping groups goods items). */
+interface Group {
+  readonly row: number;
+  readonly line: number;
+  readonly reads: ReadRow[];
+}
+
 async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions, rejects: RejectFile): Promise<FileSummary> {
   const { mapping, clock } = opts;
   const bytesTotal = (await stat(file)).size;
@@ -109,68 +116,79 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
   const sink = await store.openDeclarationSink({ atomic: opts.strict });
   const name = basename(file);
   const t = { rows: 0, accepted: 0, rejected: 0, duplicates: 0 };
-  let pending: { row: number; reads: ReadRow[] } | null = null;
+  let ingestedAt = clock().toISOString();
+  let pending: Group | null = null;
 
-  const reject = (out: Rejection[], row: number, id: string | undefined, problems: readonly Omit<Rejection, 'file' | 'row' | 'declarationId'>[]) => {
+  const reject = (out: Rejection[], at: { row: number; line: number }, id: string | undefined, problems: readonly Omit<Rejection, 'file' | 'row' | 'line' | 'declarationId'>[]) => {
     t.rejected += 1;
-    for (const p of problems) out.push({ file: name, row, declarationId: id, ...p });
+    for (const p of problems) out.push({ file: name, row: at.row, line: at.line, declarationId: id, ...p });
   };
-  const finish = (group: { row: number; reads: ReadRow[] }, records: DeclarationRecord[], rows: number[], out: Rejection[]) => {
+  const finish = (group: Group, records: DeclarationRecord[], rows: Group[], out: Rejection[]) => {
     const f = converter.finish(group.reads);
     if (f.ok) {
-      records.push({ declaration: f.declaration, labels: f.labels, source: `${name}#${group.row}`, ingestedAt: clock().toISOString() });
-      rows.push(group.row);
+      records.push({ declaration: f.declaration, labels: f.labels, source: `${name}#${group.row}`, ingestedAt });
+      rows.push(group);
     } else {
-      reject(out, group.row, group.reads[0]?.id, f.problems);
+      reject(out, group, group.reads[0]?.id, f.problems);
     }
   };
-  const store_ = async (records: DeclarationRecord[], rows: number[], out: Rejection[]) => {
-    if (records.length === 0 || (opts.strict && t.rejected > 0)) return;
-    const statuses = await sink.write(records);
-    statuses.forEach((s, i) => {
-      if (s === 'inserted') t.accepted += 1;
-      else if (s === 'duplicate') t.duplicates += 1;
-      else {
-        reject(out, rows[i]!, records[i]!.declaration.id, [
-          { field: 'id', problem: 'a declaration with this id is already stored with different content', expected: 'a new id, or an amendment of the stored declaration' },
-        ]);
-      }
+  // One write in flight while the next batch is read and validated: the store works in parallel.
+  let inflight: Promise<void> = Promise.resolve();
+  const store_ = async (records: DeclarationRecord[], rows: Group[], out: Rejection[]) => {
+    await inflight;
+    if (records.length === 0 || (opts.strict && t.rejected > 0)) {
+      await rejects.write(out);
+      return;
+    }
+    inflight = sink.write(records).then(async (statuses) => {
+      statuses.forEach((s, i) => {
+        if (s === 'inserted') t.accepted += 1;
+        else if (s === 'duplicate') t.duplicates += 1;
+        else {
+          reject(out, rows[i]!, records[i]!.declaration.id, [
+            { field: 'id', problem: 'a declaration with this id is already stored with different content', expected: 'a new id, or an amendment of the stored declaration' },
+          ]);
+        }
+      });
+      await rejects.write(out);
     });
+    // Keep an unhandled rejection from surfacing before the next await picks the failure up.
+    inflight.catch(() => {});
   };
 
   try {
     for await (const batch of source.rows) {
       const records: DeclarationRecord[] = [];
-      const rows: number[] = [];
+      const rows: Group[] = [];
       const out: Rejection[] = [];
+      ingestedAt = clock().toISOString();
       for (const r of batch) {
         t.rows += 1;
         if (r.broken !== undefined) {
-          reject(out, r.row, r.cells === undefined ? undefined : converter.idOf(r.cells), [{ field: '(row)', ...r.broken }]);
+          reject(out, r, r.cells === undefined ? undefined : converter.idOf(r.cells), [{ field: '(row)', ...r.broken }]);
           continue;
         }
         const read = converter.read(r.cells);
         if (!mapping.groupItems) {
-          finish({ row: r.row, reads: [read] }, records, rows, out);
+          finish({ row: r.row, line: r.line, reads: [read] }, records, rows, out);
         } else if (pending !== null && read.id !== undefined && pending.reads[0]?.id === read.id) {
           pending.reads.push(read);
         } else {
           if (pending !== null) finish(pending, records, rows, out);
-          pending = { row: r.row, reads: [read] };
+          pending = { row: r.row, line: r.line, reads: [read] };
         }
       }
       await store_(records, rows, out);
-      await rejects.write(out);
       opts.onProgress?.({ file, bytesRead, bytesTotal, ...t });
     }
     if (pending !== null) {
       const records: DeclarationRecord[] = [];
-      const rows: number[] = [];
+      const rows: Group[] = [];
       const out: Rejection[] = [];
       finish(pending, records, rows, out);
       await store_(records, rows, out);
-      await rejects.write(out);
     }
+    await inflight;
     const rolledBack = opts.strict && t.rejected > 0;
     if (rolledBack) await sink.rollback();
     else await sink.commit();

@@ -1,10 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { Transform } from 'node:stream';
-import { pump } from './row-pump.ts';
+import { pieces, readTextChunks } from './chunks.ts';
 import type { Locate } from './row-converter.ts';
 import type { RowSource, SourceRow } from './source.ts';
 
 type Json = Record<string, unknown>;
+const BATCH = 4096;
 
 /**
  * Streams a JSON Lines file: one JSON object per line, UTF-8 with or without a byte-order mark.
@@ -12,45 +11,43 @@ type Json = Record<string, unknown>;
  * that stops the file. Columns are key paths ("goods.hs" reads {"goods":{"hs":…}}).
  */
 export async function openJsonlSource(file: string, onChunk: (chunk: Buffer) => void): Promise<RowSource<Json>> {
-  const input = createReadStream(file, { highWaterMark: 1 << 20 });
-  input.on('data', (chunk) => onChunk(chunk as Buffer));
-  let rest = '';
-  let first = true;
-  const lines = new Transform({
-    readableObjectMode: true,
-    decodeStrings: false,
-    transform(chunk: Buffer, _enc, done) {
-      let text = rest + chunk.toString('utf8');
-      if (first) {
-        text = text.replace(/^\uFEFF/, '');
-        first = false;
-      }
-      const parts = text.split('\n');
-      rest = parts.pop() ?? '';
-      for (const l of parts) this.push(l);
-      done();
-    },
-    flush(done) {
-      if (rest !== '') this.push(rest);
-      done();
-    },
-  });
-  const stream = input.pipe(lines);
-  const p = pump<SourceRow<Json>>(stream, [input]);
+  const reader = readTextChunks(file);
   let row = 0;
-  stream.on('data', (line: string) => {
-    const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+  let line = 0;
+  const parseLine = (raw: string, out: SourceRow<Json>[]) => {
+    line += 1;
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (text.trim() === '') return;
     row += 1;
     try {
       const v: unknown = JSON.parse(text);
-      if (v !== null && typeof v === 'object' && !Array.isArray(v)) p.push({ row, cells: v as Json });
-      else p.push({ row, broken: { problem: 'is JSON but not an object', expected: 'one JSON object per line' } });
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) out.push({ row, line, cells: v as Json });
+      else out.push({ row, line, broken: { problem: 'is JSON but not an object', expected: 'one JSON object per line' } });
     } catch {
-      p.push({ row, broken: { problem: 'is not valid JSON (truncated or broken line)', expected: 'one JSON object per line' } });
+      out.push({ row, line, broken: { problem: 'is not valid JSON (truncated or broken line)', expected: 'one JSON object per line' } });
     }
-  });
-  return { columns: [], locate: jsonLocate, rows: p.batches(), close: () => input.destroy() };
+  };
+  async function* rows(): AsyncGenerator<SourceRow<Json>[]> {
+    let rest = '';
+    let first = true;
+    for await (const chunk of reader.chunks) {
+      onChunk(chunk.bytes);
+      let text = rest + chunk.text;
+      if (first) {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
+      }
+      const lines = text.split('\n');
+      rest = lines.pop() ?? '';
+      const out: SourceRow<Json>[] = [];
+      for (const l of lines) parseLine(l, out);
+      yield* pieces(out, BATCH);
+    }
+    const out: SourceRow<Json>[] = [];
+    if (rest !== '') parseLine(rest, out);
+    yield* pieces(out, BATCH);
+  }
+  return { columns: [], locate: jsonLocate, rows: rows(), close: () => reader.close() };
 }
 
 const jsonLocate: Locate<Json> = (column) => {

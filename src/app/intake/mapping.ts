@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PortcullisError } from '../../domain/errors.ts';
+import { dateFormatProblem } from './date-format.ts';
 
 /**
  * The mapping file: for each canonical field, which source column feeds it and how to read it.
@@ -40,6 +41,13 @@ export const FieldSpec = z
   .strict()
   .refine((f) => (f.column === undefined) !== (f.const === undefined), {
     message: 'give either "column" or "const", not both and not neither',
+  })
+  .superRefine((f, ctx) => {
+    const problem = f.format === undefined ? undefined : dateFormatProblem(f.format);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['format'], message: problem });
+    if (f.format !== undefined && f.type !== 'date' && f.type !== 'datetime') {
+      ctx.addIssue({ code: 'custom', path: ['format'], message: `"format" applies to dates; this field has type "${f.type}"` });
+    }
   });
 export type FieldSpec = z.infer<typeof FieldSpec>;
 
@@ -65,8 +73,8 @@ export const Mapping = z
     format: z.enum(['csv', 'jsonl']).default('csv'),
     csv: z
       .object({
-        /** Field delimiter; "auto" guesses from the header among , ; tab and |. */
-        delimiter: z.string().min(1).max(2).default('auto'),
+        /** Field delimiter (one character); "auto" guesses from the header among , ; tab and |. */
+        delimiter: z.union([z.literal('auto'), z.string().length(1)]).default('auto'),
         quote: z.string().length(1).default('"'),
       })
       .strict()

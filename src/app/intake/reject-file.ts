@@ -6,6 +6,7 @@ import { once } from 'node:events';
 export interface Rejection {
   readonly file: string;
   readonly row: number;
+  readonly line?: number | undefined;
   readonly declarationId?: string | undefined;
   readonly field?: string | undefined;
   readonly column?: string | undefined;
@@ -14,11 +15,13 @@ export interface Rejection {
   readonly expected?: string | undefined;
 }
 
-const HEADER = ['file', 'row', 'declaration_id', 'field', 'column', 'value', 'problem', 'expected'];
+const HEADER = ['file', 'row', 'line', 'declaration_id', 'field', 'column', 'value', 'problem', 'expected'];
 
+/** A CSV cell; text that a spreadsheet would run as a formula is prefixed with ' (CSV injection). */
 function csvCell(v: string | number | undefined): string {
   if (v === undefined) return '';
-  const s = String(v);
+  let s = String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -41,7 +44,7 @@ export class RejectFile {
       this.out.write(`${HEADER.join(',')}\n`);
     }
     const text = rejections
-      .map((r) => [r.file, r.row, r.declarationId, r.field, r.column, r.value, r.problem, r.expected].map(csvCell).join(','))
+      .map((r) => [r.file, r.row, r.line, r.declarationId, r.field, r.column, r.value, r.problem, r.expected].map(csvCell).join(','))
       .join('\n');
     this.lines += rejections.length;
     if (!this.out.write(`${text}\n`)) await once(this.out, 'drain');

@@ -1,4 +1,5 @@
 import { Declaration, Labels } from '../../domain/declaration.ts';
+import { PortcullisError } from '../../domain/errors.ts';
 import { CellError } from './cell-error.ts';
 import { compileCellReader, type CellReader } from './cell-reader.ts';
 import { attributeSpecs, type FieldSpec, type Mapping } from './mapping.ts';
@@ -49,13 +50,16 @@ export interface RowConverter<R> {
 }
 
 export function compileRowConverter<R>(mapping: Mapping, locate: Locate<R>): RowConverter<R> {
-  const slot = (name: string, key: string, spec: FieldSpec): Slot<R> => ({
-    name,
-    key,
-    column: spec.column,
-    get: spec.column === undefined ? () => undefined : locate(spec.column),
-    read: compileCellReader(spec),
-  });
+  const slot = (name: string, key: string, spec: FieldSpec): Slot<R> => {
+    let read: CellReader;
+    try {
+      read = compileCellReader(spec);
+    } catch (e) {
+      const problem = e instanceof Error ? e.message : String(e);
+      throw new PortcullisError('INVALID_MAPPING', `mapping field ${name}: ${problem}`, [{ field: name, problem }]);
+    }
+    return { name, key, column: spec.column, get: spec.column === undefined ? () => undefined : locate(spec.column), read };
+  };
   const head: Slot<R>[] = [];
   const item: Slot<R>[] = [];
   for (const [name, spec] of Object.entries(mapping.fields)) {
@@ -102,19 +106,21 @@ export function compileRowConverter<R>(mapping: Mapping, locate: Locate<R>): Row
       return { id: typeof h.id === 'string' ? h.id : undefined, head: h, item: it, attributes: at, labels: lb, problems };
     },
     finish(rows) {
-      const problems = rows.flatMap((r) => r.problems);
-      if (problems.length > 0) return { ok: false, problems };
+      const cellProblems = rows.flatMap((r) => r.problems);
       const first = rows[0]!;
       const items = rows.map((r, i) => withDuty({ sequence: i + 1, ...r.item }));
       const attributes: Record<string, unknown> = {};
       for (const r of rows) Object.assign(attributes, r.attributes);
       const d = Declaration.safeParse({ ...first.head, items, attributes });
       const l = Labels.safeParse(first.labels);
-      if (d.success && l.success) return { ok: true, declaration: d.data, labels: l.data };
+      if (d.success && l.success && cellProblems.length === 0) return { ok: true, declaration: d.data, labels: l.data };
       const issues = [...(d.error?.issues ?? []), ...(l.error?.issues.map((i) => ({ ...i, path: ['labels', ...i.path] })) ?? [])];
+      // A cell that could not be read is absent from the record: its own problem says why, so the
+      // schema's "is missing" for the same field is left out.
+      const already = new Set(cellProblems.map((p) => p.field));
       return {
         ok: false,
-        problems: issues.map((i) => {
+        problems: [...cellProblems, ...issues.filter((i) => !already.has(fieldName(i.path))).map((i) => {
           const field = fieldName(i.path);
           const value = valueAt({ ...first.head, items, attributes, labels: first.labels }, i.path);
           const params = (i as { params?: { reason?: string; expected?: string } }).params;
@@ -125,7 +131,7 @@ export function compileRowConverter<R>(mapping: Mapping, locate: Locate<R>): Row
             problem: value === undefined ? 'is missing' : (params?.reason ?? i.message),
             expected: value === undefined ? 'a value' : params?.expected,
           };
-        }),
+        })],
       };
     },
   };
@@ -134,7 +140,7 @@ export function compileRowConverter<R>(mapping: Mapping, locate: Locate<R>): Row
 /** Duty at stake, when the source gives a tax rate but no duty: customs value × rate / 100. */
 function withDuty(item: Record<string, unknown>): Record<string, unknown> {
   const { duty, taxRate, customsValue } = item;
-  if (duty === undefined && typeof taxRate === 'number' && typeof customsValue === 'number') {
+  if (duty === undefined && typeof taxRate === 'number' && typeof customsValue === 'number' && taxRate >= 0 && customsValue >= 0) {
     return { ...item, duty: Math.round(customsValue * taxRate) / 100 };
   }
   return item;

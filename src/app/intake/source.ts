@@ -4,6 +4,8 @@ import type { Locate } from './row-converter.ts';
 export interface SourceRow<R> {
   /** 1-based number of the data row (the header is not counted). */
   readonly row: number;
+  /** 1-based line of the file where the row starts. */
+  readonly line: number;
   /** The cells, when the row could be split into cells (a broken row may still have some). */
   readonly cells?: R;
   readonly broken?: { readonly problem: string; readonly expected: string };

@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { contentHash, toDeclarationRow, toItemRow, type DeclarationRecord } from '../declaration-rows.ts';
-import { settle, type DeclarationSink, type SinkOptions } from '../declaration-sink.ts';
+import { settle, sinkRegistry, type DeclarationSink, type SinkOptions } from '../declaration-sink.ts';
 import { PortcullisError } from '../../domain/errors.ts';
 import type { DeclarationTable, GoodsItemTable, Schema } from '../schema.ts';
 import type { StoreAdapter } from '../store-adapter.ts';
@@ -17,6 +17,7 @@ export function postgresAdapter(url: string, opts: { schema?: string } = {}): St
   }
   const pool = new pg.Pool({ connectionString: url, max: 8, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const sinks = sinkRegistry();
   const safe = new URL(url);
   safe.password = '';
   return {
@@ -24,8 +25,11 @@ export function postgresAdapter(url: string, opts: { schema?: string } = {}): St
     db,
     description: `PostgreSQL ${safe.host}${safe.pathname}`,
     schema,
-    openDeclarationSink: (o) => postgresSink(db, o),
-    close: () => db.destroy(),
+    openDeclarationSink: async (o) => sinks.track(await postgresSink(db, o)),
+    close: async () => {
+      await sinks.closeAll();
+      await db.destroy();
+    },
   };
 }
 
@@ -76,8 +80,14 @@ async function writeBatch(trx: Transaction<Schema> | Kysely<Schema>, batch: read
 
 async function postgresSink(db: Kysely<Schema>, opts: SinkOptions): Promise<DeclarationSink> {
   if (!opts.atomic) {
+    // Writes are applied in the order they were started, each in its own transaction.
+    let tail: Promise<unknown> = Promise.resolve();
     return {
-      write: (batch) => db.transaction().execute((trx) => writeBatch(trx, batch)),
+      write: (batch) => {
+        const result = tail.then(() => db.transaction().execute((trx) => writeBatch(trx, batch)));
+        tail = result.catch(() => {});
+        return result;
+      },
       commit: async () => {},
       rollback: async () => {},
     };

@@ -1,82 +1,124 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { PortcullisError } from '../../domain/errors.ts';
 import { contentHash, toDeclarationRow, toItemRow, type DeclarationRecord } from '../declaration-rows.ts';
-import { settle, type DeclarationSink, type SinkOptions } from '../declaration-sink.ts';
+import { settle, sinkRegistry, type DeclarationSink, type SinkOptions } from '../declaration-sink.ts';
 import type { Schema } from '../schema.ts';
 import type { StoreAdapter } from '../store-adapter.ts';
+import { DECL_COLS, ITEM_COLS, prepareBatchWriter, tunePragmas, type FlatBatch, type FlatOutcome } from './sqlite-statements.ts';
+import type { WriterReply, WriterRequest } from './sqlite-writer-thread.ts';
 
 /**
- * SQLite through better-sqlite3, in WAL mode: the embedded default. Bulk writes use prepared
- * statements inside one transaction per batch, which is what makes intake fast.
+ * SQLite through better-sqlite3, in WAL mode: the embedded default. Bulk writes run on a writer
+ * thread with its own connection, so that the next batch is parsed while this one is written; an
+ * in-memory database (one connection only) writes in-thread.
  */
 export function sqliteAdapter(file: string): StoreAdapter {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const raw = new Database(file);
-  raw.pragma('journal_mode = WAL');
-  raw.pragma('synchronous = NORMAL');
-  raw.pragma('foreign_keys = ON');
-  raw.pragma('busy_timeout = 5000');
-  raw.pragma('cache_size = -65536');
+  tunePragmas(raw);
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: raw }) });
+  const sinks = sinkRegistry();
   return {
     dialect: 'sqlite',
     db,
     description: `SQLite ${file}`,
-    openDeclarationSink: (opts) => Promise.resolve(sqliteSink(raw, opts)),
-    close: () => db.destroy(),
+    openDeclarationSink: async (opts) => sinks.track(file === ':memory:' ? inThreadSink(raw, opts) : await threadSink(file, opts)),
+    close: async () => {
+      await sinks.closeAll();
+      await db.destroy();
+    },
   };
 }
 
-const DECL_COLS = [
-  'id', 'filed_at', 'customs_office', 'declarant', 'importer', 'seller', 'courier', 'export_country',
-  'mode_of_transport', 'transport_document', 'containers', 'port_of_loading', 'port_of_discharge',
-  'attributes', 'item_count', 'total_value', 'label_illicit', 'label_critical', 'label_revenue',
-  'content_hash', 'source', 'ingested_at',
-] as const;
-const ITEM_COLS = [
-  'declaration_id', 'sequence', 'hs_code', 'description', 'origin_country', 'quantity', 'quantity_unit',
-  'net_mass_kg', 'customs_value', 'currency', 'tax_rate', 'duty',
-] as const;
-
-const insertSql = (table: string, cols: readonly string[], conflict: string) =>
-  `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')}) ${conflict}`;
-
-function sqliteSink(raw: Database.Database, opts: SinkOptions): DeclarationSink {
-  const insertDecl = raw.prepare(insertSql('declarations', DECL_COLS, 'ON CONFLICT(id) DO NOTHING'));
-  const insertItem = raw.prepare(insertSql('goods_items', ITEM_COLS, ''));
-  const storedHash = raw.prepare('SELECT content_hash FROM declarations WHERE id = ?').pluck();
-
-  const writeBatch = (batch: readonly DeclarationRecord[]) => {
-    const hashes: string[] = [];
-    const inserted = new Set<number>();
-    const stored = new Map<string, string>();
-    batch.forEach((r, i) => {
-      const hash = contentHash(r.declaration);
-      hashes.push(hash);
-      if (insertDecl.run(toDeclarationRow(r, hash)).changes === 1) {
-        inserted.add(i);
-        for (const it of r.declaration.items) insertItem.run(toItemRow(r.declaration.id, it));
-      } else {
-        stored.set(r.declaration.id, storedHash.get(r.declaration.id) as string);
-      }
-    });
-    return settle(batch, hashes, inserted, stored);
-  };
-  const inTransaction = raw.transaction(writeBatch);
-
-  if (opts.atomic) raw.exec('BEGIN IMMEDIATE');
-  let open = opts.atomic;
+function flatten(batch: readonly DeclarationRecord[], hashes: readonly string[]): FlatBatch {
   return {
-    write: async (batch) => (opts.atomic ? writeBatch(batch) : inTransaction(batch)),
+    declarations: batch.map((r, i) => {
+      const row = toDeclarationRow(r, hashes[i]!);
+      return DECL_COLS.map((c) => row[c]);
+    }),
+    items: batch.map((r) =>
+      r.declaration.items.map((it) => {
+        const row = toItemRow(r.declaration.id, it);
+        return ITEM_COLS.map((c) => row[c]);
+      }),
+    ),
+  };
+}
+
+function outcomeToStatuses(batch: readonly DeclarationRecord[], hashes: string[], outcome: FlatOutcome) {
+  const inserted = new Set<number>();
+  const stored = new Map<string, string>();
+  outcome.forEach((o, i) => (o === true ? inserted.add(i) : stored.set(batch[i]!.declaration.id, o)));
+  return settle(batch, hashes, inserted, stored);
+}
+
+function inThreadSink(raw: Database.Database, opts: SinkOptions): DeclarationSink {
+  // A batch is one transaction, or a savepoint inside the open one: a failed batch leaves nothing half-written.
+  const write = raw.transaction(prepareBatchWriter(raw));
+  if (opts.atomic) raw.exec('BEGIN IMMEDIATE');
+  const end = async (sql: string) => {
+    if (opts.atomic && raw.inTransaction) raw.exec(sql);
+  };
+  return {
+    write: async (batch) => {
+      const hashes = batch.map((r) => contentHash(r.declaration));
+      const flat = flatten(batch, hashes);
+      return outcomeToStatuses(batch, hashes, write(flat));
+    },
+    commit: () => end('COMMIT'),
+    rollback: () => end('ROLLBACK'),
+  };
+}
+
+async function threadSink(file: string, opts: SinkOptions): Promise<DeclarationSink> {
+  const worker = new Worker(new URL('./sqlite-writer-boot.mjs', import.meta.url), { workerData: { file } });
+  const waiting: { resolve: (r: WriterReply) => void; reject: (e: Error) => void }[] = [];
+  let failure: Error | null = null;
+  worker.on('message', (reply: WriterReply) => waiting.shift()?.resolve(reply));
+  const fail = (e: Error) => {
+    failure ??= e;
+    for (const w of waiting.splice(0)) w.reject(failure);
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new PortcullisError('STORE_ERROR', `SQLite writer thread exited (code ${code})`)));
+  type Ok = Extract<WriterReply, { ok: true }>;
+  const ask = (req: WriterRequest): Promise<Ok> => {
+    if (failure) return Promise.reject(failure);
+    return new Promise<WriterReply>((resolve, reject) => {
+      waiting.push({ resolve, reject });
+      worker.postMessage(req);
+    }).then((r) => {
+      if (!r.ok) throw new PortcullisError('STORE_ERROR', `SQLite writer: ${r.message}`);
+      return r as Ok;
+    });
+  };
+  const close = async (op: 'commit' | 'rollback') => {
+    try {
+      await ask({ op });
+      await ask({ op: 'close' });
+    } finally {
+      await worker.terminate();
+    }
+  };
+  let closed = false;
+  if (opts.atomic) await ask({ op: 'begin' });
+  return {
+    write: async (batch) => {
+      const hashes = batch.map((r) => contentHash(r.declaration));
+      const reply = await ask({ op: 'write', batch: flatten(batch, hashes) });
+      return outcomeToStatuses(batch, hashes, reply.outcome ?? []);
+    },
     commit: async () => {
-      if (open) raw.exec('COMMIT');
-      open = false;
+      if (!closed) await close('commit');
+      closed = true;
     },
     rollback: async () => {
-      if (open) raw.exec('ROLLBACK');
-      open = false;
+      if (!closed) await close('rollback');
+      closed = true;
     },
   };
 }

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { sql } from 'kysely';
+import { migrateToLatest } from '../../src/store/migrate.ts';
+import { declarationsRepo, type StoreAdapter } from '../../src/store/index.ts';
+import { forEachStore, makeRecords } from '../support/stores.ts';
+
+const TABLES = ['declarations', 'goods_items', 'ingest_runs', 'parties'];
+
+/** The tables of the store's own schema (PostgreSQL) or database (SQLite), Kysely's included. */
+async function tableNames(store: StoreAdapter): Promise<string[]> {
+  const tables = await store.db.introspection.getTables({ withInternalKyselyTables: true });
+  return tables
+    .filter((t) => store.schema === undefined || t.schema === store.schema)
+    .map((t) => t.name)
+    .sort();
+}
+
+forEachStore('migrations', (h) => {
+  it('openStore creates every table', async () => {
+    const store = await h.open();
+    const names = await tableNames(store);
+    for (const t of TABLES) assert.ok(names.includes(t), `table ${t} missing from ${names.join(', ')}`);
+  });
+
+  it('openStore records the migrations it ran', async () => {
+    const store = await h.open();
+    const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(store.db);
+    assert.deepEqual(rows.map((r) => r.name), ['0001-initial']);
+  });
+
+  it('the new tables are empty', async () => {
+    const store = await h.open();
+    for (const t of TABLES) {
+      const { rows } = await sql<{ n: number | string }>`SELECT count(*) AS n FROM ${sql.table(t)}`.execute(store.db);
+      assert.equal(Number(rows[0]?.n), 0, t);
+    }
+  });
+
+  it('running the migrations again is a no-op that keeps the data', async () => {
+    const store = await h.open();
+    const sink = await store.openDeclarationSink({ atomic: false });
+    await sink.write(makeRecords(3));
+    await sink.commit();
+    const before = await tableNames(store);
+
+    assert.deepEqual(await migrateToLatest(store), []);
+    assert.deepEqual(await migrateToLatest(store), []);
+
+    assert.deepEqual(await tableNames(store), before);
+    assert.equal((await declarationsRepo(store.db).stats()).declarations, 3);
+  });
+
+  it('opening the same database again migrates nothing and sees the data', { skip: h.reopen === undefined && 'no second connection to :memory:' }, async () => {
+    const store = await h.open();
+    const sink = await store.openDeclarationSink({ atomic: false });
+    await sink.write(makeRecords(2));
+    await sink.commit();
+    const again = await h.reopen!(store);
+    assert.deepEqual(await migrateToLatest(again), []);
+    assert.deepEqual(await tableNames(again), await tableNames(store));
+    assert.equal((await declarationsRepo(again.db).stats()).declarations, 2);
+  });
+});
