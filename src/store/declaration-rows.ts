@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import type { Declaration, GoodsItem, Labels } from '../domain/declaration.ts';
 import type { DeclarationTable, GoodsItemTable } from './schema.ts';
 
@@ -13,14 +12,24 @@ export interface DeclarationRecord {
 /** What became of each record of a batch, in the batch's order. */
 export type WriteStatus = 'inserted' | 'duplicate' | 'conflict';
 
-/** SHA-256 of the validated declaration (zod emits keys in schema order, so equal content hashes equally). */
-export function contentHash(d: Declaration): string {
-  return hash('sha256', JSON.stringify(d), 'hex');
+/** What is stored under an id: the declaration row and its goods items. */
+export interface StoredRows {
+  readonly row: DeclarationTable;
+  readonly items: GoodsItemTable[];
+}
+
+/**
+ * Whether a declaration has the same content as what is stored under its id. Validated declarations
+ * have their keys in schema order and `fromRows` rebuilds them so, which makes JSON text a faithful
+ * comparison. Only re-filings pay for it: a new id is never compared.
+ */
+export function sameContent(d: Declaration, stored: StoredRows): boolean {
+  return JSON.stringify(d) === JSON.stringify(fromRows(stored.row, stored.items).declaration);
 }
 
 const flag = (b: boolean | undefined): number | null => (b === undefined ? null : b ? 1 : 0);
 
-export function toDeclarationRow(r: DeclarationRecord, hash: string): DeclarationTable {
+export function toDeclarationRow(r: DeclarationRecord): DeclarationTable {
   const d = r.declaration;
   let total = 0;
   for (const it of d.items) total += it.customsValue;
@@ -44,7 +53,6 @@ export function toDeclarationRow(r: DeclarationRecord, hash: string): Declaratio
     label_illicit: flag(r.labels.illicit),
     label_critical: flag(r.labels.critical),
     label_revenue: r.labels.revenueRecovered ?? null,
-    content_hash: hash,
     source: r.source,
     ingested_at: r.ingestedAt,
   };

@@ -1,4 +1,4 @@
-import type { DeclarationRecord, WriteStatus } from './declaration-rows.ts';
+import { sameContent, type DeclarationRecord, type StoredRows, type WriteStatus } from './declaration-rows.ts';
 
 /**
  * Writes declarations in batches, fast: the one place where each database does it its own way
@@ -21,16 +21,15 @@ export interface SinkOptions {
   readonly atomic: boolean;
 }
 
-/** Decides duplicate versus conflict for the records that were not inserted. */
-export function settle(
-  batch: readonly DeclarationRecord[],
-  hashes: readonly string[],
-  inserted: ReadonlySet<number>,
-  stored: ReadonlyMap<string, string>,
-): WriteStatus[] {
+/**
+ * The status of each record, from what the database did: inserted, or not inserted because its id
+ * was stored already (with what was stored under it, read in the same transaction).
+ */
+export function settle(batch: readonly DeclarationRecord[], outcome: readonly (true | StoredRows | undefined)[]): WriteStatus[] {
   return batch.map((r, i) => {
-    if (inserted.has(i)) return 'inserted';
-    return stored.get(r.declaration.id) === hashes[i] ? 'duplicate' : 'conflict';
+    const o = outcome[i];
+    if (o === true) return 'inserted';
+    return o !== undefined && sameContent(r.declaration, o) ? 'duplicate' : 'conflict';
   });
 }
 

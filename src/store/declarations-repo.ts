@@ -18,7 +18,6 @@ export interface StoredDeclaration {
   readonly declaration: Declaration;
   readonly labels: Labels;
   readonly source: string;
-  readonly contentHash: string;
 }
 
 export interface DeclarationStats {
@@ -42,7 +41,7 @@ export function declarationsRepo(db: Kysely<Schema>) {
       if (list) list.push(it);
       else byId.set(it.declaration_id, [it]);
     }
-    return rows.map((r) => ({ ...fromRows(r, byId.get(r.id) ?? []), source: r.source, contentHash: r.content_hash }));
+    return rows.map((r) => ({ ...fromRows(r, byId.get(r.id) ?? []), source: r.source }));
   }
 
   return {

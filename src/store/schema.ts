@@ -25,8 +25,6 @@ export interface DeclarationTable {
   label_illicit: number | null;
   label_critical: number | null;
   label_revenue: number | null;
-  /** SHA-256 (hex) of the declaration as validated: tells a re-filing of the same content from a clash. */
-  content_hash: string;
   /** Where the declaration came from: "file.csv#row 12", "api". */
   source: string;
   ingested_at: string;

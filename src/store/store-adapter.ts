@@ -13,6 +13,8 @@ export interface StoreAdapter {
   readonly description: string;
   /** PostgreSQL only: the schema that holds the tables, when not the default one. */
   readonly schema?: string | undefined;
+  /** How many rows a bulk write should carry to be efficient on this database. */
+  readonly batchRows: number;
   openDeclarationSink(opts: SinkOptions): Promise<DeclarationSink>;
   close(): Promise<void>;
 }

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { it } from 'node:test';
-import { contentHash } from '../../src/store/declaration-rows.ts';
 import { declarationsRepo, type DeclarationFilter, type StoreAdapter, type WriteStatus } from '../../src/store/index.ts';
 import { forEachStore, makeRecord, makeRecords } from '../support/stores.ts';
 
@@ -9,7 +8,8 @@ const N = 5_000;
 const BATCH = 1_000;
 const RECORDS = makeRecords(N).map((r, i) => (i % 7 === 0 ? { ...r, labels: { illicit: i % 14 === 0, critical: i % 28 === 0 } } : r));
 const ITEMS = RECORDS.reduce((n, r) => n + r.declaration.items.length, 0);
-/** One digest of every declaration's id and content hash in (filedAt, id) order: the same on every database. */
+/** One digest of every declaration's id and content in (filedAt, id) order: the same on every database. */
+const contentHash = (d: unknown) => createHash('sha256').update(JSON.stringify(d)).digest('hex');
 const digestOf = (rows: readonly { id: string; hash: string }[]) => createHash('sha256').update(rows.map((r) => `${r.id}:${r.hash}\n`).join('')).digest('hex');
 const EXPECTED_DIGEST = digestOf(RECORDS.map((r) => ({ id: r.declaration.id, hash: contentHash(r.declaration) })));
 
@@ -34,7 +34,7 @@ async function readAll(store: StoreAdapter) {
   for (;;) {
     const page = await repo.list({ limit: BATCH, ...(after ? { after } : {}) });
     if (page.length === 0) return rows;
-    for (const d of page) rows.push({ id: d.declaration.id, hash: d.contentHash });
+    for (const d of page) rows.push({ id: d.declaration.id, hash: contentHash(d.declaration) });
     const last = page[page.length - 1]!.declaration;
     after = { filedAt: last.filedAt, id: last.id };
   }

@@ -16,7 +16,7 @@ export interface ChunkReader {
   close(): void;
 }
 
-export function readTextChunks(file: string, chunkBytes = 1 << 20): ChunkReader {
+export function readTextChunks(file: string, chunkBytes = 1 << 18): ChunkReader {
   const input = createReadStream(file, { highWaterMark: chunkBytes });
   async function* chunks(): AsyncGenerator<TextChunk> {
     const decoder = new StringDecoder('utf8');

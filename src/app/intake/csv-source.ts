@@ -5,15 +5,18 @@ import { CsvParser, type CsvRecord } from './csv-parser.ts';
 import type { Locate } from './row-converter.ts';
 import type { RowSource, SourceRow } from './source.ts';
 
-const BATCH = 4096;
-
 /**
  * Streams a CSV file: any delimiter (given, or guessed from the header), quoted fields, UTF-8 with
  * or without a byte-order mark. Rows that cannot be read (a quote never closed, text after a closing
  * quote, a truncated line, the wrong number of fields) come out as broken rows with their number
  * and line, never as an exception that stops the file.
  */
-export async function openCsvSource(file: string, opts: { delimiter: string; quote: string }, onChunk: (chunk: Buffer) => void): Promise<RowSource<string[]>> {
+export async function openCsvSource(
+  file: string,
+  opts: { delimiter: string; quote: string },
+  onChunk: (chunk: Buffer) => void,
+  batchRows = 1024,
+): Promise<RowSource<string[]>> {
   const delimiter = opts.delimiter === 'auto' ? await guessDelimiter(file, opts.quote) : opts.delimiter;
   const reader = readTextChunks(file);
   const parser = new CsvParser({ delimiter, quote: opts.quote });
@@ -58,12 +61,16 @@ export async function openCsvSource(file: string, opts: { delimiter: string; quo
     return { row, line: r.line, cells: r.cells };
   };
 
+  // Batches of exactly batchRows rows (the last one excepted), whatever the chunks hold: a short batch
+  // after each chunk would leave the store's writer waiting.
   async function* rows(): AsyncGenerator<SourceRow<string[]>[]> {
     for (;;) {
-      if (pending.length > 0) {
-        const out = pending.map(toRow);
-        pending = [];
-        yield* pieces(out, BATCH);
+      if (pending.length >= batchRows || (ended && pending.length > 0)) {
+        const take = ended ? pending.length : pending.length - (pending.length % batchRows);
+        const out = pending.slice(0, take).map(toRow);
+        pending = pending.slice(take);
+        yield* pieces(out, batchRows);
+        continue;
       }
       if (ended) return;
       const next = await reader.chunks.next();

@@ -101,8 +101,8 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
   };
   const source: RowSource<unknown> =
     mapping.format === 'jsonl'
-      ? ((await openJsonlSource(file, onChunk)) as RowSource<unknown>)
-      : ((await openCsvSource(file, mapping.csv, onChunk)) as RowSource<unknown>);
+      ? ((await openJsonlSource(file, onChunk, store.batchRows)) as RowSource<unknown>)
+      : ((await openCsvSource(file, mapping.csv, onChunk, store.batchRows)) as RowSource<unknown>);
   let converter: RowConverter<unknown>;
   try {
     converter = compileRowConverter(mapping, source.locate);
@@ -132,28 +132,33 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
       reject(out, group, group.reads[0]?.id, f.problems);
     }
   };
-  // One write in flight while the next batch is read and validated: the store works in parallel.
-  let inflight: Promise<void> = Promise.resolve();
+  // Up to two writes in flight while the next batch is read and validated: the store works in
+  // parallel. Outcomes are handled in batch order (the reject file stays in row order).
+  const DEPTH = 2;
+  const inflight: Promise<void>[] = [];
+  let tail: Promise<void> = Promise.resolve();
   const store_ = async (records: DeclarationRecord[], rows: Group[], out: Rejection[]) => {
-    await inflight;
     if (records.length === 0 || (opts.strict && t.rejected > 0)) {
-      await rejects.write(out);
-      return;
-    }
-    inflight = sink.write(records).then(async (statuses) => {
-      statuses.forEach((s, i) => {
-        if (s === 'inserted') t.accepted += 1;
-        else if (s === 'duplicate') t.duplicates += 1;
-        else {
-          reject(out, rows[i]!, records[i]!.declaration.id, [
-            { field: 'id', problem: 'a declaration with this id is already stored with different content', expected: 'a new id, or an amendment of the stored declaration' },
-          ]);
-        }
+      tail = tail.then(() => rejects.write(out));
+    } else {
+      const written = sink.write(records);
+      tail = Promise.all([tail, written]).then(async ([, statuses]) => {
+        statuses.forEach((s, i) => {
+          if (s === 'inserted') t.accepted += 1;
+          else if (s === 'duplicate') t.duplicates += 1;
+          else {
+            reject(out, rows[i]!, records[i]!.declaration.id, [
+              { field: 'id', problem: 'a declaration with this id is already stored with different content', expected: 'a new id, or an amendment of the stored declaration' },
+            ]);
+          }
+        });
+        await rejects.write(out);
       });
-      await rejects.write(out);
-    });
-    // Keep an unhandled rejection from surfacing before the next await picks the failure up.
-    inflight.catch(() => {});
+    }
+    // Keep an unhandled rejection from surfacing before an await picks the failure up.
+    tail.catch(() => {});
+    inflight.push(tail);
+    while (inflight.length >= DEPTH) await inflight.shift();
   };
 
   try {
@@ -188,7 +193,7 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
       finish(pending, records, rows, out);
       await store_(records, rows, out);
     }
-    await inflight;
+    await tail;
     const rolledBack = opts.strict && t.rejected > 0;
     if (rolledBack) await sink.rollback();
     else await sink.commit();

@@ -3,14 +3,13 @@ import type { Locate } from './row-converter.ts';
 import type { RowSource, SourceRow } from './source.ts';
 
 type Json = Record<string, unknown>;
-const BATCH = 4096;
 
 /**
  * Streams a JSON Lines file: one JSON object per line, UTF-8 with or without a byte-order mark.
  * A line that is not a JSON object (a truncated last line, say) is a broken row, not an error
  * that stops the file. Columns are key paths ("goods.hs" reads {"goods":{"hs":…}}).
  */
-export async function openJsonlSource(file: string, onChunk: (chunk: Buffer) => void): Promise<RowSource<Json>> {
+export async function openJsonlSource(file: string, onChunk: (chunk: Buffer) => void, batchRows = 1024): Promise<RowSource<Json>> {
   const reader = readTextChunks(file);
   let row = 0;
   let line = 0;
@@ -41,11 +40,11 @@ export async function openJsonlSource(file: string, onChunk: (chunk: Buffer) => 
       rest = lines.pop() ?? '';
       const out: SourceRow<Json>[] = [];
       for (const l of lines) parseLine(l, out);
-      yield* pieces(out, BATCH);
+      yield* pieces(out, batchRows);
     }
     const out: SourceRow<Json>[] = [];
     if (rest !== '') parseLine(rest, out);
-    yield* pieces(out, BATCH);
+    yield* pieces(out, batchRows);
   }
   return { columns: [], locate: jsonLocate, rows: rows(), close: () => reader.close() };
 }

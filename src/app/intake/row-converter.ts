@@ -106,13 +106,18 @@ export function compileRowConverter<R>(mapping: Mapping, locate: Locate<R>): Row
       return { id: typeof h.id === 'string' ? h.id : undefined, head: h, item: it, attributes: at, labels: lb, problems };
     },
     finish(rows) {
-      const cellProblems = rows.flatMap((r) => r.problems);
+      // Read rows are used once: the single-row case (nearly all) assembles them in place.
       const first = rows[0]!;
-      const items = rows.map((r, i) => withDuty({ sequence: i + 1, ...r.item }));
-      const attributes: Record<string, unknown> = {};
-      for (const r of rows) Object.assign(attributes, r.attributes);
-      const d = Declaration.safeParse({ ...first.head, items, attributes });
-      const l = Labels.safeParse(first.labels);
+      const cellProblems = rows.length === 1 ? first.problems : rows.flatMap((r) => r.problems);
+      const items = rows.map((r, i) => withDuty(Object.assign(r.item, { sequence: i + 1 })));
+      let attributes = first.attributes;
+      if (rows.length > 1) {
+        attributes = {};
+        for (const r of rows) Object.assign(attributes, r.attributes);
+      }
+      const input = Object.assign(first.head, { items, attributes });
+      const d = Declaration.safeParse(input);
+      const l = hasKeys(first.labels) ? Labels.safeParse(first.labels) : NO_LABELS;
       if (d.success && l.success && cellProblems.length === 0) return { ok: true, declaration: d.data, labels: l.data };
       const issues = [...(d.error?.issues ?? []), ...(l.error?.issues.map((i) => ({ ...i, path: ['labels', ...i.path] })) ?? [])];
       // A cell that could not be read is absent from the record: its own problem says why, so the
@@ -122,7 +127,7 @@ export function compileRowConverter<R>(mapping: Mapping, locate: Locate<R>): Row
         ok: false,
         problems: [...cellProblems, ...issues.filter((i) => !already.has(fieldName(i.path))).map((i) => {
           const field = fieldName(i.path);
-          const value = valueAt({ ...first.head, items, attributes, labels: first.labels }, i.path);
+          const value = valueAt({ ...input, labels: first.labels }, i.path);
           const params = (i as { params?: { reason?: string; expected?: string } }).params;
           return {
             field,
@@ -141,9 +146,16 @@ export function compileRowConverter<R>(mapping: Mapping, locate: Locate<R>): Row
 function withDuty(item: Record<string, unknown>): Record<string, unknown> {
   const { duty, taxRate, customsValue } = item;
   if (duty === undefined && typeof taxRate === 'number' && typeof customsValue === 'number' && taxRate >= 0 && customsValue >= 0) {
-    return { ...item, duty: Math.round(customsValue * taxRate) / 100 };
+    item.duty = Math.round(customsValue * taxRate) / 100;
   }
   return item;
+}
+
+const NO_LABELS = { success: true, data: {}, error: undefined } as const;
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 /** ['items', 0, 'hsCode'] → 'item.hsCode'; ['attributes', 'x'] → 'attributes.x'. */

@@ -1,4 +1,5 @@
-import countries from 'i18n-iso-countries';
+// The index module holds the codes only; the package's default entry also loads every language's names.
+import countries from 'i18n-iso-countries/index.js';
 import { fail, ok, type Check } from './check.ts';
 
 const EXPECTED = 'an ISO 3166-1 alpha-2 country code (e.g. CN, KR, NL)';

@@ -1,14 +1,16 @@
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { contentHash, toDeclarationRow, toItemRow, type DeclarationRecord } from '../declaration-rows.ts';
-import { settle, sinkRegistry, type DeclarationSink, type SinkOptions } from '../declaration-sink.ts';
 import { PortcullisError } from '../../domain/errors.ts';
+import { toDeclarationRow, toItemRow, type DeclarationRecord, type StoredRows } from '../declaration-rows.ts';
+import { settle, sinkRegistry, type DeclarationSink, type SinkOptions } from '../declaration-sink.ts';
 import type { DeclarationTable, GoodsItemTable, Schema } from '../schema.ts';
 import type { StoreAdapter } from '../store-adapter.ts';
+import { copyRows } from './pg-copy.ts';
 
 /**
- * PostgreSQL through node-postgres. Bulk writes send each column of a batch as one array parameter
- * and insert with `unnest`, one statement per table per batch: no per-row round trips.
+ * PostgreSQL through node-postgres. Bulk writes COPY a batch into a temporary staging table,
+ * insert from it what is new (ON CONFLICT DO NOTHING RETURNING id), and COPY the goods items of
+ * the new declarations straight into their table: three statements per batch, whatever its size.
  */
 export function postgresAdapter(url: string, opts: { schema?: string } = {}): StoreAdapter {
   const schema = opts.schema;
@@ -25,7 +27,8 @@ export function postgresAdapter(url: string, opts: { schema?: string } = {}): St
     db,
     description: `PostgreSQL ${safe.host}${safe.pathname}`,
     schema,
-    openDeclarationSink: async (o) => sinks.track(await postgresSink(db, o)),
+    batchRows: 4096,
+    openDeclarationSink: async (o) => sinks.track(await postgresSink(pool, o)),
     close: async () => {
       await sinks.closeAll();
       await db.destroy();
@@ -33,33 +36,32 @@ export function postgresAdapter(url: string, opts: { schema?: string } = {}): St
   };
 }
 
-type Col<T> = readonly [keyof T & string, string];
-const DECL: Col<DeclarationTable>[] = [
-  ['id', 'text'], ['filed_at', 'text'], ['customs_office', 'text'], ['declarant', 'text'], ['importer', 'text'],
-  ['seller', 'text'], ['courier', 'text'], ['export_country', 'text'], ['mode_of_transport', 'text'],
-  ['transport_document', 'text'], ['containers', 'text'], ['port_of_loading', 'text'], ['port_of_discharge', 'text'],
-  ['attributes', 'text'], ['item_count', 'int4'], ['total_value', 'float8'], ['label_illicit', 'int4'],
-  ['label_critical', 'int4'], ['label_revenue', 'float8'], ['content_hash', 'text'], ['source', 'text'], ['ingested_at', 'text'],
+const DECL_COLS: readonly (keyof DeclarationTable)[] = [
+  'id', 'filed_at', 'customs_office', 'declarant', 'importer', 'seller', 'courier', 'export_country',
+  'mode_of_transport', 'transport_document', 'containers', 'port_of_loading', 'port_of_discharge',
+  'attributes', 'item_count', 'total_value', 'label_illicit', 'label_critical', 'label_revenue', 'source', 'ingested_at',
 ];
-const ITEM: Col<GoodsItemTable>[] = [
-  ['declaration_id', 'text'], ['sequence', 'int4'], ['hs_code', 'text'], ['description', 'text'], ['origin_country', 'text'],
-  ['quantity', 'float8'], ['quantity_unit', 'text'], ['net_mass_kg', 'float8'], ['customs_value', 'float8'],
-  ['currency', 'text'], ['tax_rate', 'float8'], ['duty', 'float8'],
+const ITEM_COLS: readonly (keyof GoodsItemTable)[] = [
+  'declaration_id', 'sequence', 'hs_code', 'description', 'origin_country', 'quantity', 'quantity_unit',
+  'net_mass_kg', 'customs_value', 'currency', 'tax_rate', 'duty',
 ];
 
-/** INSERT INTO table (cols) SELECT * FROM unnest($1::type[], ...) — one array per column. */
-function unnestInsert<T>(table: string, cols: readonly Col<T>[], rows: readonly T[], tail: string) {
-  const arrays = cols.map(([c, type]) => sql`${rows.map((r) => r[c as keyof T])}::${sql.raw(type)}[]`);
-  return sql`INSERT INTO ${sql.table(table)} (${sql.join(cols.map(([c]) => sql.ref(c)))})
-    SELECT * FROM unnest(${sql.join(arrays)}) ${sql.raw(tail)}`;
-}
-
-async function writeBatch(trx: Transaction<Schema> | Kysely<Schema>, batch: readonly DeclarationRecord[]) {
-  const hashes = batch.map((r) => contentHash(r.declaration));
-  const rows = batch.map((r, i) => toDeclarationRow(r, hashes[i]!));
-  const res = await unnestInsert('declarations', DECL, rows, 'ON CONFLICT (id) DO NOTHING RETURNING id').execute(trx);
-  const insertedIds = new Set((res.rows as { id: string }[]).map((r) => r.id));
-  // Within one batch the first of two equal ids is the one inserted.
+async function writeBatch(client: pg.PoolClient, batch: readonly DeclarationRecord[]) {
+  // The staging table lives as long as the connection and empties at every commit.
+  await client.query('CREATE TEMP TABLE IF NOT EXISTS staging_declarations (LIKE declarations) ON COMMIT DELETE ROWS');
+  await client.query('TRUNCATE staging_declarations');
+  const rows = batch.map((r) => {
+    const row = toDeclarationRow(r);
+    return DECL_COLS.map((c) => row[c]);
+  });
+  await copyRows(client, 'staging_declarations', DECL_COLS, rows);
+  // DISTINCT ON keeps the first of equal ids within the batch, as a row-by-row insert would.
+  const res = await client.query<{ id: string }>(
+    `INSERT INTO declarations (${DECL_COLS.join(', ')})
+     SELECT DISTINCT ON (id) ${DECL_COLS.join(', ')} FROM (SELECT *, row_number() OVER () AS n FROM staging_declarations) s ORDER BY id, n
+     ON CONFLICT (id) DO NOTHING RETURNING id`,
+  );
+  const insertedIds = new Set(res.rows.map((r) => r.id));
   const inserted = new Set<number>();
   const seen = new Set<string>();
   batch.forEach((r, i) => {
@@ -67,42 +69,81 @@ async function writeBatch(trx: Transaction<Schema> | Kysely<Schema>, batch: read
     if (insertedIds.has(id) && !seen.has(id)) inserted.add(i);
     seen.add(id);
   });
-  const items = batch.flatMap((r, i) => (inserted.has(i) ? r.declaration.items.map((it) => toItemRow(r.declaration.id, it)) : []));
-  if (items.length > 0) await unnestInsert('goods_items', ITEM, items, '').execute(trx);
-  const missing = batch.filter((_, i) => !inserted.has(i)).map((r) => r.declaration.id);
-  const stored = new Map<string, string>();
+  const items = batch.flatMap((r, i) =>
+    inserted.has(i)
+      ? r.declaration.items.map((it) => {
+          const row = toItemRow(r.declaration.id, it);
+          return ITEM_COLS.map((c) => row[c]);
+        })
+      : [],
+  );
+  await copyRows(client, 'goods_items', ITEM_COLS, items);
+  // What is stored under the ids that were not inserted, read in the same transaction.
+  const missing = [...new Set(batch.filter((_, i) => !inserted.has(i)).map((r) => r.declaration.id))];
+  const stored = new Map<string, StoredRows>();
   if (missing.length > 0) {
-    const found = await trx.selectFrom('declarations').select(['id', 'content_hash']).where('id', 'in', [...new Set(missing)]).execute();
-    for (const f of found) stored.set(f.id, f.content_hash);
+    const found = await client.query<DeclarationTable>('SELECT * FROM declarations WHERE id = ANY($1)', [missing]);
+    const its = await client.query<GoodsItemTable>('SELECT * FROM goods_items WHERE declaration_id = ANY($1)', [missing]);
+    for (const row of found.rows) stored.set(row.id, { row, items: its.rows.filter((it) => it.declaration_id === row.id) });
   }
-  return settle(batch, hashes, inserted, stored);
+  return settle(batch, batch.map((r, i) => (inserted.has(i) ? true : stored.get(r.declaration.id))));
 }
 
-async function postgresSink(db: Kysely<Schema>, opts: SinkOptions): Promise<DeclarationSink> {
-  if (!opts.atomic) {
-    // Writes are applied in the order they were started, each in its own transaction.
-    let tail: Promise<unknown> = Promise.resolve();
+async function inTransaction<T>(client: pg.PoolClient, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const r = await work();
+    await client.query('COMMIT');
+    return r;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw e;
+  }
+}
+
+async function postgresSink(pool: pg.Pool, opts: SinkOptions): Promise<DeclarationSink> {
+  const client = await pool.connect();
+  let open = true;
+  // Writes are applied in the order they were started, on one connection.
+  let tail: Promise<unknown> = Promise.resolve();
+  const queue = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = tail.then(work);
+    tail = result.catch(() => {});
+    return result;
+  };
+  const end = async (sql: string | null) => {
+    if (!open) return;
+    open = false;
+    try {
+      await tail;
+      if (sql !== null) await client.query(sql);
+    } finally {
+      client.release();
+    }
+  };
+  if (opts.atomic) {
+    await client.query('BEGIN');
     return {
-      write: (batch) => {
-        const result = tail.then(() => db.transaction().execute((trx) => writeBatch(trx, batch)));
-        tail = result.catch(() => {});
-        return result;
-      },
-      commit: async () => {},
-      rollback: async () => {},
+      // A batch is a savepoint: one that fails leaves nothing of itself behind.
+      write: (batch) =>
+        queue(async () => {
+          await client.query('SAVEPOINT batch');
+          try {
+            const r = await writeBatch(client, batch);
+            await client.query('RELEASE SAVEPOINT batch');
+            return r;
+          } catch (e) {
+            await client.query('ROLLBACK TO SAVEPOINT batch').catch(() => {});
+            throw e;
+          }
+        }),
+      commit: () => end('COMMIT'),
+      rollback: () => end('ROLLBACK'),
     };
   }
-  const trx = await db.startTransaction().execute();
-  let open = true;
   return {
-    write: (batch) => writeBatch(trx, batch),
-    commit: async () => {
-      if (open) await trx.commit().execute();
-      open = false;
-    },
-    rollback: async () => {
-      if (open) await trx.rollback().execute();
-      open = false;
-    },
+    write: (batch) => queue(() => inTransaction(client, () => writeBatch(client, batch))),
+    commit: () => end(null),
+    rollback: () => end(null),
   };
 }

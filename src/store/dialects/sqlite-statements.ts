@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import type { StoredRows } from '../declaration-rows.ts';
+import { applyPragmas, prepareBatchWriter as prepareRawBatchWriter, type BatchSql } from './sqlite-batch-writer.mjs';
 
 /**
  * The SQL of SQLite bulk writes, with positional parameters (the fastest way to bind with
@@ -9,7 +11,7 @@ export const DECL_COLS = [
   'id', 'filed_at', 'customs_office', 'declarant', 'importer', 'seller', 'courier', 'export_country',
   'mode_of_transport', 'transport_document', 'containers', 'port_of_loading', 'port_of_discharge',
   'attributes', 'item_count', 'total_value', 'label_illicit', 'label_critical', 'label_revenue',
-  'content_hash', 'source', 'ingested_at',
+  'source', 'ingested_at',
 ] as const;
 export const ITEM_COLS = [
   'declaration_id', 'sequence', 'hs_code', 'description', 'origin_country', 'quantity', 'quantity_unit',
@@ -24,29 +26,34 @@ export interface FlatBatch {
   readonly items: Values[][];
 }
 
-/** For each declaration of the batch: inserted, or the content hash already stored under its id. */
-export type FlatOutcome = (true | string)[];
+/** For each declaration of the batch: inserted, or what is already stored under its id. */
+export type FlatOutcome = (true | StoredRows | undefined)[];
 
-const ID = DECL_COLS.indexOf('id');
+export const ID_COLUMN = DECL_COLS.indexOf('id');
 
+export const BATCH_SQL: BatchSql = {
+  insertDeclaration: `INSERT INTO declarations (${DECL_COLS.join(', ')}) VALUES (${DECL_COLS.map(() => '?').join(', ')}) ON CONFLICT(id) DO NOTHING`,
+  insertItem: `INSERT INTO goods_items (${ITEM_COLS.join(', ')}) VALUES (${ITEM_COLS.map(() => '?').join(', ')})`,
+  storedDeclaration: 'SELECT * FROM declarations WHERE id = ?',
+  storedItems: 'SELECT * FROM goods_items WHERE declaration_id = ?',
+};
+
+/** Every connection's settings. */
+export const PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON', 'busy_timeout = 10000', 'cache_size = -16384'];
+
+/**
+ * The writer thread's own: no checkpoint after every commit, because bulk writes would copy the
+ * same pages back again and again (it makes writing a third slower). The WAL is folded back when a
+ * sink ends, or once it passes about 256 MB. Durability is the WAL's and does not depend on it.
+ */
+export const WRITER_PRAGMAS = ['wal_autocheckpoint = 65536'];
+
+/** Batch writing with the SQL above; the same code runs on the writer thread. */
 export function prepareBatchWriter(db: Database.Database): (batch: FlatBatch) => FlatOutcome {
-  const insertDecl = db.prepare(`INSERT INTO declarations (${DECL_COLS.join(', ')}) VALUES (${DECL_COLS.map(() => '?').join(', ')}) ON CONFLICT(id) DO NOTHING`);
-  const insertItem = db.prepare(`INSERT INTO goods_items (${ITEM_COLS.join(', ')}) VALUES (${ITEM_COLS.map(() => '?').join(', ')})`);
-  const storedHash = db.prepare('SELECT content_hash FROM declarations WHERE id = ?').pluck();
-  return (batch) =>
-    batch.declarations.map((row, i) => {
-      if (insertDecl.run(row).changes === 1) {
-        for (const it of batch.items[i]!) insertItem.run(it);
-        return true;
-      }
-      return storedHash.get(row[ID]) as string;
-    });
+  const write = prepareRawBatchWriter(db, BATCH_SQL, ID_COLUMN);
+  return (batch) => write(batch) as FlatOutcome;
 }
 
 export function tunePragmas(db: Database.Database): void {
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 10000');
-  db.pragma('cache_size = -16384');
+  applyPragmas(db, PRAGMAS);
 }

@@ -4,12 +4,15 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { PortcullisError } from '../../domain/errors.ts';
-import { contentHash, toDeclarationRow, toItemRow, type DeclarationRecord } from '../declaration-rows.ts';
+import { toDeclarationRow, toItemRow, type DeclarationRecord } from '../declaration-rows.ts';
 import { settle, sinkRegistry, type DeclarationSink, type SinkOptions } from '../declaration-sink.ts';
 import type { Schema } from '../schema.ts';
 import type { StoreAdapter } from '../store-adapter.ts';
-import { DECL_COLS, ITEM_COLS, prepareBatchWriter, tunePragmas, type FlatBatch, type FlatOutcome } from './sqlite-statements.ts';
-import type { WriterReply, WriterRequest } from './sqlite-writer-thread.ts';
+import { BATCH_SQL, DECL_COLS, ID_COLUMN, ITEM_COLS, PRAGMAS, prepareBatchWriter, tunePragmas, WRITER_PRAGMAS, type FlatBatch, type FlatOutcome } from './sqlite-statements.ts';
+
+/** Requests to the writer thread (sqlite-writer-thread.mjs) and its replies, answered in order. */
+type WriterRequest = { readonly op: 'write'; readonly batch: FlatBatch } | { readonly op: 'begin' | 'commit' | 'rollback' | 'close' };
+type WriterReply = { readonly ok: true; readonly outcome?: FlatOutcome } | { readonly ok: false; readonly message: string };
 
 /**
  * SQLite through better-sqlite3, in WAL mode: the embedded default. Bulk writes run on a writer
@@ -26,6 +29,8 @@ export function sqliteAdapter(file: string): StoreAdapter {
     dialect: 'sqlite',
     db,
     description: `SQLite ${file}`,
+    // Small batches keep the heap small; the writer thread keeps SQLite busy all the same.
+    batchRows: 1024,
     openDeclarationSink: async (opts) => sinks.track(file === ':memory:' ? inThreadSink(raw, opts) : await threadSink(file, opts)),
     close: async () => {
       await sinks.closeAll();
@@ -34,10 +39,10 @@ export function sqliteAdapter(file: string): StoreAdapter {
   };
 }
 
-function flatten(batch: readonly DeclarationRecord[], hashes: readonly string[]): FlatBatch {
+function flatten(batch: readonly DeclarationRecord[]): FlatBatch {
   return {
-    declarations: batch.map((r, i) => {
-      const row = toDeclarationRow(r, hashes[i]!);
+    declarations: batch.map((r) => {
+      const row = toDeclarationRow(r);
       return DECL_COLS.map((c) => row[c]);
     }),
     items: batch.map((r) =>
@@ -49,33 +54,23 @@ function flatten(batch: readonly DeclarationRecord[], hashes: readonly string[])
   };
 }
 
-function outcomeToStatuses(batch: readonly DeclarationRecord[], hashes: string[], outcome: FlatOutcome) {
-  const inserted = new Set<number>();
-  const stored = new Map<string, string>();
-  outcome.forEach((o, i) => (o === true ? inserted.add(i) : stored.set(batch[i]!.declaration.id, o)));
-  return settle(batch, hashes, inserted, stored);
-}
-
 function inThreadSink(raw: Database.Database, opts: SinkOptions): DeclarationSink {
-  // A batch is one transaction, or a savepoint inside the open one: a failed batch leaves nothing half-written.
-  const write = raw.transaction(prepareBatchWriter(raw));
+  const write = prepareBatchWriter(raw);
   if (opts.atomic) raw.exec('BEGIN IMMEDIATE');
   const end = async (sql: string) => {
     if (opts.atomic && raw.inTransaction) raw.exec(sql);
   };
   return {
-    write: async (batch) => {
-      const hashes = batch.map((r) => contentHash(r.declaration));
-      const flat = flatten(batch, hashes);
-      return outcomeToStatuses(batch, hashes, write(flat));
-    },
+    write: async (batch) => settle(batch, write(flatten(batch))),
     commit: () => end('COMMIT'),
     rollback: () => end('ROLLBACK'),
   };
 }
 
 async function threadSink(file: string, opts: SinkOptions): Promise<DeclarationSink> {
-  const worker = new Worker(new URL('./sqlite-writer-boot.mjs', import.meta.url), { workerData: { file } });
+  const worker = new Worker(new URL('./sqlite-writer-thread.mjs', import.meta.url), {
+    workerData: { file, pragmas: PRAGMAS, writerPragmas: WRITER_PRAGMAS, sql: BATCH_SQL, idColumn: ID_COLUMN },
+  });
   const waiting: { resolve: (r: WriterReply) => void; reject: (e: Error) => void }[] = [];
   let failure: Error | null = null;
   worker.on('message', (reply: WriterReply) => waiting.shift()?.resolve(reply));
@@ -107,11 +102,7 @@ async function threadSink(file: string, opts: SinkOptions): Promise<DeclarationS
   let closed = false;
   if (opts.atomic) await ask({ op: 'begin' });
   return {
-    write: async (batch) => {
-      const hashes = batch.map((r) => contentHash(r.declaration));
-      const reply = await ask({ op: 'write', batch: flatten(batch, hashes) });
-      return outcomeToStatuses(batch, hashes, reply.outcome ?? []);
-    },
+    write: async (batch) => settle(batch, (await ask({ op: 'write', batch: flatten(batch) })).outcome ?? []),
     commit: async () => {
       if (!closed) await close('commit');
       closed = true;

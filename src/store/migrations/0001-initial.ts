@@ -23,13 +23,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('label_illicit', 'integer')
     .addColumn('label_critical', 'integer')
     .addColumn('label_revenue', 'double precision')
-    .addColumn('content_hash', 'text', (c) => c.notNull())
     .addColumn('source', 'text', (c) => c.notNull())
     .addColumn('ingested_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('declarations_filed_at').on('declarations').columns(['filed_at', 'id']).execute();
   await db.schema.createIndex('declarations_importer').on('declarations').columns(['importer', 'filed_at']).execute();
-  await db.schema.createIndex('declarations_office').on('declarations').columns(['customs_office', 'filed_at']).execute();
 
   await db.schema
     .createTable('goods_items')
@@ -47,7 +45,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('duty', 'double precision')
     .addPrimaryKeyConstraint('goods_items_pk', ['declaration_id', 'sequence'])
     .execute();
-  await db.schema.createIndex('goods_items_hs_code').on('goods_items').column('hs_code').execute();
 
   await db.schema
     .createTable('parties')
