@@ -12,6 +12,32 @@ export interface DeclarationRecord {
 /** What became of each record of a batch, in the batch's order. */
 export type WriteStatus = 'inserted' | 'duplicate' | 'conflict';
 
+/** The columns of each table in the order that positional bulk writes (both databases) use. */
+export const DECLARATION_COLUMNS = [
+  'id', 'filed_at', 'customs_office', 'declarant', 'importer', 'seller', 'courier', 'export_country',
+  'mode_of_transport', 'transport_document', 'containers', 'port_of_loading', 'port_of_discharge',
+  'attributes', 'item_count', 'total_value', 'label_illicit', 'label_critical', 'label_revenue',
+  'source', 'ingested_at',
+] as const satisfies readonly (keyof DeclarationTable)[];
+export const ITEM_COLUMNS = [
+  'declaration_id', 'sequence', 'hs_code', 'description', 'origin_country', 'quantity', 'quantity_unit',
+  'net_mass_kg', 'customs_value', 'currency', 'tax_rate', 'duty',
+] as const satisfies readonly (keyof GoodsItemTable)[];
+
+/** A declaration row's values in DECLARATION_COLUMNS order. */
+export function declarationValues(r: DeclarationRecord): unknown[] {
+  const row = toDeclarationRow(r);
+  return DECLARATION_COLUMNS.map((c) => row[c]);
+}
+
+/** The goods item rows' values of a declaration, each in ITEM_COLUMNS order. */
+export function itemValues(d: Declaration): unknown[][] {
+  return d.items.map((it) => {
+    const row = toItemRow(d.id, it);
+    return ITEM_COLUMNS.map((c) => row[c]);
+  });
+}
+
 /** What is stored under an id: the declaration row and its goods items. */
 export interface StoredRows {
   readonly row: DeclarationTable;

@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { PortcullisError } from '../../domain/errors.ts';
-import { toDeclarationRow, toItemRow, type DeclarationRecord, type StoredRows } from '../declaration-rows.ts';
+import { DECLARATION_COLUMNS as DECL_COLS, declarationValues, ITEM_COLUMNS as ITEM_COLS, itemValues, type DeclarationRecord, type StoredRows } from '../declaration-rows.ts';
 import { settle, sinkRegistry, type DeclarationSink, type SinkOptions } from '../declaration-sink.ts';
 import type { DeclarationTable, GoodsItemTable, Schema } from '../schema.ts';
 import type { StoreAdapter } from '../store-adapter.ts';
@@ -36,25 +36,11 @@ export function postgresAdapter(url: string, opts: { schema?: string } = {}): St
   };
 }
 
-const DECL_COLS: readonly (keyof DeclarationTable)[] = [
-  'id', 'filed_at', 'customs_office', 'declarant', 'importer', 'seller', 'courier', 'export_country',
-  'mode_of_transport', 'transport_document', 'containers', 'port_of_loading', 'port_of_discharge',
-  'attributes', 'item_count', 'total_value', 'label_illicit', 'label_critical', 'label_revenue', 'source', 'ingested_at',
-];
-const ITEM_COLS: readonly (keyof GoodsItemTable)[] = [
-  'declaration_id', 'sequence', 'hs_code', 'description', 'origin_country', 'quantity', 'quantity_unit',
-  'net_mass_kg', 'customs_value', 'currency', 'tax_rate', 'duty',
-];
-
 async function writeBatch(client: pg.PoolClient, batch: readonly DeclarationRecord[]) {
   // The staging table lives as long as the connection and empties at every commit.
   await client.query('CREATE TEMP TABLE IF NOT EXISTS staging_declarations (LIKE declarations) ON COMMIT DELETE ROWS');
   await client.query('TRUNCATE staging_declarations');
-  const rows = batch.map((r) => {
-    const row = toDeclarationRow(r);
-    return DECL_COLS.map((c) => row[c]);
-  });
-  await copyRows(client, 'staging_declarations', DECL_COLS, rows);
+  await copyRows(client, 'staging_declarations', DECL_COLS, batch.map(declarationValues));
   // DISTINCT ON keeps the first of equal ids within the batch, as a row-by-row insert would.
   const res = await client.query<{ id: string }>(
     `INSERT INTO declarations (${DECL_COLS.join(', ')})
@@ -69,14 +55,7 @@ async function writeBatch(client: pg.PoolClient, batch: readonly DeclarationReco
     if (insertedIds.has(id) && !seen.has(id)) inserted.add(i);
     seen.add(id);
   });
-  const items = batch.flatMap((r, i) =>
-    inserted.has(i)
-      ? r.declaration.items.map((it) => {
-          const row = toItemRow(r.declaration.id, it);
-          return ITEM_COLS.map((c) => row[c]);
-        })
-      : [],
-  );
+  const items = batch.flatMap((r, i) => (inserted.has(i) ? itemValues(r.declaration) : []));
   await copyRows(client, 'goods_items', ITEM_COLS, items);
   // What is stored under the ids that were not inserted, read in the same transaction.
   const missing = [...new Set(batch.filter((_, i) => !inserted.has(i)).map((r) => r.declaration.id))];

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { StoredRows } from '../declaration-rows.ts';
+import { DECLARATION_COLUMNS as DECL_COLS, ITEM_COLUMNS as ITEM_COLS, type StoredRows } from '../declaration-rows.ts';
 import { applyPragmas, prepareBatchWriter as prepareRawBatchWriter, type BatchSql } from './sqlite-batch-writer.mjs';
 
 /**
@@ -7,17 +7,6 @@ import { applyPragmas, prepareBatchWriter as prepareRawBatchWriter, type BatchSq
  * better-sqlite3), and the batch writer that runs them. Used on the writer thread, or in-thread for
  * an in-memory database.
  */
-export const DECL_COLS = [
-  'id', 'filed_at', 'customs_office', 'declarant', 'importer', 'seller', 'courier', 'export_country',
-  'mode_of_transport', 'transport_document', 'containers', 'port_of_loading', 'port_of_discharge',
-  'attributes', 'item_count', 'total_value', 'label_illicit', 'label_critical', 'label_revenue',
-  'source', 'ingested_at',
-] as const;
-export const ITEM_COLS = [
-  'declaration_id', 'sequence', 'hs_code', 'description', 'origin_country', 'quantity', 'quantity_unit',
-  'net_mass_kg', 'customs_value', 'currency', 'tax_rate', 'duty',
-] as const;
-
 export type Values = readonly unknown[];
 
 /** One batch, flattened: declaration rows, and for each one its goods item rows. */

@@ -4,11 +4,11 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { PortcullisError } from '../../domain/errors.ts';
-import { toDeclarationRow, toItemRow, type DeclarationRecord } from '../declaration-rows.ts';
+import { declarationValues, itemValues, type DeclarationRecord } from '../declaration-rows.ts';
 import { settle, sinkRegistry, type DeclarationSink, type SinkOptions } from '../declaration-sink.ts';
 import type { Schema } from '../schema.ts';
 import type { StoreAdapter } from '../store-adapter.ts';
-import { BATCH_SQL, DECL_COLS, ID_COLUMN, ITEM_COLS, PRAGMAS, prepareBatchWriter, tunePragmas, WRITER_PRAGMAS, type FlatBatch, type FlatOutcome } from './sqlite-statements.ts';
+import { BATCH_SQL, ID_COLUMN, PRAGMAS, prepareBatchWriter, tunePragmas, WRITER_PRAGMAS, type FlatBatch, type FlatOutcome } from './sqlite-statements.ts';
 
 /** Requests to the writer thread (sqlite-writer-thread.mjs) and its replies, answered in order. */
 type WriterRequest = { readonly op: 'write'; readonly batch: FlatBatch } | { readonly op: 'begin' | 'commit' | 'rollback' | 'close' };
@@ -40,18 +40,7 @@ export function sqliteAdapter(file: string): StoreAdapter {
 }
 
 function flatten(batch: readonly DeclarationRecord[]): FlatBatch {
-  return {
-    declarations: batch.map((r) => {
-      const row = toDeclarationRow(r);
-      return DECL_COLS.map((c) => row[c]);
-    }),
-    items: batch.map((r) =>
-      r.declaration.items.map((it) => {
-        const row = toItemRow(r.declaration.id, it);
-        return ITEM_COLS.map((c) => row[c]);
-      }),
-    ),
-  };
+  return { declarations: batch.map(declarationValues), items: batch.map((r) => itemValues(r.declaration)) };
 }
 
 function inThreadSink(raw: Database.Database, opts: SinkOptions): DeclarationSink {
