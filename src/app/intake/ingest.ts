@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { PortcullisError } from '../../domain/errors.ts';
 import type { DeclarationRecord, StoreAdapter } from '../../store/index.ts';
 import { ingestRunsRepo } from '../../store/index.ts';
 import { openCsvSource } from './csv-source.ts';
@@ -92,7 +93,15 @@ interface Group {
 
 async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions, rejects: RejectFile): Promise<FileSummary> {
   const { mapping, clock } = opts;
-  const bytesTotal = (await stat(file)).size;
+  const bytesTotal = await stat(file).then(
+    (st) => {
+      if (!st.isFile()) throw new PortcullisError('INVALID_FILE', `${file} is not a file`);
+      return st.size;
+    },
+    (e: NodeJS.ErrnoException) => {
+      throw new PortcullisError('INVALID_FILE', `cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, [], { cause: e });
+    },
+  );
   const hash = createHash('sha256');
   let bytesRead = 0;
   const onChunk = (chunk: Buffer) => {

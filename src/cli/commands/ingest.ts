@@ -15,7 +15,7 @@ export function ingestCommand(program: Command): void {
     .option('--strict', 'keep a file only if every row of it is good (all or nothing)', false)
     .option('--rejects <file>', 'where to write rejected rows (default: <data dir>/rejects/...)')
     .option('--json', 'print one JSON object summarising the result', false)
-    .addHelpText('after', '\nOutput (--json): {accepted, rejected, duplicates, rejectFile, rows, files, seconds, rowsPerSecond}.\nExit code: 0 when the files were read (rejected rows are listed in the reject file),\n1 when a --strict file was refused or the run failed, 2 for a bad mapping or file.')
+    .addHelpText('after', '\nOutput (--json): {accepted, rejected, duplicates, rejectFile, rows, files, seconds, rowsPerSecond, peakRssMB}.\nExit code: 0 when the files were read (rejected rows are listed in the reject file),\n1 when a --strict file was refused or the run failed, 2 for a bad mapping or file.')
     .action((files: string[], o: { mapping: string; strict: boolean; rejects?: string; json: boolean }) =>
       runAction(o.json, async (out) => {
         const config = loadConfig(process.env);
@@ -36,9 +36,9 @@ export function ingestCommand(program: Command): void {
           bar.done();
           const refused = s.files.filter((f) => f.rolledBack);
           out.result(
-            { ok: refused.length === 0, accepted: s.accepted, rejected: s.rejected, duplicates: s.duplicates, rejectFile: s.rejectFile, rows: s.rows, strict: s.strict, seconds: s.seconds, rowsPerSecond: s.rowsPerSecond, store: app.store.description, files: s.files },
+            { ok: refused.length === 0, accepted: s.accepted, rejected: s.rejected, duplicates: s.duplicates, rejectFile: s.rejectFile, rows: s.rows, strict: s.strict, seconds: s.seconds, rowsPerSecond: s.rowsPerSecond, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), store: app.store.description, files: s.files },
             [
-              `ingested ${files.length} file(s) into ${app.store.description} in ${s.seconds.toFixed(1)} s (${fmt(s.rowsPerSecond)} rows/s)`,
+              `ingested ${files.length} file(s) into ${app.store.description} in ${s.seconds.toFixed(1)} s (${fmt(s.rowsPerSecond)} rows/s, peak memory ${fmt(Math.round(process.resourceUsage().maxRSS / 1024))} MB)`,
               `  rows ${fmt(s.rows)}  accepted ${fmt(s.accepted)}  rejected ${fmt(s.rejected)}  duplicates ${fmt(s.duplicates)}`,
               ...refused.map((f) => `  refused (strict): ${f.file} had ${fmt(f.rejected)} bad row(s); nothing of it was kept`),
               ...(s.rejectFile ? [`  rejected rows, with the field and what was expected: ${s.rejectFile}`] : []),

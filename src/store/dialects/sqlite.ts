@@ -59,6 +59,8 @@ function inThreadSink(raw: Database.Database, opts: SinkOptions): DeclarationSin
 async function threadSink(file: string, opts: SinkOptions): Promise<DeclarationSink> {
   const worker = new Worker(new URL('./sqlite-writer-thread.mjs', import.meta.url), {
     workerData: { file, pragmas: PRAGMAS, writerPragmas: WRITER_PRAGMAS, sql: BATCH_SQL, idColumn: ID_COLUMN },
+    // The writer holds a batch or two at a time; a small heap keeps it from growing lazily.
+    resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 },
   });
   const waiting: { resolve: (r: WriterReply) => void; reject: (e: Error) => void }[] = [];
   let failure: Error | null = null;
