@@ -41,10 +41,10 @@ async function writeBatch(client: pg.PoolClient, batch: readonly DeclarationReco
   await client.query('CREATE TEMP TABLE IF NOT EXISTS staging_declarations (LIKE declarations) ON COMMIT DELETE ROWS');
   await client.query('TRUNCATE staging_declarations');
   await copyRows(client, 'staging_declarations', DECL_COLS, batch.map(declarationValues));
-  // DISTINCT ON keeps the first of equal ids within the batch, as a row-by-row insert would.
+  // Of equal ids within the batch the first is inserted and the next ones meet the conflict, as a
+  // row-by-row insert would have it (DO NOTHING, unlike DO UPDATE, allows it within one statement).
   const res = await client.query<{ id: string }>(
-    `INSERT INTO declarations (${DECL_COLS.join(', ')})
-     SELECT DISTINCT ON (id) ${DECL_COLS.join(', ')} FROM (SELECT *, row_number() OVER () AS n FROM staging_declarations) s ORDER BY id, n
+    `INSERT INTO declarations (${DECL_COLS.join(', ')}) SELECT ${DECL_COLS.join(', ')} FROM staging_declarations
      ON CONFLICT (id) DO NOTHING RETURNING id`,
   );
   const insertedIds = new Set(res.rows.map((r) => r.id));
