@@ -26,7 +26,7 @@ const IMPURE_MODULES = /^(node:)?(fs|fs\/promises|net|http|https|child_process|d
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+    return statSync(p).isDirectory() ? files(p) : /\.(ts|mjs)$/.test(p) && !p.endsWith('.d.mts') ? [p] : [];
   });
 }
 

@@ -32,8 +32,9 @@ export async function runAction(json: boolean, body: (out: Out) => Promise<numbe
     const code = await body(out);
     process.exitCode = code ?? 0;
   } catch (e) {
-    const code = isPortcullisError(e) ? e.code : 'INTERNAL';
-    const message = e instanceof Error ? e.message : String(e);
+    const busy = (e as { code?: unknown } | null)?.code === 'SQLITE_BUSY';
+    const code = isPortcullisError(e) ? e.code : busy ? 'STORE_ERROR' : 'INTERNAL';
+    const message = busy ? 'the SQLite database is busy: another process is writing to it; try again when it is done' : e instanceof Error ? e.message : String(e);
     process.stderr.write(`portcullis: error [${code}]: ${message}\n`);
     if (isPortcullisError(e)) for (const d of e.details.slice(0, 20)) process.stderr.write(`  ${d.field ?? ''}${d.row !== undefined ? ` (row ${d.row})` : ''}: ${d.problem}${d.expected ? `; expected ${d.expected}` : ''}\n`);
     if (!isPortcullisError(e) && e instanceof Error && process.env.PORTCULLIS_DEBUG) process.stderr.write(`${e.stack}\n`);

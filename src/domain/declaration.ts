@@ -14,7 +14,9 @@ import { identifier } from './refine.ts';
  * Money is a number in the item's currency plus the ISO 4217 code; times are ISO 8601 UTC.
  */
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+/** No NUL: PostgreSQL cannot store it, and no filing needs it. */
+const noNul = (s: string) => !s.includes('\u0000');
+const text = (max: number) => z.string().trim().min(1).max(max).refine(noNul, 'contains a NUL character');
 
 /**
  * An ISO 8601 UTC date-time, stored in one fixed-width form (YYYY-MM-DDTHH:mm:ss.sssZ) so that
@@ -28,14 +30,14 @@ export const AttributeValue = z.union([z.string().max(1000), z.number().finite()
 export type AttributeValue = z.infer<typeof AttributeValue>;
 
 const isAttributeValue = (v: unknown): v is AttributeValue =>
-  v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 1000);
+  v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 1000 && noNul(v));
 
 /** The first attribute that breaks the rules, or undefined: names up to 128 characters, values as AttributeValue. */
 function badAttribute(o: unknown): string | undefined {
   if (o === null || typeof o !== 'object' || Array.isArray(o)) return 'attributes must be an object of name → value';
   for (const [k, v] of Object.entries(o)) {
     if (k.length > 128) return `attribute name "${k.slice(0, 40)}…" is longer than 128 characters`;
-    if (!isAttributeValue(v)) return `attribute "${k}" must be text of up to 1000 characters, a finite number, true/false or null`;
+    if (!isAttributeValue(v)) return `attribute "${k}" must be text of up to 1000 characters (no NUL), a finite number, true/false or null`;
   }
   return undefined;
 }
@@ -90,7 +92,8 @@ export const Declaration = z.object({
     .array(GoodsItem)
     .min(1)
     .max(999)
-    .refine((items) => items.every((it, i) => it.sequence === i + 1), { message: 'goods items must be numbered 1, 2, 3… in order' }),
+    .refine((items) => items.every((it, i) => it.sequence === i + 1), { message: 'goods items must be numbered 1, 2, 3… in order' })
+    .refine((items) => items.every((it) => it.currency === items[0]?.currency), { message: 'all goods items of a declaration must be valued in one currency' }),
   attributes: Attributes.default({}),
 });
 export type Declaration = z.infer<typeof Declaration>;

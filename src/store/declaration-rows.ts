@@ -45,12 +45,22 @@ export interface StoredRows {
 }
 
 /**
- * Whether a declaration has the same content as what is stored under its id. Validated declarations
+ * Whether a declaration, with its labels, has the same content as what is stored under its id. Validated declarations
  * have their keys in schema order and `fromRows` rebuilds them so, which makes JSON text a faithful
  * comparison. Only re-filings pay for it: a new id is never compared.
  */
-export function sameContent(d: Declaration, stored: StoredRows): boolean {
-  return JSON.stringify(d) === JSON.stringify(fromRows(stored.row, stored.items).declaration);
+export function sameContent(r: DeclarationRecord, stored: StoredRows): boolean {
+  const s = fromRows(stored.row, stored.items);
+  return JSON.stringify(r.declaration) === JSON.stringify(s.declaration) && JSON.stringify(normalLabels(r.labels)) === JSON.stringify(s.labels);
+}
+
+/** Labels in the key order that fromRows gives them. */
+function normalLabels(l: Labels): Labels {
+  const out: Labels = {};
+  if (l.illicit !== undefined) out.illicit = l.illicit;
+  if (l.critical !== undefined) out.critical = l.critical;
+  if (l.revenueRecovered !== undefined) out.revenueRecovered = l.revenueRecovered;
+  return out;
 }
 
 const flag = (b: boolean | undefined): number | null => (b === undefined ? null : b ? 1 : 0);

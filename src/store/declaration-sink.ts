@@ -29,7 +29,7 @@ export function settle(batch: readonly DeclarationRecord[], outcome: readonly (t
   return batch.map((r, i) => {
     const o = outcome[i];
     if (o === true) return 'inserted';
-    return o !== undefined && sameContent(r.declaration, o) ? 'duplicate' : 'conflict';
+    return o !== undefined && sameContent(r, o) ? 'duplicate' : 'conflict';
   });
 }
 

@@ -21,6 +21,8 @@ export async function migrateToLatest(store: StoreAdapter): Promise<string[]> {
     migrationTableSchema = store.schema ?? r.rows[0]?.s ?? 'public';
   }
   const migrator = new Migrator({ db: store.db, provider, ...(migrationTableSchema !== undefined ? { migrationTableSchema } : {}) });
+  // Reading first keeps a read-only command from queueing for the write lock behind a long intake.
+  if ((await migrator.getMigrations()).every((m) => m.executedAt !== undefined)) return [];
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     throw new PortcullisError('STORE_ERROR', `migration failed on ${store.description}: ${String(error)}`, [], { cause: error });

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 
 /**
  * The `portcullis` command as a user runs it: bin/portcullis in a child process, on a store of its
@@ -112,13 +113,22 @@ describe('portcullis command', () => {
     const big = join(dir, 'big.csv');
     assert.equal((await run(crashEnv, 'generate', '--rows', '100000', '--seed', 'crash', '--out', big)).code, 0);
     const child = spawn(BIN, ['ingest', big, '--mapping', MAPPING], { env: { ...process.env, DATABASE_URL: '', ...crashEnv }, cwd: ROOT, stdio: 'ignore' });
-    // Kill it once some batches are committed but before the end.
+    // Kill it once some batches are committed but before the end; a read-only connection sees the
+    // committed batches while the intake goes on (WAL).
     const dbStats = async () => lastJson((await run(crashEnv, 'stats', '--json')).stdout).declarations as number;
-    let stored = 0;
-    for (let i = 0; i < 200 && stored === 0; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      stored = await dbStats().catch(() => 0);
-    }
+    const committed = () => {
+      try {
+        const db = new Database(crashEnv.PORTCULLIS_DB, { readonly: true, fileMustExist: true });
+        try {
+          return (db.prepare('SELECT count(*) AS n FROM declarations').get() as { n: number }).n;
+        } finally {
+          db.close();
+        }
+      } catch {
+        return 0; // not created yet
+      }
+    };
+    for (let i = 0; i < 600 && committed() === 0; i++) await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));
     const afterCrash = await dbStats();

@@ -80,11 +80,12 @@ forEachStore('declaration sink statuses', (h) => {
     assert.deepEqual(after?.labels, { illicit: false });
   });
 
-  it('labels are not content: a re-filing with other labels is a duplicate that keeps the stored labels', async () => {
+  it('labels are content: a re-filing with other labels is a conflict that keeps the stored labels', async () => {
     const { sink } = await shared();
     const t = ids('LABELS');
     await sink.write([t.rec(1, { labels: { illicit: true } })]);
-    assert.deepEqual(await sink.write([t.rec(1, { labels: { illicit: false } })]), ['duplicate']);
+    assert.deepEqual(await sink.write([t.rec(1, { labels: { illicit: true } })]), ['duplicate']);
+    assert.deepEqual(await sink.write([t.rec(1, { labels: { illicit: false } })]), ['conflict']);
     assert.deepEqual((await get(t.rec(1)))?.labels, { illicit: true });
   });
 

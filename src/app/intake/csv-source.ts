@@ -21,7 +21,11 @@ export async function openCsvSource(
   const reader = readTextChunks(file);
   const parser = new CsvParser({ delimiter, quote: opts.quote });
   let pending: CsvRecord[] = [];
-  const collect = (r: CsvRecord) => pending.push(r);
+  const collect = (r: CsvRecord) => {
+    // The header's width is known at once, so that a runaway quote in the first chunk is caught too.
+    if (parser.expectedFields === undefined && r.error === undefined) parser.expectedFields = r.cells.length;
+    pending.push(r);
+  };
 
   // Read until the header record has come out.
   let header: string[] | null = null;

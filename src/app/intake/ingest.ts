@@ -1,15 +1,11 @@
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { PortcullisError } from '../../domain/errors.ts';
-import type { DeclarationRecord, StoreAdapter } from '../../store/index.ts';
+import type { DeclarationRecord, DeclarationSink, StoreAdapter } from '../../store/index.ts';
 import { ingestRunsRepo } from '../../store/index.ts';
-import { openCsvSource } from './csv-source.ts';
-import { openJsonlSource } from './jsonl-source.ts';
+import { openSource } from './open-source.ts';
 import type { Mapping } from './mapping.ts';
 import { RejectFile, type Rejection } from './reject-file.ts';
 import { compileRowConverter, type ReadRow, type RowConverter } from './row-converter.ts';
-import type { RowSource } from './source.ts';
 
 export interface IngestProgress {
   readonly file: string;
@@ -63,6 +59,7 @@ export interface IngestOptions {
 export async function ingestFiles(store: StoreAdapter, files: readonly string[], opts: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
   const rejects = new RejectFile(opts.rejectFile);
+  await rejects.check();
   const summaries: FileSummary[] = [];
   try {
     for (const file of files) summaries.push(await ingestFile(store, file, opts, rejects));
@@ -93,25 +90,13 @@ interface Group {
 
 async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions, rejects: RejectFile): Promise<FileSummary> {
   const { mapping, clock } = opts;
-  const bytesTotal = await stat(file).then(
-    (st) => {
-      if (!st.isFile()) throw new PortcullisError('INVALID_FILE', `${file} is not a file`);
-      return st.size;
-    },
-    (e: NodeJS.ErrnoException) => {
-      throw new PortcullisError('INVALID_FILE', `cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, [], { cause: e });
-    },
-  );
   const hash = createHash('sha256');
   let bytesRead = 0;
   const onChunk = (chunk: Buffer) => {
     bytesRead += chunk.length;
     hash.update(chunk);
   };
-  const source: RowSource<unknown> =
-    mapping.format === 'jsonl'
-      ? ((await openJsonlSource(file, onChunk, store.batchRows)) as RowSource<unknown>)
-      : ((await openCsvSource(file, mapping.csv, onChunk, store.batchRows)) as RowSource<unknown>);
+  const { source, bytes: bytesTotal } = await openSource(file, mapping, onChunk, store.batchRows);
   let converter: RowConverter<unknown>;
   try {
     converter = compileRowConverter(mapping, source.locate);
@@ -121,8 +106,21 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
   }
 
   const runs = ingestRunsRepo(store.db);
-  const runId = await runs.start({ file, mapping: opts.mappingName, strict: opts.strict, startedAt: clock().toISOString() });
-  const sink = await store.openDeclarationSink({ atomic: opts.strict });
+  let runId: string;
+  let sink: DeclarationSink;
+  try {
+    runId = await runs.start({ file, mapping: opts.mappingName, strict: opts.strict, startedAt: clock().toISOString() });
+  } catch (e) {
+    source.close();
+    throw e;
+  }
+  try {
+    sink = await store.openDeclarationSink({ atomic: opts.strict });
+  } catch (e) {
+    source.close();
+    await runs.finish(runId, 'failed', { rows: 0, accepted: 0, rejected: 0, duplicates: 0, rejectFile: null }, clock().toISOString(), null).catch(() => {});
+    throw e;
+  }
   const name = basename(file);
   const t = { rows: 0, accepted: 0, rejected: 0, duplicates: 0 };
   let ingestedAt = clock().toISOString();
@@ -157,7 +155,7 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
           else if (s === 'duplicate') t.duplicates += 1;
           else {
             reject(out, rows[i]!, records[i]!.declaration.id, [
-              { field: 'id', problem: 'a declaration with this id is already stored with different content', expected: 'a new id, or an amendment of the stored declaration' },
+              { field: 'id', problem: 'a declaration with this id is already stored with different content or labels', expected: 'a new id, or an amendment of the stored declaration' },
             ]);
           }
         });
@@ -179,7 +177,12 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
       for (const r of batch) {
         t.rows += 1;
         if (r.broken !== undefined) {
-          reject(out, r, r.cells === undefined ? undefined : converter.idOf(r.cells), [{ field: '(row)', ...r.broken }]);
+          const id = r.cells === undefined ? undefined : converter.idOf(r.cells);
+          // A broken row inside a group of goods items breaks its declaration: none of it is kept.
+          if (pending !== null && (id === undefined || id === pending.reads[0]?.id)) {
+            pending.reads[0]?.problems.push({ field: '(row)', problem: `row ${r.row} of this declaration ${r.broken.problem}`, expected: r.broken.expected });
+          }
+          reject(out, r, id, [{ field: '(row)', ...r.broken }]);
           continue;
         }
         const read = converter.read(r.cells);

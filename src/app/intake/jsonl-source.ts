@@ -3,6 +3,8 @@ import type { Locate } from './row-converter.ts';
 import type { RowSource, SourceRow } from './source.ts';
 
 type Json = Record<string, unknown>;
+/** A longer line is refused without being held whole in memory. */
+const MAX_LINE = 1 << 20;
 
 /**
  * Streams a JSON Lines file: one JSON object per line, UTF-8 with or without a byte-order mark.
@@ -29,21 +31,34 @@ export async function openJsonlSource(file: string, onChunk: (chunk: Buffer) => 
   async function* rows(): AsyncGenerator<SourceRow<Json>[]> {
     let rest = '';
     let first = true;
+    let skipping = false; // inside a line that was too long, until its end
     for await (const chunk of reader.chunks) {
       onChunk(chunk.bytes);
-      let text = rest + chunk.text;
+      let text = chunk.text;
       if (first) {
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
         first = false;
       }
-      const lines = text.split('\n');
-      rest = lines.pop() ?? '';
       const out: SourceRow<Json>[] = [];
-      for (const l of lines) parseLine(l, out);
+      let from = 0;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+        if (skipping) skipping = false;
+        else parseLine(rest + text.slice(from, nl), out);
+        rest = '';
+        from = nl + 1;
+      }
+      if (!skipping) rest += text.slice(from);
+      if (rest.length > MAX_LINE) {
+        line += 1;
+        row += 1;
+        out.push({ row, line, broken: { problem: `is longer than ${MAX_LINE} characters`, expected: 'one JSON object per line' } });
+        rest = '';
+        skipping = true;
+      }
       yield* pieces(out, batchRows);
     }
     const out: SourceRow<Json>[] = [];
-    if (rest !== '') parseLine(rest, out);
+    if (rest !== '' && !skipping) parseLine(rest, out);
     yield* pieces(out, batchRows);
   }
   return { columns: [], locate: jsonLocate, rows: rows(), close: () => reader.close() };

@@ -45,6 +45,9 @@ export const FieldSpec = z
   .superRefine((f, ctx) => {
     const problem = f.format === undefined ? undefined : dateFormatProblem(f.format);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['format'], message: problem });
+    if (f.type === 'number' && f.thousands !== undefined && f.thousands === f.decimal) {
+      ctx.addIssue({ code: 'custom', path: ['thousands'], message: `the thousands separator cannot be the decimal separator "${f.decimal}"` });
+    }
     if (f.format !== undefined && f.type !== 'date' && f.type !== 'datetime') {
       ctx.addIssue({ code: 'custom', path: ['format'], message: `"format" applies to dates; this field has type "${f.type}"` });
     }

@@ -1,8 +1,6 @@
-import { openCsvSource } from './csv-source.ts';
-import { openJsonlSource } from './jsonl-source.ts';
+import { openSource } from './open-source.ts';
 import type { Mapping } from './mapping.ts';
 import { compileRowConverter, type Finished } from './row-converter.ts';
-import type { RowSource } from './source.ts';
 
 export interface PreviewRow {
   readonly row: number;
@@ -14,10 +12,7 @@ export interface PreviewRow {
  * a new mapping before a real intake. Each row is read on its own (no item grouping).
  */
 export async function previewMapping(mapping: Mapping, file: string, rows: number): Promise<{ columns: readonly string[]; rows: PreviewRow[] }> {
-  const source: RowSource<unknown> =
-    mapping.format === 'jsonl'
-      ? ((await openJsonlSource(file, () => {})) as RowSource<unknown>)
-      : ((await openCsvSource(file, mapping.csv, () => {})) as RowSource<unknown>);
+  const { source } = await openSource(file, mapping, () => {}, Math.max(rows, 1));
   const out: PreviewRow[] = [];
   try {
     const converter = compileRowConverter(mapping, source.locate);

@@ -17,11 +17,16 @@ export function postgresAdapter(url: string, opts: { schema?: string } = {}): St
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new PortcullisError('CONFIG_ERROR', `PostgreSQL schema "${schema}" is not a plain lower-case identifier`);
   }
+  let safe: URL;
+  try {
+    safe = new URL(url);
+  } catch {
+    throw new PortcullisError('CONFIG_ERROR', 'DATABASE_URL is not a URL; expected e.g. postgres://user@host:5432/database');
+  }
+  safe.password = '';
   const pool = new pg.Pool({ connectionString: url, max: 8, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   const sinks = sinkRegistry();
-  const safe = new URL(url);
-  safe.password = '';
   return {
     dialect: 'postgres',
     db,
@@ -40,21 +45,21 @@ async function writeBatch(client: pg.PoolClient, batch: readonly DeclarationReco
   // The staging table lives as long as the connection and empties at every commit.
   await client.query('CREATE TEMP TABLE IF NOT EXISTS staging_declarations (LIKE declarations) ON COMMIT DELETE ROWS');
   await client.query('TRUNCATE staging_declarations');
-  await copyRows(client, 'staging_declarations', DECL_COLS, batch.map(declarationValues));
-  // Of equal ids within the batch the first is inserted and the next ones meet the conflict, as a
-  // row-by-row insert would have it (DO NOTHING, unlike DO UPDATE, allows it within one statement).
+  // Only the first of equal ids in the batch is offered for insert; the next ones then meet it
+  // as stored, as they would in a row-by-row insert.
+  const firsts: number[] = [];
+  const seen = new Set<string>();
+  batch.forEach((r, i) => {
+    if (!seen.has(r.declaration.id)) firsts.push(i);
+    seen.add(r.declaration.id);
+  });
+  await copyRows(client, 'staging_declarations', DECL_COLS, firsts.map((i) => declarationValues(batch[i]!)));
   const res = await client.query<{ id: string }>(
     `INSERT INTO declarations (${DECL_COLS.join(', ')}) SELECT ${DECL_COLS.join(', ')} FROM staging_declarations
      ON CONFLICT (id) DO NOTHING RETURNING id`,
   );
   const insertedIds = new Set(res.rows.map((r) => r.id));
-  const inserted = new Set<number>();
-  const seen = new Set<string>();
-  batch.forEach((r, i) => {
-    const id = r.declaration.id;
-    if (insertedIds.has(id) && !seen.has(id)) inserted.add(i);
-    seen.add(id);
-  });
+  const inserted = new Set(firsts.filter((i) => insertedIds.has(batch[i]!.declaration.id)));
   const items = batch.flatMap((r, i) => (inserted.has(i) ? itemValues(r.declaration) : []));
   await copyRows(client, 'goods_items', ITEM_COLS, items);
   // What is stored under the ids that were not inserted, read in the same transaction.
@@ -101,7 +106,12 @@ async function postgresSink(pool: pg.Pool, opts: SinkOptions): Promise<Declarati
     }
   };
   if (opts.atomic) {
-    await client.query('BEGIN');
+    try {
+      await client.query('BEGIN');
+    } catch (e) {
+      client.release();
+      throw e;
+    }
     return {
       // A batch is a savepoint: one that fails leaves nothing of itself behind.
       write: (batch) =>

@@ -91,7 +91,14 @@ async function threadSink(file: string, opts: SinkOptions): Promise<DeclarationS
     }
   };
   let closed = false;
-  if (opts.atomic) await ask({ op: 'begin' });
+  if (opts.atomic) {
+    try {
+      await ask({ op: 'begin' });
+    } catch (e) {
+      await worker.terminate();
+      throw new PortcullisError('STORE_ERROR', `cannot start an all-or-nothing write on the SQLite database (another intake holds it?): ${(e as Error).message}`, [], { cause: e });
+    }
+  }
   return {
     write: async (batch) => settle(batch, (await ask({ op: 'write', batch: flatten(batch) })).outcome ?? []),
     commit: async () => {
