@@ -12,5 +12,4 @@ export { FRAUD_PATTERNS, type FraudPattern, type GeneratedRow } from './row.ts';
 export { buildWorld, generateParties, partyCounts, type GeneratedParty, type GeneratedPartyRole, type World } from './world.ts';
 export { createRandom, type Random } from './random.ts';
 export { GOODS, goodsByHs, type GoodsLine } from './goods.ts';
-export { iso6346CheckDigit } from './transport.ts';
 export { USD_PER, LOW_VALUE_EUR } from './tariff.ts';

@@ -1,3 +1,4 @@
+import { containerCheckDigit } from '../../domain/identifiers/index.ts';
 import type { Random } from './random.ts';
 
 /**
@@ -6,32 +7,9 @@ import type { Random } from './random.ts';
  * waybills, CMR road consignment notes and rail consignment notes.
  */
 
-/** ISO 6346 letter values: A=10 upwards, skipping the multiples of 11. */
-const LETTER_VALUE: readonly number[] = (() => {
-  const values: number[] = [];
-  let v = 10;
-  for (let i = 0; i < 26; i++) {
-    if (v % 11 === 0) v++;
-    values.push(v++);
-  }
-  return values;
-})();
-
-/** The ISO 6346 check digit of 4 letters and 6 digits: Σ value × 2^position, mod 11, mod 10. */
-export function iso6346CheckDigit(first10: string): number {
-  if (!/^[A-Z]{4}\d{6}$/.test(first10)) throw new RangeError(`expected 4 letters and 6 digits, got "${first10}"`);
-  let sum = 0;
-  for (let i = 0; i < 10; i++) {
-    const code = first10.charCodeAt(i);
-    const value = i < 4 ? (LETTER_VALUE[code - 65] as number) : code - 48;
-    sum += value * (1 << i);
-  }
-  return (sum % 11) % 10;
-}
-
 export function containerNumber(rng: Random, ownerPrefix: string): string {
   const first10 = ownerPrefix + rng.digits(6);
-  return first10 + String(iso6346CheckDigit(first10));
+  return first10 + String(containerCheckDigit(first10));
 }
 
 /** Ocean carriers: SCAC code (bill of lading prefix) and the container owner prefixes they use. */

@@ -139,17 +139,17 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
       reject(out, group, group.reads[0]?.id, f.problems);
     }
   };
-  // Up to two writes in flight while the next batch is read and validated: the store works in
-  // parallel. Outcomes are handled in batch order (the reject file stays in row order).
-  const DEPTH = 2;
-  const inflight: Promise<void>[] = [];
+  // Two writes in flight: this batch's is started, then the previous one is awaited, so the store
+  // works while the next batch is read and validated. Outcomes are handled batch after batch, so the
+  // reject file lists batches in file order (within a batch, conflicts come after the other rows).
   let tail: Promise<void> = Promise.resolve();
   const store_ = async (records: DeclarationRecord[], rows: Group[], out: Rejection[]) => {
+    const previous = tail;
     if (records.length === 0 || (opts.strict && t.rejected > 0)) {
-      tail = tail.then(() => rejects.write(out));
+      tail = previous.then(() => rejects.write(out));
     } else {
       const written = sink.write(records);
-      tail = Promise.all([tail, written]).then(async ([, statuses]) => {
+      tail = Promise.all([previous, written]).then(async ([, statuses]) => {
         statuses.forEach((s, i) => {
           if (s === 'inserted') t.accepted += 1;
           else if (s === 'duplicate') t.duplicates += 1;
@@ -164,8 +164,7 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
     }
     // Keep an unhandled rejection from surfacing before an await picks the failure up.
     tail.catch(() => {});
-    inflight.push(tail);
-    while (inflight.length >= DEPTH) await inflight.shift();
+    await previous;
   };
 
   try {
