@@ -3,6 +3,7 @@ import { loadConfig } from '../../app/config.ts';
 import { openApp } from '../../app/context.ts';
 import { getDeclaration, listDeclarations, storeSummary } from '../../app/queries.ts';
 import { PortcullisError } from '../../domain/errors.ts';
+import { positiveInt } from '../options.ts';
 import { runAction } from '../output.ts';
 import { fmt, pct } from '../progress.ts';
 
@@ -39,8 +40,7 @@ export function declarationsCommand(program: Command): void {
     .option('--json', 'print one JSON object', false)
     .action((o: { office?: string; importer?: string; hs?: string; from?: string; to?: string; limit: string; json: boolean }) =>
       runAction(o.json, async (out) => {
-        const limit = Number(o.limit);
-        if (!Number.isInteger(limit) || limit < 1) throw new PortcullisError('INVALID_INPUT', `--limit "${o.limit}" is not a positive whole number`, [{ field: '--limit', problem: 'not a positive whole number', expected: 'e.g. 20' }]);
+        const limit = positiveInt('--limit', o.limit);
         const app = await openApp(loadConfig(process.env));
         try {
           const rows = await listDeclarations(app, { office: o.office, importer: o.importer, hsPrefix: o.hs, from: o.from, to: o.to, limit });

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { writeGeneratedCsv, writeGeneratedJsonl } from '../../app/generator/index.ts';
 import { PortcullisError } from '../../domain/errors.ts';
+import { positiveInt } from '../options.ts';
 import { runAction } from '../output.ts';
 import { fmt, pct, progressLine } from '../progress.ts';
 
@@ -19,9 +20,8 @@ export function generateCommand(program: Command): void {
     .addHelpText('after', '\nIngest the output with: portcullis ingest FILE --mapping examples/mappings/generated.json')
     .action((o: { rows: string; seed: string; out: string; format: string; start: string; days: string; json: boolean }) =>
       runAction(o.json, async (out) => {
-        const rows = Number(o.rows);
-        const days = Number(o.days);
-        if (!Number.isSafeInteger(rows) || rows < 1) throw new PortcullisError('INVALID_INPUT', `--rows "${o.rows}" is not a positive whole number`, [{ field: '--rows', problem: `"${o.rows}"`, expected: 'a positive whole number' }]);
+        const rows = positiveInt('--rows', o.rows);
+        const days = positiveInt('--days', o.days);
         if (o.format !== 'csv' && o.format !== 'jsonl') throw new PortcullisError('INVALID_INPUT', `--format "${o.format}" is not csv or jsonl`, [{ field: '--format', problem: `"${o.format}"`, expected: 'csv or jsonl' }]);
         const write = o.format === 'csv' ? writeGeneratedCsv : writeGeneratedJsonl;
         const file = resolve(o.out);

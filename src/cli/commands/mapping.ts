@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadMapping, previewMapping } from '../../app/intake/index.ts';
-import { PortcullisError } from '../../domain/errors.ts';
+import { positiveInt } from '../options.ts';
 import { runAction } from '../output.ts';
 
 export function mappingCommand(program: Command): void {
@@ -19,8 +19,7 @@ export function mappingCommand(program: Command): void {
           out.result({ ok: true, mapping }, [`${path}: a valid mapping (${Object.keys(mapping.fields).length} fields, format ${mapping.format})`]);
           return 0;
         }
-        const n = Number(o.rows);
-        if (!Number.isInteger(n) || n < 1) throw new PortcullisError('INVALID_INPUT', `--rows "${o.rows}" is not a positive whole number`);
+        const n = positiveInt('--rows', o.rows);
         const p = await previewMapping(mapping, o.sample, n);
         const bad = p.rows.filter((r) => !r.result.ok).length;
         out.result({ ok: bad === 0, columns: p.columns, rows: p.rows }, [
