@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../app/config.ts';
-import { openApp } from '../../app/context.ts';
 import { getDeclaration, listDeclarations, storeSummary } from '../../app/queries.ts';
 import { PortcullisError } from '../../domain/errors.ts';
 import { positiveInt } from '../options.ts';
 import { runAction } from '../output.ts';
+import { withApp } from '../with-app.ts';
 import { fmt, pct } from '../progress.ts';
 
 export function declarationsCommand(program: Command): void {
@@ -17,14 +16,11 @@ export function declarationsCommand(program: Command): void {
     .option('--json', 'print one JSON object', false)
     .action((id: string, o: { json: boolean }) =>
       runAction(o.json, async (out) => {
-        const app = await openApp(loadConfig(process.env));
-        try {
+        return withApp(async (app) => {
           const d = await getDeclaration(app, id);
           if (!d) throw new PortcullisError('NOT_FOUND', `no declaration with id "${id}"`);
           out.result(d, [JSON.stringify(d, null, 2)]);
-        } finally {
-          await app.close();
-        }
+        });
       }),
     );
 
@@ -41,8 +37,7 @@ export function declarationsCommand(program: Command): void {
     .action((o: { office?: string; importer?: string; hs?: string; from?: string; to?: string; limit: string; json: boolean }) =>
       runAction(o.json, async (out) => {
         const limit = positiveInt('--limit', o.limit);
-        const app = await openApp(loadConfig(process.env));
-        try {
+        return withApp(async (app) => {
           const rows = await listDeclarations(app, { office: o.office, importer: o.importer, hsPrefix: o.hs, from: o.from, to: o.to, limit });
           out.result(
             { count: rows.length, declarations: rows },
@@ -52,9 +47,7 @@ export function declarationsCommand(program: Command): void {
               return `${d.id}  ${d.filedAt}  office ${d.customsOffice}  importer ${d.importer}  HS ${it.hsCode}  ${fmt(it.customsValue)} ${it.currency}${d.items.length > 1 ? ` (+${d.items.length - 1} items)` : ''}${flag}`;
             }),
           );
-        } finally {
-          await app.close();
-        }
+        });
       }),
     );
 
@@ -64,8 +57,7 @@ export function declarationsCommand(program: Command): void {
     .option('--json', 'print one JSON object', false)
     .action((o: { json: boolean }) =>
       runAction(o.json, async (out) => {
-        const app = await openApp(loadConfig(process.env));
-        try {
+        return withApp(async (app) => {
           const s = await storeSummary(app);
           out.result(s, [
             `${s.store}`,
@@ -73,9 +65,7 @@ export function declarationsCommand(program: Command): void {
             `  labelled ${fmt(s.labelled)}  illicit ${fmt(s.illicit)} (${pct(s.illicit, s.labelled)})  critical ${fmt(s.critical)}`,
             ...s.lastIngests.map((r) => `  ingest ${r.startedAt} ${r.status}: ${r.file} accepted ${fmt(r.accepted)} rejected ${fmt(r.rejected)} duplicates ${fmt(r.duplicates)}`),
           ]);
-        } finally {
-          await app.close();
-        }
+        });
       }),
     );
 }

@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../../app/config.ts';
-import { openApp } from '../../app/context.ts';
 import { defaultRejectFile, ingestFiles, loadMapping } from '../../app/intake/index.ts';
 import { runAction } from '../output.ts';
+import { withApp } from '../with-app.ts';
 import { fmt, pct, progressLine } from '../progress.ts';
 
 export function ingestCommand(program: Command): void {
@@ -18,37 +17,37 @@ export function ingestCommand(program: Command): void {
     .addHelpText('after', '\nOutput (--json): {accepted, rejected, duplicates, rejectFile, rows, files, seconds, rowsPerSecond, peakRssMB}.\nExit code: 0 when the files were read (rejected rows are listed in the reject file),\n1 when a --strict file was refused or the run failed, 2 for a bad mapping or file.')
     .action((files: string[], o: { mapping: string; strict: boolean; rejects?: string; json: boolean }) =>
       runAction(o.json, async (out) => {
-        const config = loadConfig(process.env);
         const mapping = await loadMapping(o.mapping);
-        const app = await openApp(config);
-        const bar = progressLine();
-        try {
-          const rejectFile = o.rejects ?? defaultRejectFile(config.dataDir, files[0]!, app.clock());
-          const s = await ingestFiles(app.store, files.map((f) => resolve(f)), {
-            mapping,
-            mappingName: o.mapping,
-            strict: o.strict,
-            rejectFile: resolve(rejectFile),
-            clock: app.clock,
-            onProgress: (p) =>
-              bar.update(`ingest ${p.file.split('/').pop()} ${pct(p.bytesRead, p.bytesTotal)}  rows ${fmt(p.rows)}  accepted ${fmt(p.accepted)}  rejected ${fmt(p.rejected)}  duplicates ${fmt(p.duplicates)}`),
-          });
-          bar.done();
-          const refused = s.files.filter((f) => f.rolledBack);
-          out.result(
-            { ok: refused.length === 0, accepted: s.accepted, rejected: s.rejected, duplicates: s.duplicates, rejectFile: s.rejectFile, rows: s.rows, strict: s.strict, seconds: s.seconds, rowsPerSecond: s.rowsPerSecond, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), store: app.store.description, files: s.files },
-            [
-              `ingested ${files.length} file(s) into ${app.store.description} in ${s.seconds.toFixed(1)} s (${fmt(s.rowsPerSecond)} rows/s, peak memory ${fmt(Math.round(process.resourceUsage().maxRSS / 1024))} MB)`,
-              `  rows ${fmt(s.rows)}  accepted ${fmt(s.accepted)}  rejected ${fmt(s.rejected)}  duplicates ${fmt(s.duplicates)}`,
-              ...refused.map((f) => `  refused (strict): ${f.file} had ${fmt(f.rejected)} bad row(s); nothing of it was kept`),
-              ...(s.rejectFile ? [`  rejected rows, with the field and what was expected: ${s.rejectFile}`] : []),
-            ],
-          );
-          return refused.length > 0 ? 1 : 0;
-        } finally {
-          bar.done();
-          await app.close();
-        }
+        return withApp(async (app) => {
+          const bar = progressLine();
+          try {
+            const rejectFile = o.rejects ?? defaultRejectFile(app.config.dataDir, files[0]!, app.clock());
+            const s = await ingestFiles(app.store, files.map((f) => resolve(f)), {
+              mapping,
+              mappingName: o.mapping,
+              strict: o.strict,
+              rejectFile: resolve(rejectFile),
+              clock: app.clock,
+              onProgress: (p) =>
+                bar.update(`ingest ${p.file.split('/').pop()} ${pct(p.bytesRead, p.bytesTotal)}  rows ${fmt(p.rows)}  accepted ${fmt(p.accepted)}  rejected ${fmt(p.rejected)}  duplicates ${fmt(p.duplicates)}`),
+            });
+            bar.done();
+            const refused = s.files.filter((f) => f.rolledBack);
+            const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+            out.result(
+              { ok: refused.length === 0, accepted: s.accepted, rejected: s.rejected, duplicates: s.duplicates, rejectFile: s.rejectFile, rows: s.rows, strict: s.strict, seconds: s.seconds, rowsPerSecond: s.rowsPerSecond, peakRssMB, store: app.store.description, files: s.files },
+              [
+                `ingested ${files.length} file(s) into ${app.store.description} in ${s.seconds.toFixed(1)} s (${fmt(s.rowsPerSecond)} rows/s, peak memory ${fmt(peakRssMB)} MB)`,
+                `  rows ${fmt(s.rows)}  accepted ${fmt(s.accepted)}  rejected ${fmt(s.rejected)}  duplicates ${fmt(s.duplicates)}`,
+                ...refused.map((f) => `  refused (strict): ${f.file} had ${fmt(f.rejected)} bad row(s); nothing of it was kept`),
+                ...(s.rejectFile ? [`  rejected rows, with the field and what was expected: ${s.rejectFile}`] : []),
+              ],
+            );
+            return refused.length > 0 ? 1 : 0;
+          } finally {
+            bar.done();
+          }
+        });
       }),
     );
 }

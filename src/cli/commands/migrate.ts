@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../app/config.ts';
-import { openApp } from '../../app/context.ts';
 import { runAction } from '../output.ts';
+import { withApp } from '../with-app.ts';
 
 export function migrateCommand(program: Command): void {
   program
@@ -10,12 +9,9 @@ export function migrateCommand(program: Command): void {
     .option('--json', 'print one JSON object', false)
     .action((o: { json: boolean }) =>
       runAction(o.json, async (out) => {
-        const app = await openApp(loadConfig(process.env));
-        try {
+        return withApp(async (app) => {
           out.result({ ok: true, store: app.store.description }, [`schema up to date on ${app.store.description}`]);
-        } finally {
-          await app.close();
-        }
+        });
       }),
     );
 }

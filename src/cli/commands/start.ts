@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../app/config.ts';
-import { openApp } from '../../app/context.ts';
 import { DEMO_ROWS, seedDemoIfEmpty } from '../../app/demo/seed-demo.ts';
 import { storeSummary } from '../../app/queries.ts';
 import { runAction } from '../output.ts';
+import { withApp } from '../with-app.ts';
 import { fmt, pct, progressLine } from '../progress.ts';
 
 /**
@@ -17,28 +16,28 @@ export function startCommand(program: Command): void {
     .option('--json', 'print one JSON object', false)
     .action((o: { json: boolean }) =>
       runAction(o.json, async (out) => {
-        const app = await openApp(loadConfig(process.env));
-        const bar = progressLine();
-        try {
-          out.text(`portcullis: store ${app.store.description}`);
-          const seed = await seedDemoIfEmpty(app, {
-            onGenerate: (n) => bar.update(`generating demo data ${pct(n, DEMO_ROWS)}`),
-            onIngest: (p) => bar.update(`ingesting demo data ${pct(p.bytesRead, p.bytesTotal)}  accepted ${fmt(p.accepted)}`),
-          });
-          bar.done();
-          if (seed.seeded && seed.ingest) {
-            out.text(`first start: generated ${fmt(seed.ingest.rows)} demo declarations and ${fmt(seed.parties ?? 0)} parties (${seed.file}); ingested ${fmt(seed.ingest.accepted)}, rejected ${fmt(seed.ingest.rejected)} in ${seed.ingest.seconds.toFixed(1)} s`);
+        return withApp(async (app) => {
+          const bar = progressLine();
+          try {
+            out.text(`portcullis: store ${app.store.description}`);
+            const seed = await seedDemoIfEmpty(app, {
+              onGenerate: (n) => bar.update(`generating demo data ${pct(n, DEMO_ROWS)}`),
+              onIngest: (p) => bar.update(`ingesting demo data ${pct(p.bytesRead, p.bytesTotal)}  accepted ${fmt(p.accepted)}`),
+            });
+            bar.done();
+            if (seed.seeded && seed.ingest) {
+              out.text(`first start: generated ${fmt(seed.ingest.rows)} demo declarations and ${fmt(seed.parties ?? 0)} parties (${seed.file}); ingested ${fmt(seed.ingest.accepted)}, rejected ${fmt(seed.ingest.rejected)} in ${seed.ingest.seconds.toFixed(1)} s`);
+            }
+            const s = await storeSummary(app);
+            out.result({ ok: true, seeded: seed.seeded, demo: seed.ingest ?? null, summary: s }, [
+              `declarations ${fmt(s.declarations)} (goods items ${fmt(s.goodsItems)}), filed ${s.firstFiledAt ?? '-'} to ${s.lastFiledAt ?? '-'}`,
+              `labelled ${fmt(s.labelled)}: illicit ${fmt(s.illicit)} (${pct(s.illicit, s.labelled)}), critical ${fmt(s.critical)}`,
+              `next: ./bin/portcullis declarations list --limit 5   |   ./bin/portcullis --help`,
+            ]);
+          } finally {
+            bar.done();
           }
-          const s = await storeSummary(app);
-          out.result({ ok: true, seeded: seed.seeded, demo: seed.ingest ?? null, summary: s }, [
-            `declarations ${fmt(s.declarations)} (goods items ${fmt(s.goodsItems)}), filed ${s.firstFiledAt ?? '-'} to ${s.lastFiledAt ?? '-'}`,
-            `labelled ${fmt(s.labelled)}: illicit ${fmt(s.illicit)} (${pct(s.illicit, s.labelled)}), critical ${fmt(s.critical)}`,
-            `next: ./bin/portcullis declarations list --limit 5   |   ./bin/portcullis --help`,
-          ]);
-        } finally {
-          bar.done();
-          await app.close();
-        }
+        });
       }),
     );
 }
