@@ -3,7 +3,7 @@ import { assemble } from './assemble.ts';
 import { dailyCounts, DAY_MS, filingTimes, formatUtc, utcMidnight } from './calendar.ts';
 import { chooseFraud, commit, splitConsignment } from './fraud.ts';
 import type { Importer } from './parties.ts';
-import { createRandom, type Random } from './random.ts';
+import { createRandom, hashSeed, type Random } from './random.ts';
 import type { GeneratedRow } from './row.ts';
 import { planConsignment, type Consignment } from './shipment.ts';
 import { buildWorld, type World } from './world.ts';
@@ -56,6 +56,8 @@ function* rowsOf(world: World, rows: number, startMs: number, days: number): Gen
   const counts = dailyCounts(rows, startMs, days);
   const width = Math.max(9, String(rows).length);
   let serial = 0;
+  // Ids carry a tag of the seed, so that files generated with other seeds can share one store.
+  const prefix = `D${seedTag(world.seed)}`;
   for (let day = 0; day < days; day++) {
     let left = counts[day] ?? 0;
     if (left === 0) continue;
@@ -79,11 +81,19 @@ function* rowsOf(world: World, rows: number, startMs: number, days: number): Gen
         const at = times.next();
         if (at.done === true) throw new Error('filing times ran out before the rows of the day'); // cannot happen: batch <= left
         serial++;
-        yield assemble(world, rng, c, `D${String(serial).padStart(width, '0')}`, formatUtc(at.value), pattern);
+        yield assemble(world, rng, c, `${prefix}${String(serial).padStart(width, '0')}`, formatUtc(at.value), pattern);
         left--;
       }
     }
   }
+}
+
+/** Four letters derived from the seed. */
+function seedTag(seed: string): string {
+  const [h] = hashSeed(seed);
+  let tag = '';
+  for (let i = 0, v = h >>> 0; i < 4; i++, v = Math.floor(v / 26)) tag += String.fromCharCode(65 + (v % 26));
+  return tag;
 }
 
 function pickImporter(world: World, rng: Random, day: number, days: number, flyByNights: readonly Importer[]): Importer {

@@ -63,7 +63,7 @@ export class RejectFile {
       .map((r) => [r.file, r.row, r.line, r.declarationId, r.field, r.column, r.value, r.problem, r.expected].map(csvCell).join(','))
       .join('\n');
     if (this.failure) throw this.failure;
-    if (!this.out.write(`${text}\n`)) await Promise.race([once(this.out, 'drain'), once(this.out, 'error')]);
+    if (!this.out.write(`${text}\n`)) await once(this.out, 'drain'); // rejects if the stream fails meanwhile
     if (this.failure) throw this.failure;
   }
 
