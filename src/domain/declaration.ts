@@ -33,7 +33,7 @@ const isAttributeValue = (v: unknown): v is AttributeValue =>
   v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 1000 && noNul(v));
 
 /** The first attribute that breaks the rules, or undefined: names up to 128 characters, values as AttributeValue. */
-function badAttribute(o: unknown): string | undefined {
+export function badAttribute(o: unknown): string | undefined {
   if (o === null || typeof o !== 'object' || Array.isArray(o)) return 'attributes must be an object of name → value';
   for (const [k, v] of Object.entries(o)) {
     if (k.length > 128) return `attribute name "${k.slice(0, 40)}…" is longer than 128 characters`;
@@ -70,6 +70,7 @@ export const GoodsItem = z.object({
 });
 export type GoodsItem = z.infer<typeof GoodsItem>;
 
+/** Bulk intake validates through acceptDeclaration (declaration-accept.ts) first: keep it in step with this schema. */
 export const Declaration = z.object({
   id: text(64),
   /** Filing date-time, ISO 8601 UTC. */

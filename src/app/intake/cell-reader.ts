@@ -37,18 +37,24 @@ export function compileCellReader(spec: FieldSpec): CellReader {
       return out;
     };
   }
+  // Most columns need neither null words nor text changes: they skip those steps.
+  const plainText = spec.pad === undefined && spec.prefix === undefined && !spec.upper;
+  const read = plainText ? convert : (t: string) => convert(toText(t));
+  const isNull = nulls.size === 0 ? () => false : (t: string) => nulls.has(spec.upper ? t.toUpperCase() : t);
   return (raw) => {
-    if (raw === null || raw === undefined) return fallback;
-    if (typeof raw === 'number' || typeof raw === 'boolean') {
-      if (spec.equals === undefined && spec.type !== 'string' && spec.type !== 'date' && spec.type !== 'datetime') {
-        return convertJsonScalar(raw, spec);
+    if (typeof raw !== 'string') {
+      if (raw === null || raw === undefined) return fallback;
+      if (typeof raw === 'number' || typeof raw === 'boolean') {
+        if (spec.equals === undefined && spec.type !== 'string' && spec.type !== 'date' && spec.type !== 'datetime') {
+          return convertJsonScalar(raw, spec);
+        }
+      } else {
+        throw new CellError(`a ${Array.isArray(raw) ? 'list' : 'object'} where a single value belongs`, `a ${spec.type}`);
       }
-    } else if (typeof raw !== 'string') {
-      throw new CellError(`a ${Array.isArray(raw) ? 'list' : 'object'} where a single value belongs`, `a ${spec.type}`);
     }
     const trimmed = String(raw).trim();
-    if (trimmed === '' || nulls.has(spec.upper ? trimmed.toUpperCase() : trimmed)) return fallback;
-    return convert(toText(trimmed));
+    if (trimmed === '' || isNull(trimmed)) return fallback;
+    return read(trimmed);
   };
 }
 

@@ -69,9 +69,16 @@ function build(s: string, expected: string, y: number, mo: number, d: number, h:
   if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || sec > 59) {
     throw new CellError(`"${clip(s)}" is not a real date or time`, `a valid ${expected} date`);
   }
+  if (offsetMin === 0) return `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(sec, 2)}.${pad(ms, 3)}Z`;
   const date = new Date(Date.UTC(2000, mo - 1, d, h, mi, sec, ms));
   date.setUTCFullYear(y); // Date.UTC would read years 0-99 as 1900-1999
   return new Date(date.getTime() - offsetMin * 60_000).toISOString();
+}
+
+/** n (0 <= n < 10^width) in exactly `width` digits, as toISOString writes years 0-9999 and the rest. */
+function pad(n: number, width: number): string {
+  const s = String(n);
+  return s.length >= width ? s : '000'.slice(0, width - s.length) + s;
 }
 
 function daysIn(y: number, m: number): number {

@@ -1,3 +1,4 @@
+import { acceptDeclaration, acceptLabels } from '../../domain/declaration-accept.ts';
 import { Declaration, Labels } from '../../domain/declaration.ts';
 import { PortcullisError } from '../../domain/errors.ts';
 import { CellError } from './cell-error.ts';
@@ -116,6 +117,12 @@ export function compileRowConverter<R>(mapping: Mapping, locate: Locate<R>): Row
         for (const r of rows) Object.assign(attributes, r.attributes);
       }
       const input = Object.assign(first.head, { items, attributes });
+      if (cellProblems.length === 0) {
+        // The fast lane; what it is not sure of goes to the schemas, which also say what is wrong.
+        const declaration = acceptDeclaration(input);
+        const labels = declaration && (hasKeys(first.labels) ? acceptLabels(first.labels) : {});
+        if (declaration !== undefined && labels !== undefined) return { ok: true, declaration, labels };
+      }
       const d = Declaration.safeParse(input);
       const l = hasKeys(first.labels) ? Labels.safeParse(first.labels) : NO_LABELS;
       if (d.success && l.success && cellProblems.length === 0) return { ok: true, declaration: d.data, labels: l.data };

@@ -4,14 +4,16 @@ import { fail, ok, type Check } from './check.ts';
 const CATEGORIES = 'UJZ';
 const EXPECTED = '11 characters: 3-letter owner code, category U/J/Z, 6-digit serial, 1 check digit (e.g. CSQU3054383)';
 const MAX_INPUT = 64;
+/** Already in canonical form (nearly every input): nothing to strip or upper-case. */
+const CANONICAL = /^[A-Z]{4}\d{7}$/;
 
-/** ISO 6346 letter values: A=10 upwards, skipping the multiples of 11 (11, 22, 33). */
-const LETTER_VALUES: ReadonlyMap<string, number> = (() => {
-  const values = new Map<string, number>();
+/** ISO 6346 letter values by character code: A=10 upwards, skipping the multiples of 11 (11, 22, 33). */
+const LETTER_VALUES: readonly number[] = (() => {
+  const values: number[] = [];
   let v = 10;
-  for (const letter of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') {
+  for (let c = 65; c <= 90; c++) {
     if (v % 11 === 0) v++;
-    values.set(letter, v++);
+    values[c] = v++;
   }
   return values;
 })();
@@ -26,9 +28,9 @@ export function containerCheckDigit(first10: string): number {
   }
   let sum = 0;
   for (let i = 0; i < 10; i++) {
-    const c = first10[i] as string;
-    const value = i < 4 ? (LETTER_VALUES.get(c) as number) : Number(c);
-    sum += value * 2 ** i;
+    const c = first10.charCodeAt(i);
+    const value = i < 4 ? LETTER_VALUES[c]! : c - 48;
+    sum += value * (1 << i);
   }
   return (sum % 11) % 10;
 }
@@ -36,7 +38,7 @@ export function containerCheckDigit(first10: string): number {
 /** Checks an ISO 6346 container number; spaces and hyphens are allowed in the input and removed. */
 export function checkContainerNumber(s: string): Check<string> {
   if (typeof s !== 'string' || s.length > MAX_INPUT) return fail('not a container number', EXPECTED);
-  const n = s.trim().toUpperCase().replace(/[\s-]/g, '');
+  const n = CANONICAL.test(s) ? s : s.trim().toUpperCase().replace(/[\s-]/g, '');
   if (n.length !== 11) return fail(`has ${n.length} characters without spaces, not 11`, EXPECTED);
   const owner = n.slice(0, 3);
   if (!/^[A-Z]{3}$/.test(owner)) return fail(`owner code "${owner}" is not 3 letters A-Z`, EXPECTED);

@@ -177,4 +177,17 @@ describe('compileDateParser properties', () => {
   it('reads a year below 100 as that year', () => {
     assert.equal(compileDateParser('YYYY-MM-DD')('0050-01-01'), '0050-01-01T00:00:00.000Z');
   });
+
+  it('writes every real date and time of years 0-9999 as toISOString does', () => {
+    const parse = compileDateParser('YYYY-MM-DD HH:mm:ss.SSS');
+    const pad = (n: number, w: number) => String(n).padStart(w, '0');
+    fc.assert(
+      fc.property(fc.date({ min: new Date(Date.UTC(0, 0, 1) - 1900 * 365.2425 * 86_400_000), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }), (d) => {
+        if (d.getUTCFullYear() < 0) return;
+        const text = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)} ${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(d.getUTCMilliseconds(), 3)}`;
+        assert.equal(parse(text), d.toISOString());
+      }),
+      { numRuns: 2000, seed: 2024 },
+    );
+  });
 });
