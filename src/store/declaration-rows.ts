@@ -1,4 +1,4 @@
-import type { Declaration, GoodsItem, Labels } from '../domain/declaration.ts';
+import type { Declaration, Labels } from '../domain/declaration.ts';
 import type { DeclarationTable, GoodsItemTable } from './schema.ts';
 
 /** A validated declaration on its way into the store, with its labels and provenance. */
@@ -24,18 +24,31 @@ export const ITEM_COLUMNS = [
   'net_mass_kg', 'customs_value', 'currency', 'tax_rate', 'duty',
 ] as const satisfies readonly (keyof GoodsItemTable)[];
 
-/** A declaration row's values in DECLARATION_COLUMNS order. */
+const flag = (b: boolean | undefined): number | null => (b === undefined ? null : b ? 1 : 0);
+
+/**
+ * A declaration row's values in DECLARATION_COLUMNS order. Built directly, without an object per
+ * row, because bulk intake calls it for every row (round-trip.test.ts checks it against fromRows).
+ */
 export function declarationValues(r: DeclarationRecord): unknown[] {
-  const row = toDeclarationRow(r);
-  return DECLARATION_COLUMNS.map((c) => row[c]);
+  const d = r.declaration;
+  let total = 0;
+  for (const it of d.items) total += it.customsValue;
+  return [
+    d.id, d.filedAt, d.customsOffice, d.declarant ?? null, d.importer, d.seller ?? null, d.courier ?? null, d.exportCountry ?? null,
+    d.modeOfTransport ?? null, d.transportDocument ?? null, d.containers.length === 0 ? '[]' : JSON.stringify(d.containers),
+    d.portOfLoading ?? null, d.portOfDischarge ?? null,
+    JSON.stringify(d.attributes), d.items.length, total, flag(r.labels.illicit), flag(r.labels.critical), r.labels.revenueRecovered ?? null,
+    r.source, r.ingestedAt,
+  ];
 }
 
 /** The goods item rows' values of a declaration, each in ITEM_COLUMNS order. */
 export function itemValues(d: Declaration): unknown[][] {
-  return d.items.map((it) => {
-    const row = toItemRow(d.id, it);
-    return ITEM_COLUMNS.map((c) => row[c]);
-  });
+  return d.items.map((it) => [
+    d.id, it.sequence, it.hsCode, it.description ?? null, it.originCountry ?? null, it.quantity ?? null, it.quantityUnit ?? null,
+    it.netMassKg ?? null, it.customsValue, it.currency, it.taxRate ?? null, it.duty ?? null,
+  ]);
 }
 
 /** What is stored under an id: the declaration row and its goods items. */
@@ -61,54 +74,6 @@ function normalLabels(l: Labels): Labels {
   if (l.critical !== undefined) out.critical = l.critical;
   if (l.revenueRecovered !== undefined) out.revenueRecovered = l.revenueRecovered;
   return out;
-}
-
-const flag = (b: boolean | undefined): number | null => (b === undefined ? null : b ? 1 : 0);
-
-export function toDeclarationRow(r: DeclarationRecord): DeclarationTable {
-  const d = r.declaration;
-  let total = 0;
-  for (const it of d.items) total += it.customsValue;
-  return {
-    id: d.id,
-    filed_at: d.filedAt,
-    customs_office: d.customsOffice,
-    declarant: d.declarant ?? null,
-    importer: d.importer,
-    seller: d.seller ?? null,
-    courier: d.courier ?? null,
-    export_country: d.exportCountry ?? null,
-    mode_of_transport: d.modeOfTransport ?? null,
-    transport_document: d.transportDocument ?? null,
-    containers: JSON.stringify(d.containers),
-    port_of_loading: d.portOfLoading ?? null,
-    port_of_discharge: d.portOfDischarge ?? null,
-    attributes: JSON.stringify(d.attributes),
-    item_count: d.items.length,
-    total_value: total,
-    label_illicit: flag(r.labels.illicit),
-    label_critical: flag(r.labels.critical),
-    label_revenue: r.labels.revenueRecovered ?? null,
-    source: r.source,
-    ingested_at: r.ingestedAt,
-  };
-}
-
-export function toItemRow(declarationId: string, it: GoodsItem): GoodsItemTable {
-  return {
-    declaration_id: declarationId,
-    sequence: it.sequence,
-    hs_code: it.hsCode,
-    description: it.description ?? null,
-    origin_country: it.originCountry ?? null,
-    quantity: it.quantity ?? null,
-    quantity_unit: it.quantityUnit ?? null,
-    net_mass_kg: it.netMassKg ?? null,
-    customs_value: it.customsValue,
-    currency: it.currency,
-    tax_rate: it.taxRate ?? null,
-    duty: it.duty ?? null,
-  };
 }
 
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);

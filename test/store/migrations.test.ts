@@ -26,7 +26,7 @@ forEachStore('migrations', (h) => {
   it('openStore records the migrations it ran', async () => {
     const store = await h.open();
     const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(store.db);
-    assert.deepEqual(rows.map((r) => r.name), ['0001-initial']);
+    assert.deepEqual(rows.map((r) => r.name), ['0001-initial', '0002-drop-importer-index']);
   });
 
   it('the new tables are empty', async () => {

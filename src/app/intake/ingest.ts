@@ -81,10 +81,14 @@ export async function ingestFiles(store: StoreAdapter, files: readonly string[],
   };
 }
 
-/** The rows that make one declaration (one row, unless the mapping groups goods items). */
-interface Group {
+/** Where a declaration starts in its file. */
+interface Place {
   readonly row: number;
   readonly line: number;
+}
+
+/** The rows that make one declaration (one row, unless the mapping groups goods items). */
+interface Group extends Place {
   readonly reads: ReadRow[];
 }
 
@@ -130,11 +134,12 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
     t.rejected += 1;
     for (const p of problems) out.push({ file: name, row: at.row, line: at.line, declarationId: id, ...p });
   };
-  const finish = (group: Group, records: DeclarationRecord[], rows: Group[], out: Rejection[]) => {
+  const finish = (group: Group, records: DeclarationRecord[], rows: Place[], out: Rejection[]) => {
     const f = converter.finish(group.reads);
     if (f.ok) {
       records.push({ declaration: f.declaration, labels: f.labels, source: `${name}#${group.row}`, ingestedAt });
-      rows.push(group);
+      // Only where it came from is kept while the write is in flight, not the rows as read.
+      rows.push({ row: group.row, line: group.line });
     } else {
       reject(out, group, group.reads[0]?.id, f.problems);
     }
@@ -143,7 +148,7 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
   // works while the next batch is read and validated. Outcomes are handled batch after batch, so the
   // reject file lists batches in file order (within a batch, conflicts come after the other rows).
   let tail: Promise<void> = Promise.resolve();
-  const store_ = async (records: DeclarationRecord[], rows: Group[], out: Rejection[]) => {
+  const store_ = async (records: DeclarationRecord[], rows: Place[], out: Rejection[]) => {
     const previous = tail;
     if (records.length === 0 || (opts.strict && t.rejected > 0)) {
       tail = previous.then(() => rejects.write(out));
@@ -170,7 +175,7 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
   try {
     for await (const batch of source.rows) {
       const records: DeclarationRecord[] = [];
-      const rows: Group[] = [];
+      const rows: Place[] = [];
       const out: Rejection[] = [];
       ingestedAt = clock().toISOString();
       for (const r of batch) {
@@ -199,7 +204,7 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
     }
     if (pending !== null) {
       const records: DeclarationRecord[] = [];
-      const rows: Group[] = [];
+      const rows: Place[] = [];
       const out: Rejection[] = [];
       finish(pending, records, rows, out);
       await store_(records, rows, out);

@@ -27,15 +27,20 @@ export const BATCH_SQL: BatchSql = {
   storedItems: 'SELECT * FROM goods_items WHERE declaration_id = ?',
 };
 
-/** Every connection's settings. */
-export const PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON', 'busy_timeout = 10000', 'cache_size = -16384'];
+/**
+ * Every connection's settings. The page size counts only when the file is created (8 KiB pages
+ * made intake about a fifth faster than the default 4 KiB: fewer pages per row and per commit).
+ */
+export const PRAGMAS = ['page_size = 8192', 'journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON', 'busy_timeout = 10000', 'cache_size = -16384'];
 
 /**
  * The writer thread's own: no checkpoint after every commit, because bulk writes would copy the
  * same pages back again and again (it makes writing a third slower). The WAL is folded back when a
- * sink ends, or once it passes about 256 MB. Durability is the WAL's and does not depend on it.
+ * sink ends, or once it passes about 256 MB (32768 pages of 8 KiB). Durability is the WAL's and
+ * does not depend on it. No foreign key look-ups: the writer inserts goods items only right after
+ * their declaration, in the same transaction, so they cannot be orphans.
  */
-export const WRITER_PRAGMAS = ['wal_autocheckpoint = 65536'];
+export const WRITER_PRAGMAS = ['wal_autocheckpoint = 32768', 'foreign_keys = OFF'];
 
 /** Batch writing with the SQL above; the same code runs on the writer thread. */
 export function prepareBatchWriter(db: Database.Database): (batch: FlatBatch) => FlatOutcome {

@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { unpackBatch } from './sqlite-batch-codec.mjs';
 import { applyPragmas, prepareBatchWriter } from './sqlite-batch-writer.mjs';
 
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
@@ -19,6 +20,9 @@ port.on('message', (req) => {
     switch (req.op) {
       case 'write':
         port.postMessage({ ok: true, outcome: write(req.batch) });
+        break;
+      case 'write-packed':
+        port.postMessage({ ok: true, outcome: write(unpackBatch(req.packed)) });
         break;
       case 'begin':
         db.exec('BEGIN IMMEDIATE');
