@@ -1,4 +1,4 @@
-import { fail, ok, type Check } from './check.ts';
+import { fail, ok, remembered, type Check } from './check.ts';
 
 const EXPECTED = 'an ISO 4217 alphabetic currency code (e.g. KRW, USD, EUR)';
 
@@ -11,11 +11,11 @@ function knownCurrencies(): ReadonlySet<string> {
 }
 
 /** Checks an ISO 4217 alphabetic currency code; lower case input is upper-cased. */
-export function checkCurrency(s: string): Check<string> {
+export const checkCurrency = remembered(function checkCurrency(s: string): Check<string> {
   if (typeof s !== 'string' || s.length > 16) return fail('not a currency code', EXPECTED);
   const n = s.trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(n) || !knownCurrencies().has(n)) {
     return fail(`"${n}" is not an ISO 4217 currency code`, EXPECTED);
   }
   return ok(n);
-}
+});

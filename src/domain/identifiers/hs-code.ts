@@ -1,4 +1,4 @@
-import { fail, ok, type Check } from './check.ts';
+import { fail, ok, remembered, type Check } from './check.ts';
 
 const EXPECTED = '6 to 10 digits of the Harmonized System, chapter 01-97 except 77 (e.g. 847130)';
 const MAX_INPUT = 32;
@@ -9,7 +9,7 @@ export function hsChapter(code: string): number {
 }
 
 /** Checks a Harmonized System commodity code; dots and spaces in the input ("8471.30") are removed. */
-export function checkHsCode(s: string): Check<string> {
+export const checkHsCode = remembered(function checkHsCode(s: string): Check<string> {
   if (typeof s !== 'string' || s.length > MAX_INPUT) return fail('not an HS code', EXPECTED);
   const n = s.trim().replace(/[.\s]/g, '');
   if (!/^\d+$/.test(n)) return fail(`"${n}" contains characters other than digits`, EXPECTED);
@@ -18,4 +18,4 @@ export function checkHsCode(s: string): Check<string> {
   if (chapter < 1 || chapter > 97) return fail(`chapter ${n.slice(0, 2)} does not exist`, EXPECTED);
   if (chapter === 77) return fail('chapter 77 is reserved for future use', EXPECTED);
   return ok(n);
-}
+});
