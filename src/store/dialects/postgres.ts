@@ -8,9 +8,11 @@ import type { StoreAdapter } from '../store-adapter.ts';
 import { copyRows } from './pg-copy.ts';
 
 /**
- * PostgreSQL through node-postgres. Bulk writes COPY a batch into a temporary staging table,
- * insert from it what is new (ON CONFLICT DO NOTHING RETURNING id), and COPY the goods items of
- * the new declarations straight into their table: three statements per batch, whatever its size.
+ * PostgreSQL through node-postgres. Bulk writes COPY a batch straight into the declarations table,
+ * inside a savepoint; when an id of the batch is stored already (the COPY fails on the key), they
+ * fall back to COPY into a temporary staging table and insert from it what is new (ON CONFLICT DO
+ * NOTHING RETURNING id). Either way the goods items of the new declarations are then copied into
+ * their table: a few statements per batch, whatever its size.
  */
 export function postgresAdapter(url: string, opts: { schema?: string } = {}): StoreAdapter {
   const schema = opts.schema;
@@ -41,10 +43,14 @@ export function postgresAdapter(url: string, opts: { schema?: string } = {}): St
   };
 }
 
-async function writeBatch(client: pg.PoolClient, batch: readonly DeclarationRecord[]) {
-  // The staging table lives as long as the connection and empties at every commit.
-  await client.query('CREATE TEMP TABLE IF NOT EXISTS staging_declarations (LIKE declarations) ON COMMIT DELETE ROWS');
-  await client.query('TRUNCATE staging_declarations');
+/** Whether the last batch of a sink was all new: then the next one is tried the direct way first. */
+interface SinkState {
+  direct: boolean;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+async function writeBatch(client: pg.PoolClient, batch: readonly DeclarationRecord[], state: SinkState) {
   // Only the first of equal ids in the batch is offered for insert; the next ones then meet it
   // as stored, as they would in a row-by-row insert.
   const firsts: number[] = [];
@@ -53,12 +59,31 @@ async function writeBatch(client: pg.PoolClient, batch: readonly DeclarationReco
     if (!seen.has(r.declaration.id)) firsts.push(i);
     seen.add(r.declaration.id);
   });
-  await copyRows(client, 'staging_declarations', DECL_COLS, firsts.map((i) => declarationValues(batch[i]!)));
+  const values = firsts.map((i) => declarationValues(batch[i]!));
+  if (state.direct && firsts.length === batch.length) {
+    // New declarations, as in most intake: straight into the table, half the work of staging.
+    await client.query('SAVEPOINT direct');
+    try {
+      await copyRows(client, 'declarations', DECL_COLS, values);
+      await client.query('RELEASE SAVEPOINT direct');
+      await copyRows(client, 'goods_items', ITEM_COLS, batch.flatMap((r) => itemValues(r.declaration)));
+      return batch.map(() => 'inserted' as const);
+    } catch (e) {
+      if ((e as { code?: string }).code !== UNIQUE_VIOLATION) throw e;
+      await client.query('ROLLBACK TO SAVEPOINT direct');
+    }
+  }
+  // The staging table lives as long as the connection and empties at every commit.
+  await client.query('CREATE TEMP TABLE IF NOT EXISTS staging_declarations (LIKE declarations) ON COMMIT DELETE ROWS');
+  await client.query('TRUNCATE staging_declarations');
+  await copyRows(client, 'staging_declarations', DECL_COLS, values);
   const res = await client.query<{ id: string }>(
     `INSERT INTO declarations (${DECL_COLS.join(', ')}) SELECT ${DECL_COLS.join(', ')} FROM staging_declarations
      ON CONFLICT (id) DO NOTHING RETURNING id`,
   );
   const insertedIds = new Set(res.rows.map((r) => r.id));
+  // A file that re-files what is stored goes the staging way until a batch is all new again.
+  state.direct = insertedIds.size === batch.length;
   const inserted = new Set(firsts.filter((i) => insertedIds.has(batch[i]!.declaration.id)));
   const items = batch.flatMap((r, i) => (inserted.has(i) ? itemValues(r.declaration) : []));
   await copyRows(client, 'goods_items', ITEM_COLS, items);
@@ -87,6 +112,7 @@ async function inTransaction<T>(client: pg.PoolClient, work: () => Promise<T>): 
 
 async function postgresSink(pool: pg.Pool, opts: SinkOptions): Promise<DeclarationSink> {
   const client = await pool.connect();
+  const state: SinkState = { direct: true };
   let open = true;
   // Writes are applied in the order they were started, on one connection.
   let tail: Promise<unknown> = Promise.resolve();
@@ -118,7 +144,7 @@ async function postgresSink(pool: pg.Pool, opts: SinkOptions): Promise<Declarati
         queue(async () => {
           await client.query('SAVEPOINT batch');
           try {
-            const r = await writeBatch(client, batch);
+            const r = await writeBatch(client, batch, state);
             await client.query('RELEASE SAVEPOINT batch');
             return r;
           } catch (e) {
@@ -131,7 +157,7 @@ async function postgresSink(pool: pg.Pool, opts: SinkOptions): Promise<Declarati
     };
   }
   return {
-    write: (batch) => queue(() => inTransaction(client, () => writeBatch(client, batch))),
+    write: (batch) => queue(() => inTransaction(client, () => writeBatch(client, batch, state))),
     commit: () => end(null),
     rollback: () => end(null),
   };
