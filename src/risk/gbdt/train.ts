@@ -1,0 +1,475 @@
+import { SeededRandom } from '../random.ts';
+import { applyBins, fitBins, type BinMapper, type BinnedMatrix, type FeatureMatrix } from './bins.ts';
+import { sigmoid, type Booster, type Tree } from './tree.ts';
+
+/**
+ * Gradient-boosted decision trees for a binary label with logistic loss, histogram-based like
+ * LightGBM: features in byte bins, one gradient/hessian histogram per leaf (the larger child's by
+ * subtraction from its parent's), trees grown leaf by leaf (the best split first) up to a leaf and
+ * depth limit, Newton leaf values with L1/L2 regularisation. Deterministic for a seed: every sum is
+ * taken in a fixed order.
+ */
+export interface TrainParams {
+  readonly rounds: number;
+  readonly learningRate: number;
+  /** Depth limit; 0 for none (the leaf limit then bounds the tree). */
+  readonly maxDepth: number;
+  readonly maxLeaves: number;
+  /** Minimum hessian sum in a child (XGBoost's min_child_weight). */
+  readonly minChildWeight: number;
+  /** Minimum number of training rows in a child. */
+  readonly minDataInLeaf: number;
+  /** L2 regularisation of leaf values. */
+  readonly lambda: number;
+  /** L1 regularisation of leaf values. */
+  readonly alpha: number;
+  /** A split must reduce the loss by more than this. */
+  readonly minSplitGain: number;
+  /** Share of rows drawn (without replacement, afresh each round) to grow a tree. */
+  readonly rowSubsample: number;
+  /** Share of features drawn for each tree. */
+  readonly colSubsample: number;
+  /** Stop when the validation loss has not improved for this many rounds (0: never). */
+  readonly earlyStoppingRounds: number;
+  readonly maxBins: number;
+  readonly seed: number;
+}
+
+export const DEFAULT_PARAMS: TrainParams = {
+  rounds: 300,
+  learningRate: 0.1,
+  maxDepth: 0,
+  maxLeaves: 31,
+  minChildWeight: 1e-3,
+  minDataInLeaf: 20,
+  lambda: 1,
+  alpha: 0,
+  minSplitGain: 0,
+  rowSubsample: 1,
+  colSubsample: 1,
+  earlyStoppingRounds: 30,
+  maxBins: 255,
+  seed: 1,
+};
+
+export interface LabelledMatrix {
+  readonly matrix: FeatureMatrix;
+  /** 1 for positive, 0 for negative. */
+  readonly labels: ArrayLike<number>;
+  readonly weights?: ArrayLike<number> | undefined;
+}
+
+export interface RoundReport {
+  readonly round: number;
+  readonly trainLoss: number;
+  readonly validLoss?: number | undefined;
+}
+
+export interface TrainResult {
+  readonly booster: Booster;
+  readonly bins: BinMapper;
+  /** Rounds kept (the best validation round when a validation set stopped training early). */
+  readonly rounds: number;
+  readonly history: readonly RoundReport[];
+}
+
+const HIST_BINS = 256;
+const STRIDE = 3; // gradient, hessian, count
+
+export function trainBooster(train: LabelledMatrix, valid: LabelledMatrix | undefined, params: Partial<TrainParams> = {}, onRound?: (r: RoundReport) => void): TrainResult {
+  const p: TrainParams = { ...DEFAULT_PARAMS, ...params };
+  checkParams(p);
+  const n = train.matrix.rows;
+  const F = train.matrix.columns.length;
+  checkLabels(train, 'training');
+  if (valid) checkLabels(valid, 'validation');
+  if (valid && valid.matrix.columns.length !== F) throw new RangeError(`validation rows have ${valid.matrix.columns.length} features, training rows ${F}`);
+
+  const y = Float64Array.from(train.labels);
+  const w = train.weights ? Float64Array.from(train.weights) : undefined;
+  let pos = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w ? w[i]! : 1;
+    pos += wi * y[i]!;
+    total += wi;
+  }
+  if (pos <= 0 || pos >= total) throw new RangeError(`the training rows hold one class only (${pos <= 0 ? 'no positive' : 'no negative'} label): a model cannot learn from them`);
+  const baseScore = Math.log(pos / (total - pos));
+
+  const bins = fitBins(train.matrix, p.maxBins);
+  const trainBins = applyBins(train.matrix, bins);
+  const validBins = valid ? applyBins(valid.matrix, bins) : undefined;
+  const validY = valid ? Float64Array.from(valid.labels) : undefined;
+  const validW = valid?.weights ? Float64Array.from(valid.weights) : undefined;
+
+  const margin = new Float64Array(n).fill(baseScore);
+  const validMargin = validBins ? new Float64Array(validBins.rows).fill(baseScore) : undefined;
+  const grad = new Float64Array(n);
+  const hess = new Float64Array(n);
+  const rng = new SeededRandom(p.seed);
+  const grower = new TreeGrower(trainBins, bins, grad, hess, p);
+  const trees: Tree[] = [];
+  const history: RoundReport[] = [];
+  let best = { round: 0, loss: Infinity };
+
+  for (let round = 1; round <= p.rounds; round++) {
+    for (let i = 0; i < n; i++) {
+      const pr = sigmoid(margin[i]!);
+      const wi = w ? w[i]! : 1;
+      grad[i] = (pr - y[i]!) * wi;
+      hess[i] = Math.max(pr * (1 - pr), 1e-16) * wi;
+    }
+    const rows = sampleRows(n, p.rowSubsample, rng);
+    const features = sampleFeatures(F, p.colSubsample, rng);
+    const tree = grower.grow(rows, features);
+    trees.push(tree);
+    routeAdd(tree, trainBins, margin);
+    if (validBins && validMargin) routeAdd(tree, validBins, validMargin);
+
+    const report: RoundReport = {
+      round,
+      trainLoss: logLossOfMargins(margin, y, w),
+      validLoss: validMargin && validY ? logLossOfMargins(validMargin, validY, validW) : undefined,
+    };
+    history.push(report);
+    onRound?.(report);
+    if (report.validLoss !== undefined) {
+      if (report.validLoss < best.loss) best = { round, loss: report.validLoss };
+      else if (p.earlyStoppingRounds > 0 && round - best.round >= p.earlyStoppingRounds) break;
+    }
+  }
+  const kept = validBins ? Math.max(best.round, 1) : trees.length;
+  return { booster: { baseScore, featureCount: F, trees: trees.slice(0, kept) }, bins, rounds: kept, history };
+}
+
+function checkParams(p: TrainParams): void {
+  const bad = (name: keyof TrainParams, expected: string) => {
+    throw new RangeError(`training parameter ${name} is ${p[name]}; expected ${expected}`);
+  };
+  if (!Number.isInteger(p.rounds) || p.rounds < 1) bad('rounds', 'a whole number of at least 1');
+  if (!(p.learningRate > 0 && p.learningRate <= 1)) bad('learningRate', 'a number in (0, 1]');
+  if (!Number.isInteger(p.maxDepth) || p.maxDepth < 0) bad('maxDepth', 'a whole number, 0 for no limit');
+  if (!Number.isInteger(p.maxLeaves) || p.maxLeaves < 2) bad('maxLeaves', 'a whole number of at least 2');
+  if (!(p.minChildWeight >= 0)) bad('minChildWeight', 'a number of at least 0');
+  if (!Number.isInteger(p.minDataInLeaf) || p.minDataInLeaf < 1) bad('minDataInLeaf', 'a whole number of at least 1');
+  if (!(p.lambda >= 0)) bad('lambda', 'a number of at least 0');
+  if (!(p.alpha >= 0)) bad('alpha', 'a number of at least 0');
+  if (!(p.minSplitGain >= 0)) bad('minSplitGain', 'a number of at least 0');
+  if (!(p.rowSubsample > 0 && p.rowSubsample <= 1)) bad('rowSubsample', 'a share in (0, 1]');
+  if (!(p.colSubsample > 0 && p.colSubsample <= 1)) bad('colSubsample', 'a share in (0, 1]');
+  if (!Number.isInteger(p.earlyStoppingRounds) || p.earlyStoppingRounds < 0) bad('earlyStoppingRounds', 'a whole number, 0 for never');
+  if (!Number.isInteger(p.seed)) bad('seed', 'a whole number');
+}
+
+function checkLabels(d: LabelledMatrix, what: string): void {
+  const n = d.matrix.rows;
+  if (d.labels.length !== n) throw new RangeError(`${what} data has ${n} rows but ${d.labels.length} labels`);
+  if (d.weights && d.weights.length !== n) throw new RangeError(`${what} data has ${n} rows but ${d.weights.length} weights`);
+  for (const c of d.matrix.columns) if (c.length !== n) throw new RangeError(`${what} data: a feature column has ${c.length} values, not ${n}`);
+  for (let i = 0; i < n; i++) {
+    const l = d.labels[i];
+    if (l !== 0 && l !== 1) throw new RangeError(`${what} row ${i + 1}: label ${l}; expected 0 or 1`);
+    if (d.weights && !(d.weights[i]! >= 0 && Number.isFinite(d.weights[i]))) throw new RangeError(`${what} row ${i + 1}: weight ${d.weights[i]}; expected a finite number of at least 0`);
+  }
+}
+
+function sampleRows(n: number, share: number, rng: SeededRandom): Uint32Array {
+  if (share >= 1) {
+    const all = new Uint32Array(n);
+    for (let i = 0; i < n; i++) all[i] = i;
+    return all;
+  }
+  const picked = new Uint32Array(n);
+  let k = 0;
+  for (let i = 0; i < n; i++) if (rng.next() < share) picked[k++] = i;
+  return picked.slice(0, Math.max(k, 1));
+}
+
+function sampleFeatures(f: number, share: number, rng: SeededRandom): Uint32Array {
+  if (share >= 1) return Uint32Array.from({ length: f }, (_, i) => i);
+  const k = Math.max(1, Math.round(f * share));
+  return rng.permutation(f).slice(0, k).sort();
+}
+
+/** Adds a tree's output to the margins of rows already in bins. */
+function routeAdd(tree: Tree, m: BinnedMatrix, margin: Float64Array): void {
+  const { feature, bin, missingLeft, left, right, value } = tree;
+  for (let r = 0; r < m.rows; r++) {
+    let node = 0;
+    let f = feature[0]!;
+    while (f >= 0) {
+      const b = m.bins[f]![r]!;
+      node = (b === 0 ? missingLeft[node] === 1 : b <= bin[node]!) ? left[node]! : right[node]!;
+      f = feature[node]!;
+    }
+    margin[r]! += value[node]!;
+  }
+}
+
+/** Mean (weighted) logistic loss of log-odds against 0/1 labels, computed stably. */
+export function logLossOfMargins(margin: Float64Array, y: Float64Array, w?: Float64Array): number {
+  let sum = 0;
+  let total = 0;
+  for (let i = 0; i < margin.length; i++) {
+    const m = margin[i]!;
+    const wi = w ? w[i]! : 1;
+    sum += wi * (Math.max(m, 0) - m * y[i]! + Math.log1p(Math.exp(-Math.abs(m))));
+    total += wi;
+  }
+  return total > 0 ? sum / total : 0;
+}
+
+interface Split {
+  readonly gain: number;
+  readonly feature: number;
+  readonly bin: number;
+  readonly missingLeft: boolean;
+  readonly gl: number;
+  readonly hl: number;
+  readonly cl: number;
+}
+
+interface Leaf {
+  readonly node: number;
+  readonly start: number;
+  readonly end: number;
+  readonly depth: number;
+  readonly g: number;
+  readonly h: number;
+  readonly hist: Float64Array;
+  split: Split | null;
+}
+
+/** Grows one tree per call on the same binned rows, with the gradients of the current round. */
+class TreeGrower {
+  private readonly order: Uint32Array;
+  private readonly scratch: Uint32Array;
+  private readonly pool: Float64Array[] = [];
+  private readonly histSize: number;
+  /** A leaf's gradients and hessians, gathered in row order. */
+  private readonly g: Float64Array;
+  private readonly h: Float64Array;
+
+  constructor(
+    private readonly m: BinnedMatrix,
+    private readonly mapper: BinMapper,
+    private readonly grad: Float64Array,
+    private readonly hess: Float64Array,
+    private readonly p: TrainParams,
+  ) {
+    this.order = new Uint32Array(m.rows);
+    this.scratch = new Uint32Array(m.rows);
+    this.histSize = m.bins.length * HIST_BINS * STRIDE;
+    this.g = new Float64Array(m.rows);
+    this.h = new Float64Array(m.rows);
+  }
+
+  grow(rows: Uint32Array, features: Uint32Array): Tree {
+    const { p } = this;
+    this.order.set(rows);
+    const nodes = new NodeList();
+    const root = nodes.add();
+    let g = 0;
+    let h = 0;
+    for (let i = 0; i < rows.length; i++) {
+      g += this.grad[rows[i]!]!;
+      h += this.hess[rows[i]!]!;
+    }
+    const rootHist = this.take();
+    this.build(rootHist, 0, rows.length, features);
+    const leaves: Leaf[] = [{ node: root, start: 0, end: rows.length, depth: 0, g, h, hist: rootHist, split: null }];
+    leaves[0]!.split = this.bestSplit(leaves[0]!, features);
+    nodes.cover[root] = h;
+
+    while (leaves.length < p.maxLeaves) {
+      let bi = -1;
+      for (let i = 0; i < leaves.length; i++) {
+        const s = leaves[i]!.split;
+        if (s !== null && (bi < 0 || s.gain > leaves[bi]!.split!.gain)) bi = i;
+      }
+      if (bi < 0) break;
+      const leaf = leaves[bi]!;
+      const s = leaf.split!;
+      const mid = this.partition(leaf.start, leaf.end, s);
+      const l = nodes.add();
+      const r = nodes.add();
+      nodes.setSplit(leaf.node, s, this.mapper.upper[s.feature]![s.bin - 1]!, l, r);
+      nodes.cover[l] = s.hl;
+      nodes.cover[r] = leaf.h - s.hl;
+      // The smaller child's histogram is built from its rows, the larger one's is the parent's minus it.
+      const leftSmaller = mid - leaf.start <= leaf.end - mid;
+      const small = this.take();
+      if (leftSmaller) this.build(small, leaf.start, mid, features);
+      else this.build(small, mid, leaf.end, features);
+      const large = leaf.hist;
+      this.subtract(large, small, features);
+      const lh = leftSmaller ? small : large;
+      const rh = leftSmaller ? large : small;
+      const left: Leaf = { node: l, start: leaf.start, end: mid, depth: leaf.depth + 1, g: s.gl, h: s.hl, hist: lh, split: null };
+      const right: Leaf = { node: r, start: mid, end: leaf.end, depth: leaf.depth + 1, g: leaf.g - s.gl, h: leaf.h - s.hl, hist: rh, split: null };
+      left.split = this.bestSplit(left, features);
+      right.split = this.bestSplit(right, features);
+      leaves.splice(bi, 1, left, right);
+    }
+    for (const leaf of leaves) {
+      nodes.value[leaf.node] = leafValue(leaf.g, leaf.h, p) * p.learningRate;
+      this.pool.push(leaf.hist);
+    }
+    return nodes.freeze();
+  }
+
+  private take(): Float64Array {
+    return this.pool.pop() ?? new Float64Array(this.histSize);
+  }
+
+  private build(hist: Float64Array, start: number, end: number, features: Uint32Array): void {
+    const { order, grad, hess, g, h } = this;
+    // The leaf's gradients side by side first: every feature then reads them in order.
+    const n = end - start;
+    for (let i = 0; i < n; i++) {
+      const r = order[start + i]!;
+      g[i] = grad[r]!;
+      h[i] = hess[r]!;
+    }
+    for (const f of features) {
+      const off = f * HIST_BINS * STRIDE;
+      hist.fill(0, off, off + HIST_BINS * STRIDE);
+      const col = this.m.bins[f]!;
+      for (let i = 0; i < n; i++) {
+        const o = off + col[order[start + i]!]! * STRIDE;
+        hist[o]! += g[i]!;
+        hist[o + 1]! += h[i]!;
+        hist[o + 2]! += 1;
+      }
+    }
+  }
+
+  private subtract(from: Float64Array, what: Float64Array, features: Uint32Array): void {
+    for (const f of features) {
+      const off = f * HIST_BINS * STRIDE;
+      for (let i = off; i < off + HIST_BINS * STRIDE; i++) from[i]! -= what[i]!;
+    }
+  }
+
+  /** Splits the rows of [start, end) in place, stably: the left child's first. Returns the boundary. */
+  private partition(start: number, end: number, s: Split): number {
+    const { order, scratch } = this;
+    const col = this.m.bins[s.feature]!;
+    let l = start;
+    let k = 0;
+    for (let i = start; i < end; i++) {
+      const r = order[i]!;
+      const b = col[r]!;
+      if (b === 0 ? s.missingLeft : b <= s.bin) order[l++] = r;
+      else scratch[k++] = r;
+    }
+    order.set(scratch.subarray(0, k), l);
+    return l;
+  }
+
+  private bestSplit(leaf: Leaf, features: Uint32Array): Split | null {
+    const { p } = this;
+    if (p.maxDepth > 0 && leaf.depth >= p.maxDepth) return null;
+    const count = leaf.end - leaf.start;
+    if (count < 2 * p.minDataInLeaf) return null;
+    const { g, h, hist } = leaf;
+    const parent = score(g, h, p);
+    let best: Split | null = null;
+    for (const f of features) {
+      const off = f * HIST_BINS * STRIDE;
+      const binsOfF = this.mapper.upper[f]!.length;
+      const gm = hist[off]!;
+      const hm = hist[off + 1]!;
+      const cm = hist[off + 2]!;
+      let gv = 0;
+      let hv = 0;
+      let cv = 0;
+      for (let t = 1; t < binsOfF; t++) {
+        const o = off + t * STRIDE;
+        gv += hist[o]!;
+        hv += hist[o + 1]!;
+        cv += hist[o + 2]!;
+        for (let side = 0; side < 2; side++) {
+          // Missing values go left on the first try, right on the second (none missing: once).
+          if (side === 1 && cm === 0) break;
+          const missingLeft = side === 0 && cm > 0;
+          const gl = missingLeft ? gv + gm : gv;
+          const hl = missingLeft ? hv + hm : hv;
+          const cl = missingLeft ? cv + cm : cv;
+          const hr = h - hl;
+          const cr = count - cl;
+          if (cl < p.minDataInLeaf || cr < p.minDataInLeaf || hl < p.minChildWeight || hr < p.minChildWeight) continue;
+          const gain = 0.5 * (score(gl, hl, p) + score(g - gl, hr, p) - parent);
+          if (gain > p.minSplitGain && (best === null || gain > best.gain)) best = { gain, feature: f, bin: t, missingLeft, gl, hl, cl };
+        }
+      }
+    }
+    return best;
+  }
+}
+
+/** L1-shrunk gradient sum. */
+function shrink(g: number, alpha: number): number {
+  return g > alpha ? g - alpha : g < -alpha ? g + alpha : 0;
+}
+
+function score(g: number, h: number, p: TrainParams): number {
+  const t = shrink(g, p.alpha);
+  return (t * t) / (h + p.lambda);
+}
+
+function leafValue(g: number, h: number, p: TrainParams): number {
+  return -shrink(g, p.alpha) / (h + p.lambda);
+}
+
+/** Nodes as they are added, frozen into a Tree at the end. */
+class NodeList {
+  readonly feature: number[] = [];
+  readonly threshold: number[] = [];
+  readonly bin: number[] = [];
+  readonly missingLeft: number[] = [];
+  readonly left: number[] = [];
+  readonly right: number[] = [];
+  readonly value: number[] = [];
+  readonly cover: number[] = [];
+  readonly gain: number[] = [];
+
+  add(): number {
+    const n = this.feature.length;
+    this.feature.push(-1);
+    this.threshold.push(0);
+    this.bin.push(0);
+    this.missingLeft.push(0);
+    this.left.push(-1);
+    this.right.push(-1);
+    this.value.push(0);
+    this.cover.push(0);
+    this.gain.push(0);
+    return n;
+  }
+
+  setSplit(n: number, s: Split, threshold: number, l: number, r: number): void {
+    this.feature[n] = s.feature;
+    this.threshold[n] = threshold;
+    this.bin[n] = s.bin;
+    this.missingLeft[n] = s.missingLeft ? 1 : 0;
+    this.left[n] = l;
+    this.right[n] = r;
+    this.gain[n] = s.gain;
+  }
+
+  freeze(): Tree {
+    return {
+      feature: Int32Array.from(this.feature),
+      threshold: Float64Array.from(this.threshold),
+      bin: Uint8Array.from(this.bin),
+      missingLeft: Uint8Array.from(this.missingLeft),
+      left: Int32Array.from(this.left),
+      right: Int32Array.from(this.right),
+      value: Float64Array.from(this.value),
+      cover: Float64Array.from(this.cover),
+      gain: Float64Array.from(this.gain),
+    };
+  }
+}
