@@ -4,6 +4,7 @@ import { generateCommand } from './commands/generate.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { mappingCommand } from './commands/mapping.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { modelsCommands } from './commands/models.ts';
 import { startCommand } from './commands/start.ts';
 
 /** The `portcullis` command. Each subcommand lives in commands/, one file each. */
@@ -22,5 +23,6 @@ generateCommand(program);
 mappingCommand(program);
 declarationsCommand(program);
 migrateCommand(program);
+modelsCommands(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,28 @@
+import { PortcullisError } from '../../domain/errors.ts';
+import { transform } from '../../risk/features/pipeline.ts';
+import { predictMargin, sigmoid } from '../../risk/gbdt/tree.ts';
+import { evaluateScores, type ScoreEvaluation } from '../../risk/metrics.ts';
+import type { Mapping } from '../intake/mapping.ts';
+import type { ModelFile } from './model-file.ts';
+import { readLabelled, type LabelName } from './read-labelled.ts';
+
+export interface Evaluation extends ScoreEvaluation {
+  readonly label: string;
+  /** Rows of the files that could not be used (bad rows, or no label). */
+  readonly skipped: number;
+}
+
+/** Scores labelled files with a model and measures how well the scores rank and predict. */
+export async function evaluateModel(model: ModelFile, files: readonly string[], mapping: Mapping, onRead?: (rows: number, file: string) => void): Promise<Evaluation> {
+  const label = model.training.label as LabelName;
+  const data = await readLabelled(files, mapping, label, onRead);
+  const keep: number[] = [];
+  for (let i = 0; i < data.declarations.length; i++) if (!Number.isNaN(data.labels[i]!)) keep.push(i);
+  if (keep.length === 0) throw new PortcullisError('INVALID_INPUT', `no row of the files has the "${label}" label: nothing to evaluate`);
+  const matrix = transform(model.pipeline, keep.map((i) => data.declarations[i]!));
+  const margin = predictMargin(model.booster, matrix);
+  const prob = Float64Array.from(margin, sigmoid);
+  const labels = Float64Array.from(keep, (i) => data.labels[i]!);
+  const e = evaluateScores(margin, prob, labels, Float64Array.from(keep, (i) => (data.labels[i] === 1 ? data.revenue[i]! : 0)));
+  return { label, skipped: data.rows - keep.length, ...e };
+}

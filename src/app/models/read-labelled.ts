@@ -1,0 +1,75 @@
+import type { Declaration, Labels } from '../../domain/declaration.ts';
+import { PortcullisError } from '../../domain/errors.ts';
+import type { Mapping } from '../intake/mapping.ts';
+import { openSource } from '../intake/open-source.ts';
+import { compileRowConverter, type ReadRow } from '../intake/row-converter.ts';
+
+export type LabelName = 'illicit' | 'critical';
+
+/** Declarations read from data files for training or evaluation, with their outcome labels. */
+export interface LabelledSet {
+  readonly declarations: Declaration[];
+  /** 1 illicit (or critical), 0 not; NaN where the row has no label. */
+  readonly labels: Float64Array;
+  /** Revenue recovered, or the duty at stake where the data has none (what finding a fraud there is worth). */
+  readonly revenue: Float64Array;
+  readonly rows: number;
+  readonly rejected: number;
+}
+
+/**
+ * Reads declaration files through a mapping, in file order, keeping the valid declarations (bad
+ * rows are counted, as intake would reject them). The label must be a column of the mapping.
+ */
+export async function readLabelled(files: readonly string[], mapping: Mapping, label: LabelName | undefined, onProgress?: (rows: number, file: string) => void): Promise<LabelledSet> {
+  if (label !== undefined && mapping.labels[label] === undefined) {
+    const have = Object.keys(mapping.labels);
+    throw new PortcullisError('INVALID_MAPPING', `the mapping has no "${label}" label column (it has ${have.length > 0 ? have.join(', ') : 'no labels'})`, [
+      { field: `labels.${label}`, problem: 'is not in the mapping', expected: `a "labels": { "${label}": { "column": … } } entry` },
+    ]);
+  }
+  const declarations: Declaration[] = [];
+  const labels: number[] = [];
+  const revenue: number[] = [];
+  let rows = 0;
+  let rejected = 0;
+  const keep = (d: Declaration, l: Labels) => {
+    declarations.push(d);
+    const v = label === undefined ? undefined : l[label];
+    labels.push(v === undefined ? Number.NaN : v ? 1 : 0);
+    let duty = 0;
+    for (const it of d.items) duty += it.duty ?? 0;
+    revenue.push(l.revenueRecovered ?? duty);
+  };
+  for (const file of files) {
+    const { source } = await openSource(file, mapping, () => {}, 4096);
+    try {
+      const converter = compileRowConverter(mapping, source.locate);
+      let group: ReadRow[] = [];
+      const finish = () => {
+        if (group.length === 0) return;
+        const f = converter.finish(group);
+        if (f.ok) keep(f.declaration, f.labels);
+        else rejected += 1;
+        group = [];
+      };
+      for await (const batch of source.rows) {
+        for (const r of batch) {
+          rows += 1;
+          if (r.broken !== undefined || r.cells === undefined) {
+            rejected += 1;
+            continue;
+          }
+          const read = converter.read(r.cells);
+          if (!mapping.groupItems || group.length === 0 || read.id === undefined || read.id !== group[0]!.id) finish();
+          group.push(read);
+        }
+        onProgress?.(rows, file);
+      }
+      finish();
+    } finally {
+      source.close();
+    }
+  }
+  return { declarations, labels: Float64Array.from(labels), revenue: Float64Array.from(revenue), rows, rejected };
+}

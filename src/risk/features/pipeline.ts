@@ -1,0 +1,265 @@
+import type { Declaration } from '../../domain/declaration.ts';
+import type { FeatureMatrix } from '../gbdt/bins.ts';
+import { SeededRandom } from '../random.ts';
+
+/**
+ * The feature pipeline: turns declarations into a numeric matrix for the trees. It is fitted on the
+ * training period only and travels inside the model file, so that scoring later computes exactly
+ * the same features.
+ *
+ * - Risk profiles: smoothed target encoding of parties, office, HS code at 2/4/6 digits, countries
+ *   and useful pairs. On the training rows it is computed out of fold (k seeded folds: a row's own
+ *   label never enters its own encoding, the main known leak of published customs models); later
+ *   rows use every training row.
+ * - How often each of those was seen in training (a first-time importer is a risk of its own).
+ * - Value features: customs value, mass, unit value and its ratio to the usual unit value of the
+ *   same HS6 (and HS6 × origin) in training, tax rate and duty at stake.
+ * - Attributes named in the configuration, as categories (target-encoded) or numbers.
+ */
+
+export interface AttributeFeature {
+  readonly name: string;
+  readonly kind: 'categorical' | 'numeric';
+}
+
+export interface PipelineConfig {
+  readonly folds: number;
+  readonly seed: number;
+  /** Weight of the prior in a smoothed encoding, in rows. */
+  readonly smoothing: number;
+  readonly attributes: readonly AttributeFeature[];
+}
+
+export const DEFAULT_PIPELINE: Omit<PipelineConfig, 'attributes'> = { folds: 5, seed: 1, smoothing: 20 };
+
+/** Sum of labels and count of rows per category. */
+type Stats = Record<string, readonly [number, number]>;
+
+/** What a fitted pipeline holds (serialised in the model file as it is). */
+export interface FittedPipeline {
+  readonly version: 1;
+  readonly config: PipelineConfig;
+  readonly prior: number;
+  /** Per categorical key, its training statistics. */
+  readonly encoders: Record<string, Stats>;
+  /** Median log unit value (customs value per kg) per HS6, and per HS6 × origin. */
+  readonly medianUnitValue: { readonly hs6: Record<string, number>; readonly hs6Origin: Record<string, number> };
+  readonly names: readonly string[];
+}
+
+/** The categorical keys of a declaration, in a fixed order. */
+const BASE_KEYS = [
+  'importer', 'declarant', 'seller', 'courier', 'office', 'mode', 'hs2', 'hs4', 'hs6', 'origin', 'export',
+  'hs6×origin', 'importer×hs4', 'declarant×importer', 'seller×importer', 'office×hs4', 'origin×export',
+] as const;
+
+const NUMERIC = ['logValue', 'logMass', 'logUnitValue', 'unitValueVsHs6', 'unitValueVsHs6Origin', 'taxRate', 'logDuty', 'items'] as const;
+
+/** The goods item that carries the declaration's features: its most valuable one. */
+function mainItem(d: Declaration) {
+  let best = d.items[0]!;
+  for (const it of d.items) if (it.customsValue > best.customsValue) best = it;
+  return best;
+}
+
+function keysOf(d: Declaration, attrs: readonly AttributeFeature[]): string[] {
+  const it = mainItem(d);
+  const hs = it.hsCode;
+  const origin = it.originCountry ?? '';
+  const k = [
+    d.importer, d.declarant ?? '', d.seller ?? '', d.courier ?? '', d.customsOffice, d.modeOfTransport ?? '',
+    hs.slice(0, 2), hs.slice(0, 4), hs.slice(0, 6), origin, d.exportCountry ?? '',
+    `${hs.slice(0, 6)}|${origin}`, `${d.importer}|${hs.slice(0, 4)}`, `${d.declarant ?? ''}|${d.importer}`,
+    `${d.seller ?? ''}|${d.importer}`, `${d.customsOffice}|${hs.slice(0, 4)}`, `${origin}|${d.exportCountry ?? ''}`,
+  ];
+  for (const a of attrs) if (a.kind === 'categorical') k.push(String(d.attributes[a.name] ?? ''));
+  return k;
+}
+
+function keyNames(attrs: readonly AttributeFeature[]): string[] {
+  return [...BASE_KEYS, ...attrs.filter((a) => a.kind === 'categorical').map((a) => `attr:${a.name}`)];
+}
+
+interface Values {
+  readonly value: number;
+  readonly mass: number;
+  readonly taxRate: number;
+  readonly duty: number;
+  readonly logUnit: number;
+}
+
+function valuesOf(d: Declaration): Values {
+  let value = 0;
+  let mass = 0;
+  let massKnown = false;
+  let taxRate = Number.NaN;
+  let duty = 0;
+  for (const it of d.items) {
+    value += it.customsValue;
+    if (it.netMassKg !== undefined) {
+      mass += it.netMassKg;
+      massKnown = true;
+    }
+    if (it.taxRate !== undefined) taxRate = Number.isNaN(taxRate) ? it.taxRate : Math.max(taxRate, it.taxRate);
+    duty += it.duty ?? (it.taxRate !== undefined ? (it.customsValue * it.taxRate) / 100 : 0);
+  }
+  const m = massKnown ? mass : Number.NaN;
+  return { value, mass: m, taxRate, duty, logUnit: m > 0 ? Math.log(value / m + 1e-9) : Number.NaN };
+}
+
+/** Feature names, in matrix column order. */
+export function featureNames(attrs: readonly AttributeFeature[]): string[] {
+  const keys = keyNames(attrs);
+  return [
+    ...keys.map((k) => `risk:${k}`),
+    ...keys.map((k) => `seen:${k}`),
+    ...NUMERIC,
+    ...attrs.filter((a) => a.kind === 'numeric').map((a) => `attr:${a.name}`),
+  ];
+}
+
+/**
+ * Fits the pipeline on the training rows and returns it with their matrix (encodings out of fold).
+ * `labels` are 0/1, one per declaration.
+ */
+export function fitPipeline(rows: readonly Declaration[], labels: ArrayLike<number>, config: PipelineConfig): { pipeline: FittedPipeline; matrix: FeatureMatrix } {
+  if (rows.length !== labels.length) throw new RangeError(`${rows.length} declarations but ${labels.length} labels`);
+  if (!Number.isInteger(config.folds) || config.folds < 2) throw new RangeError(`folds is ${config.folds}; expected a whole number of at least 2`);
+  const n = rows.length;
+  const k = config.folds;
+  const names = keyNames(config.attributes);
+  const keys = rows.map((d) => keysOf(d, config.attributes));
+  const rng = new SeededRandom(config.seed);
+  const fold = new Uint8Array(n);
+  for (let i = 0; i < n; i++) fold[i] = rng.int(k);
+  let positives = 0;
+  const foldSum = new Float64Array(k);
+  const foldCount = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    positives += labels[i]!;
+    foldSum[fold[i]!]! += labels[i]!;
+    foldCount[fold[i]!]! += 1;
+  }
+  const prior = n > 0 ? positives / n : 0;
+  // The prior that a training row's encodings shrink towards is out of fold too.
+  const foldPrior = Float64Array.from(foldSum, (sum, f) => (n - foldCount[f]! > 0 ? (positives - sum) / (n - foldCount[f]!) : prior));
+
+  // Per key: category → [sum, count] per fold, then the totals.
+  const perFold = names.map(() => new Map<string, Float64Array>());
+  for (let i = 0; i < n; i++) {
+    const y = labels[i]!;
+    for (let j = 0; j < names.length; j++) {
+      const map = perFold[j]!;
+      const c = keys[i]![j]!;
+      let s = map.get(c);
+      if (s === undefined) map.set(c, (s = new Float64Array(2 * k)));
+      s[2 * fold[i]!]! += y;
+      s[2 * fold[i]! + 1]! += 1;
+    }
+  }
+  const encoders: Record<string, Stats> = {};
+  names.forEach((name, j) => {
+    const stats: Record<string, readonly [number, number]> = Object.create(null);
+    for (const [c, s] of perFold[j]!) {
+      let sum = 0;
+      let count = 0;
+      for (let f = 0; f < k; f++) {
+        sum += s[2 * f]!;
+        count += s[2 * f + 1]!;
+      }
+      stats[c] = [sum, count];
+    }
+    encoders[name] = stats;
+  });
+
+  const medianUnitValue = { hs6: medians(rows, (d) => mainItem(d).hsCode.slice(0, 6)), hs6Origin: medians(rows, (d) => `${mainItem(d).hsCode.slice(0, 6)}|${mainItem(d).originCountry ?? ''}`) };
+  const pipeline: FittedPipeline = { version: 1, config, prior, encoders, medianUnitValue, names: featureNames(config.attributes) };
+
+  const matrix = emptyMatrix(pipeline, n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < names.length; j++) {
+      const total = own(encoders[names[j]!]!, keys[i]![j]!)!;
+      const mine = perFold[j]!.get(keys[i]![j]!)!;
+      const sum = total[0] - mine[2 * fold[i]!]!;
+      const count = total[1] - mine[2 * fold[i]! + 1]!;
+      matrix.columns[j]![i] = smooth(sum, count, foldPrior[fold[i]!]!, config.smoothing);
+      // How many other training rows share the category.
+      matrix.columns[names.length + j]![i] = Math.log1p(total[1] - 1);
+    }
+    fillValues(pipeline, rows[i]!, matrix, i, 2 * names.length);
+  }
+  return { pipeline, matrix };
+}
+
+/** The matrix of any rows (validation, test, new filings), with encodings from every training row. */
+export function transform(pipeline: FittedPipeline, rows: readonly Declaration[]): FeatureMatrix {
+  const { config, prior, encoders } = pipeline;
+  const names = keyNames(config.attributes);
+  const matrix = emptyMatrix(pipeline, rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const keys = keysOf(rows[i]!, config.attributes);
+    for (let j = 0; j < names.length; j++) {
+      const s = own(encoders[names[j]!]!, keys[j]!);
+      matrix.columns[j]![i] = s === undefined ? prior : smooth(s[0], s[1], prior, config.smoothing);
+      matrix.columns[names.length + j]![i] = s === undefined ? 0 : Math.log1p(s[1]);
+    }
+    fillValues(pipeline, rows[i]!, matrix, i, 2 * names.length);
+  }
+  return matrix;
+}
+
+/** A record's own entry only: category names such as "constructor" must not find inherited members. */
+function own<T>(o: Record<string, T>, k: string): T | undefined {
+  return Object.hasOwn(o, k) ? o[k] : undefined;
+}
+
+function smooth(sum: number, count: number, prior: number, m: number): number {
+  return (sum + m * prior) / (count + m);
+}
+
+function emptyMatrix(p: FittedPipeline, rows: number): FeatureMatrix {
+  return { rows, names: p.names, columns: p.names.map(() => new Float64Array(rows)) };
+}
+
+function fillValues(p: FittedPipeline, d: Declaration, m: FeatureMatrix, i: number, from: number): void {
+  const v = valuesOf(d);
+  const it = mainItem(d);
+  const hs6 = it.hsCode.slice(0, 6);
+  const medHs6 = own(p.medianUnitValue.hs6, hs6);
+  const medPair = own(p.medianUnitValue.hs6Origin, `${hs6}|${it.originCountry ?? ''}`);
+  const c = m.columns;
+  let j = from;
+  c[j++]![i] = Math.log1p(v.value);
+  c[j++]![i] = Number.isNaN(v.mass) ? Number.NaN : Math.log1p(v.mass);
+  c[j++]![i] = v.logUnit;
+  c[j++]![i] = medHs6 === undefined || Number.isNaN(v.logUnit) ? Number.NaN : v.logUnit - medHs6;
+  c[j++]![i] = medPair === undefined || Number.isNaN(v.logUnit) ? Number.NaN : v.logUnit - medPair;
+  c[j++]![i] = v.taxRate;
+  c[j++]![i] = Math.log1p(v.duty);
+  c[j++]![i] = d.items.length;
+  for (const a of p.config.attributes) {
+    if (a.kind !== 'numeric') continue;
+    const x = d.attributes[a.name];
+    c[j++]![i] = typeof x === 'number' ? x : typeof x === 'string' && x.trim() !== '' && Number.isFinite(Number(x)) ? Number(x) : Number.NaN;
+  }
+}
+
+/** Median log unit value per group, over the rows with a known positive mass. */
+function medians(rows: readonly Declaration[], group: (d: Declaration) => string): Record<string, number> {
+  const byGroup = new Map<string, number[]>();
+  for (const d of rows) {
+    const u = valuesOf(d).logUnit;
+    if (Number.isNaN(u)) continue;
+    const g = group(d);
+    let list = byGroup.get(g);
+    if (list === undefined) byGroup.set(g, (list = []));
+    list.push(u);
+  }
+  const out: Record<string, number> = Object.create(null);
+  for (const [g, list] of byGroup) {
+    list.sort((a, b) => a - b);
+    const mid = list.length >> 1;
+    out[g] = list.length % 2 === 1 ? list[mid]! : (list[mid - 1]! + list[mid]!) / 2;
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Declaration } from '../../../src/domain/declaration.ts';
+import { fitPipeline, transform, type PipelineConfig } from '../../../src/risk/features/pipeline.ts';
+
+const decl = (i: number, importer: string, o: Partial<Declaration> = {}): Declaration => ({
+  id: `D${i}`,
+  filedAt: '2025-01-01T00:00:00.000Z',
+  customsOffice: 'NL000396',
+  importer,
+  containers: [],
+  items: [{ sequence: 1, hsCode: '847130', originCountry: 'CN', netMassKg: 10, customsValue: 1000 + i, currency: 'EUR', taxRate: 5 }],
+  attributes: { incoterm: i % 2 ? 'FOB' : 'CIF', aeo: i % 3 },
+  ...o,
+});
+
+const config: PipelineConfig = { folds: 4, seed: 3, smoothing: 2, attributes: [{ name: 'incoterm', kind: 'categorical' }, { name: 'aeo', kind: 'numeric' }] };
+const col = (names: readonly string[], name: string) => {
+  const j = names.indexOf(name);
+  assert.ok(j >= 0, `no feature ${name}`);
+  return j;
+};
+
+describe('feature pipeline', () => {
+  const rows = Array.from({ length: 200 }, (_, i) => decl(i, i % 2 === 0 ? 'BAD' : `GOOD${i % 10}`));
+  const labels = Float64Array.from(rows, (d) => (d.importer === 'BAD' ? 1 : 0));
+
+  it('encodes a training row without its own label (out of fold)', () => {
+    const { matrix } = fitPipeline(rows, labels, config);
+    const j = col(matrix.names, 'risk:importer');
+    const flipped = Float64Array.from(labels);
+    flipped[0] = 1 - flipped[0]!;
+    const again = fitPipeline(rows, flipped, config).matrix;
+    assert.equal(again.columns[j]![0], matrix.columns[j]![0], "a row's own label moved its own encoding");
+    // Other rows in other folds do see it.
+    let moved = 0;
+    for (let i = 1; i < rows.length; i++) if (again.columns[j]![i] !== matrix.columns[j]![i]) moved += 1;
+    assert.ok(moved > 0);
+    // And the encoding tells the risky importer apart.
+    assert.ok(matrix.columns[j]![0]! > 0.8 && matrix.columns[j]![1]! < 0.3);
+  });
+
+  it('encodes later rows with every training row, and unseen categories with the prior', () => {
+    const { pipeline } = fitPipeline(rows, labels, config);
+    const m = transform(pipeline, [decl(900, 'BAD'), decl(901, 'NEVER-SEEN'), decl(902, 'constructor'), decl(903, '__proto__')]);
+    const j = col(m.names, 'risk:importer');
+    assert.ok(Math.abs(m.columns[j]![0]! - (100 + 2 * pipeline.prior) / (100 + 2)) < 1e-12);
+    for (const r of [1, 2, 3]) assert.equal(m.columns[j]![r], pipeline.prior);
+    assert.equal(m.columns[col(m.names, 'seen:importer')]![1], 0);
+  });
+
+  it('compares unit values with the usual one of the HS code, and keeps numeric attributes', () => {
+    const { pipeline } = fitPipeline(rows, labels, config);
+    const cheap = decl(950, 'BAD', { items: [{ sequence: 1, hsCode: '847130', originCountry: 'CN', netMassKg: 10, customsValue: 10, currency: 'EUR' }], attributes: { aeo: 2 } });
+    const m = transform(pipeline, [cheap]);
+    assert.ok(m.columns[col(m.names, 'unitValueVsHs6')]![0]! < -4, 'a hundredth of the usual unit value');
+    assert.equal(m.columns[col(m.names, 'attr:aeo')]![0], 2);
+    assert.ok(Number.isNaN(m.columns[col(m.names, 'taxRate')]![0]), 'no tax rate: missing, not 0');
+  });
+
+  it('survives a trip through JSON (the model file) unchanged in what it computes', () => {
+    const { pipeline } = fitPipeline(rows, labels, config);
+    const copy = JSON.parse(JSON.stringify(pipeline));
+    const later = [decl(1, 'BAD'), decl(2, 'GOOD1'), decl(3, 'constructor')];
+    assert.deepStrictEqual(transform(copy, later), transform(pipeline, later));
+  });
+});
