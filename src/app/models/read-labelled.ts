@@ -11,6 +11,8 @@ export interface LabelledSet {
   readonly declarations: Declaration[];
   /** 1 illicit (or critical), 0 not; NaN where the row has no label. */
   readonly labels: Float64Array;
+  /** Every outcome the mapping has, the same way (a model learns from the other outcomes' profiles too). */
+  readonly outcomes: Partial<Record<LabelName, Float64Array>>;
   /** Revenue recovered, or the duty at stake where the data has none (what finding a fraud there is worth). */
   readonly revenue: Float64Array;
   readonly rows: number;
@@ -30,6 +32,8 @@ export async function readLabelled(files: readonly string[], mapping: Mapping, l
   }
   const declarations: Declaration[] = [];
   const labels: number[] = [];
+  const names = (['illicit', 'critical'] as const).filter((l) => mapping.labels[l] !== undefined);
+  const outcomes = names.map(() => [] as number[]);
   const revenue: number[] = [];
   let rows = 0;
   let rejected = 0;
@@ -37,6 +41,7 @@ export async function readLabelled(files: readonly string[], mapping: Mapping, l
     declarations.push(d);
     const v = label === undefined ? undefined : l[label];
     labels.push(v === undefined ? Number.NaN : v ? 1 : 0);
+    names.forEach((n, j) => outcomes[j]!.push(l[n] === undefined ? Number.NaN : l[n] ? 1 : 0));
     let duty = 0;
     for (const it of d.items) duty += it.duty ?? 0;
     revenue.push(l.revenueRecovered ?? duty);
@@ -71,5 +76,5 @@ export async function readLabelled(files: readonly string[], mapping: Mapping, l
       source.close();
     }
   }
-  return { declarations, labels: Float64Array.from(labels), revenue: Float64Array.from(revenue), rows, rejected };
+  return { declarations, labels: Float64Array.from(labels), outcomes: Object.fromEntries(names.map((n, j) => [n, Float64Array.from(outcomes[j]!)])), revenue: Float64Array.from(revenue), rows, rejected };
 }

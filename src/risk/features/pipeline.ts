@@ -32,14 +32,16 @@ export interface PipelineConfig {
 
 export const DEFAULT_PIPELINE: Omit<PipelineConfig, 'attributes'> = { folds: 5, seed: 1, smoothing: 20 };
 
-/** Sum of labels and count of rows per category. */
-type Stats = Record<string, readonly [number, number]>;
+/** Per category: the count of rows, then the sum of each target's labels. */
+type Stats = Record<string, readonly number[]>;
 
 /** What a fitted pipeline holds (serialised in the model file as it is). */
 export interface FittedPipeline {
   readonly version: 1;
   readonly config: PipelineConfig;
-  readonly prior: number;
+  /** The outcomes encoded (the model's label first) and their rates in training. */
+  readonly targets: readonly string[];
+  readonly priors: readonly number[];
   /** Per categorical key, its training statistics. */
   readonly encoders: Record<string, Stats>;
   /** Median log unit value (customs value per kg) per HS6, and per HS6 × origin. */
@@ -108,102 +110,118 @@ function valuesOf(d: Declaration): Values {
 }
 
 /** Feature names, in matrix column order. */
-export function featureNames(attrs: readonly AttributeFeature[]): string[] {
+export function featureNames(attrs: readonly AttributeFeature[], targets: readonly string[]): string[] {
   const keys = keyNames(attrs);
   return [
-    ...keys.map((k) => `risk:${k}`),
+    ...targets.flatMap((t) => keys.map((k) => `risk:${t}:${k}`)),
     ...keys.map((k) => `seen:${k}`),
     ...NUMERIC,
     ...attrs.filter((a) => a.kind === 'numeric').map((a) => `attr:${a.name}`),
   ];
 }
 
+/** An outcome whose rate per category becomes a risk profile: 0/1 per declaration. */
+export interface Target {
+  readonly name: string;
+  readonly values: ArrayLike<number>;
+}
+
 /**
  * Fits the pipeline on the training rows and returns it with their matrix (encodings out of fold).
- * `labels` are 0/1, one per declaration.
+ * Each target (the model's label first, then any other outcome the data records, such as illicit
+ * for a model of critical fraud) gets its own risk profiles.
  */
-export function fitPipeline(rows: readonly Declaration[], labels: ArrayLike<number>, config: PipelineConfig): { pipeline: FittedPipeline; matrix: FeatureMatrix } {
-  if (rows.length !== labels.length) throw new RangeError(`${rows.length} declarations but ${labels.length} labels`);
+export function fitPipeline(rows: readonly Declaration[], targets: readonly Target[], config: PipelineConfig): { pipeline: FittedPipeline; matrix: FeatureMatrix } {
+  for (const t of targets) if (rows.length !== t.values.length) throw new RangeError(`${rows.length} declarations but ${t.values.length} ${t.name} labels`);
+  if (targets.length === 0) throw new RangeError('no target to encode');
   if (!Number.isInteger(config.folds) || config.folds < 2) throw new RangeError(`folds is ${config.folds}; expected a whole number of at least 2`);
   const n = rows.length;
   const k = config.folds;
+  const T = targets.length;
+  const W = T + 1; // per fold: count, then one sum per target
   const names = keyNames(config.attributes);
   const keys = rows.map((d) => keysOf(d, config.attributes));
   const rng = new SeededRandom(config.seed);
   const fold = new Uint8Array(n);
   for (let i = 0; i < n; i++) fold[i] = rng.int(k);
-  let positives = 0;
-  const foldSum = new Float64Array(k);
-  const foldCount = new Float64Array(k);
+  // Priors: over every row, and per fold over the rows outside it (a row's own label never enters its encodings).
+  const totals = new Float64Array(W);
+  const foldTotals = new Float64Array(k * W);
   for (let i = 0; i < n; i++) {
-    positives += labels[i]!;
-    foldSum[fold[i]!]! += labels[i]!;
-    foldCount[fold[i]!]! += 1;
+    totals[0]! += 1;
+    foldTotals[fold[i]! * W]! += 1;
+    for (let t = 0; t < T; t++) {
+      totals[t + 1]! += targets[t]!.values[i]!;
+      foldTotals[fold[i]! * W + t + 1]! += targets[t]!.values[i]!;
+    }
   }
-  const prior = n > 0 ? positives / n : 0;
-  // The prior that a training row's encodings shrink towards is out of fold too.
-  const foldPrior = Float64Array.from(foldSum, (sum, f) => (n - foldCount[f]! > 0 ? (positives - sum) / (n - foldCount[f]!) : prior));
+  const priors = Array.from({ length: T }, (_, t) => (n > 0 ? totals[t + 1]! / n : 0));
+  const foldPrior = (f: number, t: number) => {
+    const count = n - foldTotals[f * W]!;
+    return count > 0 ? (totals[t + 1]! - foldTotals[f * W + t + 1]!) / count : priors[t]!;
+  };
 
-  // Per key: category → [sum, count] per fold, then the totals.
   const perFold = names.map(() => new Map<string, Float64Array>());
   for (let i = 0; i < n; i++) {
-    const y = labels[i]!;
+    const o = fold[i]! * W;
     for (let j = 0; j < names.length; j++) {
       const map = perFold[j]!;
       const c = keys[i]![j]!;
       let s = map.get(c);
-      if (s === undefined) map.set(c, (s = new Float64Array(2 * k)));
-      s[2 * fold[i]!]! += y;
-      s[2 * fold[i]! + 1]! += 1;
+      if (s === undefined) map.set(c, (s = new Float64Array(k * W)));
+      s[o]! += 1;
+      for (let t = 0; t < T; t++) s[o + t + 1]! += targets[t]!.values[i]!;
     }
   }
   const encoders: Record<string, Stats> = {};
   names.forEach((name, j) => {
-    const stats: Record<string, readonly [number, number]> = Object.create(null);
+    const stats: Record<string, number[]> = Object.create(null);
     for (const [c, s] of perFold[j]!) {
-      let sum = 0;
-      let count = 0;
-      for (let f = 0; f < k; f++) {
-        sum += s[2 * f]!;
-        count += s[2 * f + 1]!;
-      }
-      stats[c] = [sum, count];
+      const sum = new Array<number>(W).fill(0);
+      for (let f = 0; f < k; f++) for (let x = 0; x < W; x++) sum[x]! += s[f * W + x]!;
+      stats[c] = sum;
     }
     encoders[name] = stats;
   });
 
   const medianUnitValue = { hs6: medians(rows, (d) => mainItem(d).hsCode.slice(0, 6)), hs6Origin: medians(rows, (d) => `${mainItem(d).hsCode.slice(0, 6)}|${mainItem(d).originCountry ?? ''}`) };
-  const pipeline: FittedPipeline = { version: 1, config, prior, encoders, medianUnitValue, names: featureNames(config.attributes) };
+  const targetNames = targets.map((t) => t.name);
+  const pipeline: FittedPipeline = { version: 1, config, targets: targetNames, priors, encoders, medianUnitValue, names: featureNames(config.attributes, targetNames) };
 
   const matrix = emptyMatrix(pipeline, n);
+  const K = names.length;
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < names.length; j++) {
+    const o = fold[i]! * W;
+    for (let j = 0; j < K; j++) {
       const total = own(encoders[names[j]!]!, keys[i]![j]!)!;
       const mine = perFold[j]!.get(keys[i]![j]!)!;
-      const sum = total[0] - mine[2 * fold[i]!]!;
-      const count = total[1] - mine[2 * fold[i]! + 1]!;
-      matrix.columns[j]![i] = smooth(sum, count, foldPrior[fold[i]!]!, config.smoothing);
+      const count = total[0]! - mine[o]!;
+      for (let t = 0; t < T; t++) {
+        matrix.columns[t * K + j]![i] = smooth(total[t + 1]! - mine[o + t + 1]!, count, foldPrior(fold[i]!, t), config.smoothing);
+      }
       // How many other training rows share the category.
-      matrix.columns[names.length + j]![i] = Math.log1p(total[1] - 1);
+      matrix.columns[T * K + j]![i] = Math.log1p(total[0]! - 1);
     }
-    fillValues(pipeline, rows[i]!, matrix, i, 2 * names.length);
+    fillValues(pipeline, rows[i]!, matrix, i, (T + 1) * K);
   }
   return { pipeline, matrix };
 }
 
 /** The matrix of any rows (validation, test, new filings), with encodings from every training row. */
 export function transform(pipeline: FittedPipeline, rows: readonly Declaration[]): FeatureMatrix {
-  const { config, prior, encoders } = pipeline;
+  const { config, priors, encoders } = pipeline;
   const names = keyNames(config.attributes);
+  const K = names.length;
+  const T = priors.length;
   const matrix = emptyMatrix(pipeline, rows.length);
   for (let i = 0; i < rows.length; i++) {
     const keys = keysOf(rows[i]!, config.attributes);
-    for (let j = 0; j < names.length; j++) {
+    for (let j = 0; j < K; j++) {
       const s = own(encoders[names[j]!]!, keys[j]!);
-      matrix.columns[j]![i] = s === undefined ? prior : smooth(s[0], s[1], prior, config.smoothing);
-      matrix.columns[names.length + j]![i] = s === undefined ? 0 : Math.log1p(s[1]);
+      for (let t = 0; t < T; t++) matrix.columns[t * K + j]![i] = s === undefined ? priors[t]! : smooth(s[t + 1]!, s[0]!, priors[t]!, config.smoothing);
+      matrix.columns[T * K + j]![i] = s === undefined ? 0 : Math.log1p(s[0]!);
     }
-    fillValues(pipeline, rows[i]!, matrix, i, 2 * names.length);
+    fillValues(pipeline, rows[i]!, matrix, i, (T + 1) * K);
   }
   return matrix;
 }

@@ -26,11 +26,11 @@ describe('feature pipeline', () => {
   const labels = Float64Array.from(rows, (d) => (d.importer === 'BAD' ? 1 : 0));
 
   it('encodes a training row without its own label (out of fold)', () => {
-    const { matrix } = fitPipeline(rows, labels, config);
-    const j = col(matrix.names, 'risk:importer');
+    const { matrix } = fitPipeline(rows, [{ name: 'illicit', values: labels }], config);
+    const j = col(matrix.names, 'risk:illicit:importer');
     const flipped = Float64Array.from(labels);
     flipped[0] = 1 - flipped[0]!;
-    const again = fitPipeline(rows, flipped, config).matrix;
+    const again = fitPipeline(rows, [{ name: 'illicit', values: flipped }], config).matrix;
     assert.equal(again.columns[j]![0], matrix.columns[j]![0], "a row's own label moved its own encoding");
     // Other rows in other folds do see it.
     let moved = 0;
@@ -41,16 +41,16 @@ describe('feature pipeline', () => {
   });
 
   it('encodes later rows with every training row, and unseen categories with the prior', () => {
-    const { pipeline } = fitPipeline(rows, labels, config);
+    const { pipeline } = fitPipeline(rows, [{ name: 'illicit', values: labels }], config);
     const m = transform(pipeline, [decl(900, 'BAD'), decl(901, 'NEVER-SEEN'), decl(902, 'constructor'), decl(903, '__proto__')]);
-    const j = col(m.names, 'risk:importer');
-    assert.ok(Math.abs(m.columns[j]![0]! - (100 + 2 * pipeline.prior) / (100 + 2)) < 1e-12);
-    for (const r of [1, 2, 3]) assert.equal(m.columns[j]![r], pipeline.prior);
+    const j = col(m.names, 'risk:illicit:importer');
+    assert.ok(Math.abs(m.columns[j]![0]! - (100 + 2 * pipeline.priors[0]!) / (100 + 2)) < 1e-12);
+    for (const r of [1, 2, 3]) assert.equal(m.columns[j]![r], pipeline.priors[0]!);
     assert.equal(m.columns[col(m.names, 'seen:importer')]![1], 0);
   });
 
   it('compares unit values with the usual one of the HS code, and keeps numeric attributes', () => {
-    const { pipeline } = fitPipeline(rows, labels, config);
+    const { pipeline } = fitPipeline(rows, [{ name: 'illicit', values: labels }], config);
     const cheap = decl(950, 'BAD', { items: [{ sequence: 1, hsCode: '847130', originCountry: 'CN', netMassKg: 10, customsValue: 10, currency: 'EUR' }], attributes: { aeo: 2 } });
     const m = transform(pipeline, [cheap]);
     assert.ok(m.columns[col(m.names, 'unitValueVsHs6')]![0]! < -4, 'a hundredth of the usual unit value');
@@ -58,8 +58,19 @@ describe('feature pipeline', () => {
     assert.ok(Number.isNaN(m.columns[col(m.names, 'taxRate')]![0]), 'no tax rate: missing, not 0');
   });
 
+  it('gives every target its own risk profiles, the model label first', () => {
+    const critical = Float64Array.from(rows, (d, i) => (d.importer === 'BAD' && i % 4 === 0 ? 1 : 0));
+    const { pipeline, matrix } = fitPipeline(rows, [{ name: 'critical', values: critical }, { name: 'illicit', values: labels }], config);
+    assert.deepEqual(pipeline.targets, ['critical', 'illicit']);
+    assert.equal(matrix.names[0], 'risk:critical:importer');
+    const c = col(matrix.names, 'risk:critical:importer');
+    const i = col(matrix.names, 'risk:illicit:importer');
+    assert.ok(matrix.columns[i]![0]! > matrix.columns[c]![0]!, 'half of the illicit filings of BAD are critical');
+    assert.ok(Math.abs(pipeline.priors[0]! - 0.25) < 1e-12 && Math.abs(pipeline.priors[1]! - 0.5) < 1e-12);
+  });
+
   it('survives a trip through JSON (the model file) unchanged in what it computes', () => {
-    const { pipeline } = fitPipeline(rows, labels, config);
+    const { pipeline } = fitPipeline(rows, [{ name: 'illicit', values: labels }], config);
     const copy = JSON.parse(JSON.stringify(pipeline));
     const later = [decl(1, 'BAD'), decl(2, 'GOOD1'), decl(3, 'constructor')];
     assert.deepStrictEqual(transform(copy, later), transform(pipeline, later));
