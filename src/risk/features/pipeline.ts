@@ -168,7 +168,8 @@ export function fitPipeline(rows: readonly Declaration[], targets: readonly Targ
       const map = perFold[j]!;
       const c = keys[i]![j]!;
       let s = map.get(c);
-      if (s === undefined) map.set(c, (s = new Float64Array(k * W)));
+      // Per fold, then (at the end) the totals over every fold.
+      if (s === undefined) map.set(c, (s = new Float64Array((k + 1) * W)));
       s[o]! += 1;
       for (let t = 0; t < T; t++) s[o + t + 1]! += targets[t]!.values[i]!;
     }
@@ -177,9 +178,8 @@ export function fitPipeline(rows: readonly Declaration[], targets: readonly Targ
   names.forEach((name, j) => {
     const stats: Record<string, number[]> = Object.create(null);
     for (const [c, s] of perFold[j]!) {
-      const sum = new Array<number>(W).fill(0);
-      for (let f = 0; f < k; f++) for (let x = 0; x < W; x++) sum[x]! += s[f * W + x]!;
-      stats[c] = sum;
+      for (let f = 0; f < k; f++) for (let x = 0; x < W; x++) s[k * W + x]! += s[f * W + x]!;
+      stats[c] = Array.from(s.subarray(k * W));
     }
     encoders[name] = stats;
   });
@@ -193,14 +193,14 @@ export function fitPipeline(rows: readonly Declaration[], targets: readonly Targ
   for (let i = 0; i < n; i++) {
     const o = fold[i]! * W;
     for (let j = 0; j < K; j++) {
-      const total = own(encoders[names[j]!]!, keys[i]![j]!)!;
       const mine = perFold[j]!.get(keys[i]![j]!)!;
-      const count = total[0]! - mine[o]!;
+      const tot = k * W;
+      const count = mine[tot]! - mine[o]!;
       for (let t = 0; t < T; t++) {
-        matrix.columns[t * K + j]![i] = smooth(total[t + 1]! - mine[o + t + 1]!, count, foldPrior(fold[i]!, t), config.smoothing);
+        matrix.columns[t * K + j]![i] = smooth(mine[tot + t + 1]! - mine[o + t + 1]!, count, foldPrior(fold[i]!, t), config.smoothing);
       }
       // How many other training rows share the category.
-      matrix.columns[T * K + j]![i] = Math.log1p(total[0]! - 1);
+      matrix.columns[T * K + j]![i] = Math.log1p(mine[tot]! - 1);
     }
     fillValues(pipeline, rows[i]!, matrix, i, (T + 1) * K);
   }
@@ -209,21 +209,34 @@ export function fitPipeline(rows: readonly Declaration[], targets: readonly Targ
 
 /** The matrix of any rows (validation, test, new filings), with encodings from every training row. */
 export function transform(pipeline: FittedPipeline, rows: readonly Declaration[]): FeatureMatrix {
-  const { config, priors, encoders } = pipeline;
+  const { config, priors } = pipeline;
   const names = keyNames(config.attributes);
+  const encoders = lookups(pipeline);
   const K = names.length;
   const T = priors.length;
   const matrix = emptyMatrix(pipeline, rows.length);
   for (let i = 0; i < rows.length; i++) {
     const keys = keysOf(rows[i]!, config.attributes);
     for (let j = 0; j < K; j++) {
-      const s = own(encoders[names[j]!]!, keys[j]!);
+      const s = encoders[j]!.get(keys[j]!);
       for (let t = 0; t < T; t++) matrix.columns[t * K + j]![i] = s === undefined ? priors[t]! : smooth(s[t + 1]!, s[0]!, priors[t]!, config.smoothing);
       matrix.columns[T * K + j]![i] = s === undefined ? 0 : Math.log1p(s[0]!);
     }
     fillValues(pipeline, rows[i]!, matrix, i, (T + 1) * K);
   }
   return matrix;
+}
+
+const LOOKUPS = new WeakMap<FittedPipeline, Map<string, readonly number[]>[]>();
+
+/** The encoders as maps (faster to look up than large records), made once per pipeline. */
+function lookups(p: FittedPipeline): Map<string, readonly number[]>[] {
+  let maps = LOOKUPS.get(p);
+  if (maps === undefined) {
+    maps = keyNames(p.config.attributes).map((name) => new Map(Object.entries(p.encoders[name] ?? {})));
+    LOOKUPS.set(p, maps);
+  }
+  return maps;
 }
 
 /** A record's own entry only: category names such as "constructor" must not find inherited members. */
