@@ -60,7 +60,7 @@ const ModelJson = z.object({
   format: z.literal(MODEL_FORMAT),
   version: z.literal(MODEL_VERSION),
   training: z.record(z.string(), z.unknown()),
-  pipeline: z.object({ version: z.literal(1), names: z.array(z.string()) }).passthrough(),
+  pipeline: z.object({ version: z.literal(1), names: z.array(z.string()), targets: z.array(z.string()).min(1), priors: z.array(z.number()).min(1), encoders: z.record(z.string(), z.unknown()) }).passthrough(),
   booster: z.object({ baseScore: z.number(), featureCount: z.number().int(), trees: z.array(TreeJson) }),
   contentHash: z.string().regex(/^sha256:[0-9a-f]{64}$/),
 });

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadMapping } from '../../app/intake/index.ts';
 import { evaluateModel } from '../../app/models/evaluate-model.ts';
 import { readModel, writeModel } from '../../app/models/model-file.ts';
+import { scoreFile } from '../../app/models/score-file.ts';
 import { trainModel } from '../../app/models/train-model.ts';
 import { PortcullisError } from '../../domain/errors.ts';
 import { positiveInt } from '../options.ts';
@@ -75,6 +76,25 @@ export function modelsCommands(program: Command): void {
           `ROC AUC ${f3(e.auc)}  PR AUC ${f3(e.prAuc)}  Brier ${f3(e.brier)}`,
           ...['1', '2', '5', '10'].map((k) => `at ${k}% inspected: precision ${f3(e.precisionAt[k as '1']!)}  recall ${f3(e.recallAt[k as '1']!)}  revenue ${e.revenueAt ? f3(e.revenueAt[k as '1']) : '-'}`),
         ]);
+      }),
+    );
+
+  program
+    .command('score')
+    .description('score declaration files with a model: score, probability and top reasons (TreeSHAP) per declaration, as CSV')
+    .requiredOption('--model <file>', 'a model file written by train')
+    .requiredOption('--data <files...>', 'CSV or JSON Lines files of declarations')
+    .requiredOption('-m, --mapping <file>', 'mapping file (see docs/mapping.md)')
+    .requiredOption('--out <file>', 'the CSV to write: declaration_id, score, probability, reason_1, contribution_1, …')
+    .option('--json', 'print one JSON object summarising the result', false)
+    .action((o: { model: string; data: string[]; mapping: string; out: string; json: boolean }) =>
+      runAction(o.json, async (out) => {
+        const model = await readModel(resolve(o.model));
+        const mapping = await loadMapping(o.mapping);
+        const bar = progressLine();
+        const s = await scoreFile(model, o.data.map((f) => resolve(f)), mapping, resolve(o.out), (done, total) => bar.update(`scoring ${fmt(done)} / ${fmt(total)}`));
+        bar.done();
+        out.result({ ok: true, ...s }, [`scored ${fmt(s.scored)} declarations${s.skipped > 0 ? ` (${fmt(s.skipped)} rows unreadable)` : ''}, mean probability ${s.meanProbability.toFixed(3)}; written to ${o.out}`]);
       }),
     );
 }
