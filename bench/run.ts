@@ -1,9 +1,10 @@
 /**
- * npm run bench [-- --rows N --runs K --only sqlite|postgres]
+ * npm run bench [-- --rows N --runs K --only sqlite|postgres|risk]
  * Runs the benchmarks and prints one JSON object per result (medians of K runs).
  */
 import { parseArgs } from 'node:util';
 import { benchIngest } from './ingest.ts';
+import { benchRisk } from './risk.ts';
 
 const { values } = parseArgs({
   options: {
@@ -12,4 +13,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
   },
 });
-await benchIngest({ rows: Number(values.rows), runs: Number(values.runs), only: values.only });
+const only = values.only;
+if (only !== undefined && !['sqlite', 'postgres', 'risk'].includes(only)) throw new Error(`--only ${only}: expected sqlite, postgres or risk`);
+if (only !== 'risk') await benchIngest({ rows: Number(values.rows), runs: Number(values.runs), only });
+if (only === undefined || only === 'risk') await benchRisk({ runs: Number(values.runs) });
