@@ -1,5 +1,7 @@
 import { SeededRandom } from '../random.ts';
 import { applyBins, fitBins, type BinMapper, type BinnedMatrix, type FeatureMatrix } from './bins.ts';
+import { HIST_BINS, STRIDE } from './histogram.mjs';
+import { HistogramWorkspace } from './histogram-team.ts';
 import { sigmoid, type Booster, type Tree } from './tree.ts';
 
 /**
@@ -33,6 +35,8 @@ export interface TrainParams {
   readonly earlyStoppingRounds: number;
   readonly maxBins: number;
   readonly seed: number;
+  /** Threads that build histograms: 1, or 2 (0: 2 where the machine has two cores). The model is the same either way. */
+  readonly threads: number;
 }
 
 export const DEFAULT_PARAMS: TrainParams = {
@@ -50,6 +54,7 @@ export const DEFAULT_PARAMS: TrainParams = {
   earlyStoppingRounds: 30,
   maxBins: 255,
   seed: 1,
+  threads: 0,
 };
 
 export interface LabelledMatrix {
@@ -73,8 +78,6 @@ export interface TrainResult {
   readonly history: readonly RoundReport[];
 }
 
-const HIST_BINS = 256;
-const STRIDE = 3; // gradient, hessian, count
 
 export function trainBooster(train: LabelledMatrix, valid: LabelledMatrix | undefined, params: Partial<TrainParams> = {}, onRound?: (r: RoundReport) => void): TrainResult {
   const p: TrainParams = { ...DEFAULT_PARAMS, ...params };
@@ -108,36 +111,41 @@ export function trainBooster(train: LabelledMatrix, valid: LabelledMatrix | unde
   const grad = new Float64Array(n);
   const hess = new Float64Array(n);
   const rng = new SeededRandom(p.seed);
-  const grower = new TreeGrower(trainBins, bins, grad, hess, p);
+  const workspace = new HistogramWorkspace(trainBins, p.maxLeaves + 1, p.threads === 0 ? undefined : p.threads);
+  const grower = new TreeGrower(workspace, bins, grad, hess, p);
   const trees: Tree[] = [];
   const history: RoundReport[] = [];
   let best = { round: 0, loss: Infinity };
 
-  for (let round = 1; round <= p.rounds; round++) {
-    for (let i = 0; i < n; i++) {
-      const pr = sigmoid(margin[i]!);
-      const wi = w ? w[i]! : 1;
-      grad[i] = (pr - y[i]!) * wi;
-      hess[i] = Math.max(pr * (1 - pr), 1e-16) * wi;
-    }
-    const rows = sampleRows(n, p.rowSubsample, rng);
-    const features = sampleFeatures(F, p.colSubsample, rng);
-    const tree = grower.grow(rows, features);
-    trees.push(tree);
-    routeAdd(tree, trainBins, margin);
-    if (validBins && validMargin) routeAdd(tree, validBins, validMargin);
+  try {
+    for (let round = 1; round <= p.rounds; round++) {
+      for (let i = 0; i < n; i++) {
+        const pr = sigmoid(margin[i]!);
+        const wi = w ? w[i]! : 1;
+        grad[i] = (pr - y[i]!) * wi;
+        hess[i] = Math.max(pr * (1 - pr), 1e-16) * wi;
+      }
+      const rows = sampleRows(n, p.rowSubsample, rng);
+      const features = sampleFeatures(F, p.colSubsample, rng);
+      const tree = grower.grow(rows, features);
+      trees.push(tree);
+      routeAdd(tree, trainBins, margin);
+      if (validBins && validMargin) routeAdd(tree, validBins, validMargin);
 
-    const report: RoundReport = {
-      round,
-      trainLoss: logLossOfMargins(margin, y, w),
-      validLoss: validMargin && validY ? logLossOfMargins(validMargin, validY, validW) : undefined,
-    };
-    history.push(report);
-    onRound?.(report);
-    if (report.validLoss !== undefined) {
-      if (report.validLoss < best.loss) best = { round, loss: report.validLoss };
-      else if (p.earlyStoppingRounds > 0 && round - best.round >= p.earlyStoppingRounds) break;
+      const report: RoundReport = {
+        round,
+        trainLoss: logLossOfMargins(margin, y, w),
+        validLoss: validMargin && validY ? logLossOfMargins(validMargin, validY, validW) : undefined,
+      };
+      history.push(report);
+      onRound?.(report);
+      if (report.validLoss !== undefined) {
+        if (report.validLoss < best.loss) best = { round, loss: report.validLoss };
+        else if (p.earlyStoppingRounds > 0 && round - best.round >= p.earlyStoppingRounds) break;
+      }
     }
+  } finally {
+    workspace.close();
   }
   const kept = validBins ? Math.max(best.round, 1) : trees.length;
   return { booster: { baseScore, featureCount: F, trees: trees.slice(0, kept) }, bins, rounds: kept, history };
@@ -160,6 +168,7 @@ function checkParams(p: TrainParams): void {
   if (!(p.colSubsample > 0 && p.colSubsample <= 1)) bad('colSubsample', 'a share in (0, 1]');
   if (!Number.isInteger(p.earlyStoppingRounds) || p.earlyStoppingRounds < 0) bad('earlyStoppingRounds', 'a whole number, 0 for never');
   if (!Number.isInteger(p.seed)) bad('seed', 'a whole number');
+  if (p.threads !== 0 && p.threads !== 1 && p.threads !== 2) bad('threads', '0, 1 or 2');
 }
 
 function checkLabels(d: LabelledMatrix, what: string): void {
@@ -237,37 +246,24 @@ interface Leaf {
   readonly depth: number;
   readonly g: number;
   readonly h: number;
-  readonly hist: Float64Array;
+  /** Its histogram's number in the workspace's pool. */
+  readonly hist: number;
   split: Split | null;
 }
 
 /** Grows one tree per call on the same binned rows, with the gradients of the current round. */
 class TreeGrower {
-  private readonly order: Uint32Array;
-  private readonly scratch: Uint32Array;
-  private readonly pool: Float64Array[] = [];
-  private readonly histSize: number;
-  /** A leaf's gradients and hessians, gathered in row order. */
-  private readonly g: Float64Array;
-  private readonly h: Float64Array;
-
   constructor(
-    private readonly m: BinnedMatrix,
+    private readonly ws: HistogramWorkspace,
     private readonly mapper: BinMapper,
     private readonly grad: Float64Array,
     private readonly hess: Float64Array,
     private readonly p: TrainParams,
-  ) {
-    this.order = new Uint32Array(m.rows);
-    this.scratch = new Uint32Array(m.rows);
-    this.histSize = m.bins.length * HIST_BINS * STRIDE;
-    this.g = new Float64Array(m.rows);
-    this.h = new Float64Array(m.rows);
-  }
+  ) {}
 
   grow(rows: Uint32Array, features: Uint32Array): Tree {
-    const { p } = this;
-    this.order.set(rows);
+    const { p, ws } = this;
+    ws.order.set(rows);
     const nodes = new NodeList();
     const root = nodes.add();
     let g = 0;
@@ -276,7 +272,7 @@ class TreeGrower {
       g += this.grad[rows[i]!]!;
       h += this.hess[rows[i]!]!;
     }
-    const rootHist = this.take();
+    const rootHist = ws.take();
     this.build(rootHist, 0, rows.length, features);
     const leaves: Leaf[] = [{ node: root, start: 0, end: rows.length, depth: 0, g, h, hist: rootHist, split: null }];
     leaves[0]!.split = this.bestSplit(leaves[0]!, features);
@@ -299,11 +295,11 @@ class TreeGrower {
       nodes.cover[r] = leaf.h - s.hl;
       // The smaller child's histogram is built from its rows, the larger one's is the parent's minus it.
       const leftSmaller = mid - leaf.start <= leaf.end - mid;
-      const small = this.take();
+      const small = ws.take();
       if (leftSmaller) this.build(small, leaf.start, mid, features);
       else this.build(small, mid, leaf.end, features);
       const large = leaf.hist;
-      this.subtract(large, small, features);
+      subtract(ws.hist(large), ws.hist(small), features);
       const lh = leftSmaller ? small : large;
       const rh = leftSmaller ? large : small;
       const left: Leaf = { node: l, start: leaf.start, end: mid, depth: leaf.depth + 1, g: s.gl, h: s.hl, hist: lh, split: null };
@@ -314,48 +310,27 @@ class TreeGrower {
     }
     for (const leaf of leaves) {
       nodes.value[leaf.node] = leafValue(leaf.g, leaf.h, p) * p.learningRate;
-      this.pool.push(leaf.hist);
+      ws.give(leaf.hist);
     }
     return nodes.freeze();
   }
 
-  private take(): Float64Array {
-    return this.pool.pop() ?? new Float64Array(this.histSize);
-  }
-
-  private build(hist: Float64Array, start: number, end: number, features: Uint32Array): void {
-    const { order, grad, hess, g, h } = this;
+  private build(hist: number, start: number, end: number, features: Uint32Array): void {
+    const { ws, grad, hess } = this;
     // The leaf's gradients side by side first: every feature then reads them in order.
-    const n = end - start;
-    for (let i = 0; i < n; i++) {
-      const r = order[start + i]!;
-      g[i] = grad[r]!;
-      h[i] = hess[r]!;
+    const { order, g, h } = ws;
+    for (let i = start; i < end; i++) {
+      const r = order[i]!;
+      g[i - start] = grad[r]!;
+      h[i - start] = hess[r]!;
     }
-    for (const f of features) {
-      const off = f * HIST_BINS * STRIDE;
-      hist.fill(0, off, off + HIST_BINS * STRIDE);
-      const col = this.m.bins[f]!;
-      for (let i = 0; i < n; i++) {
-        const o = off + col[order[start + i]!]! * STRIDE;
-        hist[o]! += g[i]!;
-        hist[o + 1]! += h[i]!;
-        hist[o + 2]! += 1;
-      }
-    }
-  }
-
-  private subtract(from: Float64Array, what: Float64Array, features: Uint32Array): void {
-    for (const f of features) {
-      const off = f * HIST_BINS * STRIDE;
-      for (let i = off; i < off + HIST_BINS * STRIDE; i++) from[i]! -= what[i]!;
-    }
+    ws.build(hist, start, end, features);
   }
 
   /** Splits the rows of [start, end) in place, stably: the left child's first. Returns the boundary. */
   private partition(start: number, end: number, s: Split): number {
-    const { order, scratch } = this;
-    const col = this.m.bins[s.feature]!;
+    const { order, scratch } = this.ws;
+    const col = this.ws.bins[s.feature]!;
     let l = start;
     let k = 0;
     for (let i = start; i < end; i++) {
@@ -373,7 +348,8 @@ class TreeGrower {
     if (p.maxDepth > 0 && leaf.depth >= p.maxDepth) return null;
     const count = leaf.end - leaf.start;
     if (count < 2 * p.minDataInLeaf) return null;
-    const { g, h, hist } = leaf;
+    const { g, h } = leaf;
+    const hist = this.ws.hist(leaf.hist);
     const parent = score(g, h, p);
     let best: Split | null = null;
     for (const f of features) {
@@ -406,6 +382,13 @@ class TreeGrower {
       }
     }
     return best;
+  }
+}
+
+function subtract(from: Float64Array, what: Float64Array, features: Uint32Array): void {
+  for (const f of features) {
+    const off = f * HIST_BINS * STRIDE;
+    for (let i = off; i < off + HIST_BINS * STRIDE; i++) from[i]! -= what[i]!;
   }
 }
 

@@ -158,3 +158,13 @@ describe('bins', () => {
     assert.ok(mapper.upper[0]!.length <= 16);
   });
 });
+
+describe('histogram GBDT on two threads', () => {
+  it('learns exactly the same trees on one thread and on two', () => {
+    const d = dataset(3000, 21);
+    const params = { rounds: 10, rowSubsample: 0.8, colSubsample: 0.9, seed: 4 };
+    const one = trainBooster(d, undefined, { ...params, threads: 1 }).booster;
+    const two = trainBooster(d, undefined, { ...params, threads: 2 }).booster;
+    assert.deepStrictEqual(two, one);
+  });
+});
