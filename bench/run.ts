@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { benchIngest } from './ingest.ts';
+import { benchLearner } from './learner.ts';
 import { benchRisk } from './risk.ts';
 
 const { values } = parseArgs({
@@ -16,4 +17,7 @@ const { values } = parseArgs({
 const only = values.only;
 if (only !== undefined && !['sqlite', 'postgres', 'risk'].includes(only)) throw new Error(`--only ${only}: expected sqlite, postgres or risk`);
 if (only !== 'risk') await benchIngest({ rows: Number(values.rows), runs: Number(values.runs), only });
-if (only === undefined || only === 'risk') await benchRisk({ runs: Number(values.runs) });
+if (only === undefined || only === 'risk') {
+  await benchRisk({ runs: Number(values.runs) });
+  await benchLearner({ runs: Number(values.runs) });
+}
