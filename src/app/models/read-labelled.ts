@@ -76,5 +76,10 @@ export async function readLabelled(files: readonly string[], mapping: Mapping, l
       source.close();
     }
   }
+  if (declarations.length === 0 && rows > 0) {
+    throw new PortcullisError('INVALID_INPUT', `none of the ${rows} rows could be read through the mapping (are its column names those of the files? try portcullis mapping check --sample FILE)`, [
+      { field: '(rows)', problem: `${rejected} of ${rows} rows rejected`, expected: 'rows that the mapping can read' },
+    ]);
+  }
   return { declarations, labels: Float64Array.from(labels), outcomes: Object.fromEntries(names.map((n, j) => [n, Float64Array.from(outcomes[j]!)])), revenue: Float64Array.from(revenue), rows, rejected };
 }

@@ -64,6 +64,11 @@ describe('training and evaluating a model on generated declarations', () => {
     await expectError(train({ validFrom: '2024-01-01' }), /training period is empty/);
     await expectError(train({ validFrom: '2030-01-01' }), /nothing to validate on/);
     await expectError(train({ validFrom: 'soon' }), /is not a date/);
+    const kcs = await loadMapping(new URL('../../../examples/mappings/kcs-synthetic.json', import.meta.url).pathname);
+    await expectError(train({ m: kcs }), /the mapping names column "Declaration ID", which the header does not have/);
+    // Columns that exist but hold nothing the mapping can read: every row rejected.
+    const wrongDates = { ...mapping, fields: { ...mapping.fields, filedAt: { ...mapping.fields.filedAt!, format: "DD.MM.YYYY" } } } as Mapping;
+    await expectError(train({ m: wrongDates }), /none of the 6000 rows could be read through the mapping/);
     // A label that is never "yes": one class only.
     const zeroed = { ...mapping, labels: { ...mapping.labels, illicit: { ...mapping.labels.illicit!, equals: 'never' } } } as Mapping;
     await expectError(train({ m: zeroed }), /single class/);
