@@ -1,17 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BinnedMatrix } from './bins.ts';
-import { buildHistograms, HIST_BINS, STRIDE } from './histogram.mjs';
+import { buildHistograms, CONTROL, HIST_BINS, STRIDE } from './histogram.mjs';
 
-/** Slots of the control block shared with the helper thread. */
-const SEQ = 0;
-const DONE = 1;
-const HIST = 2;
-const START = 3;
-const END = 4;
-const COUNT = 5;
-const STOP = 6;
-const CLAIM = 7;
+const { SEQ, DONE, HIST, START, END, COUNT, STOP, CLAIM } = CONTROL;
 /** How long the training thread waits for the helper to claim a job before doing it itself. */
 const CLAIM_WAIT_MS = 20;
 
@@ -60,8 +52,8 @@ export class HistogramWorkspace {
     const featureBuffer = buffer(4 * F);
     this.features = new Int32Array(featureBuffer);
     if (shared) {
-      const controlBuffer = new SharedArrayBuffer(4 * 8);
       // Jobs are numbered from 1; CLAIM holds the number of the last job claimed (by either thread).
+      const controlBuffer = new SharedArrayBuffer(4 * CONTROL.SIZE);
       this.control = new Int32Array(controlBuffer);
       this.worker = new Worker(new URL('./histogram-thread.mjs', import.meta.url), {
         // Plain JavaScript: no module loader in the thread (a loader would need this thread's event

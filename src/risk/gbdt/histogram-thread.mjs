@@ -6,7 +6,7 @@
  * storing the number in DONE.
  */
 import { workerData } from 'node:worker_threads';
-import { buildHistograms } from './histogram.mjs';
+import { buildHistograms, CONTROL } from './histogram.mjs';
 
 const { control: controlBuffer, bins: binsBuffer, rows, featureCount, order, g, h, hists, histSize, features } = workerData;
 const control = new Int32Array(controlBuffer);
@@ -15,14 +15,7 @@ const orderView = new Uint32Array(order);
 const gView = new Float64Array(g);
 const hView = new Float64Array(h);
 const featureView = new Int32Array(features);
-const SEQ = 0;
-const DONE = 1;
-const HIST = 2;
-const START = 3;
-const END = 4;
-const COUNT = 5;
-const STOP = 6;
-const CLAIM = 7;
+const { SEQ, DONE, HIST, START, END, COUNT, STOP, CLAIM } = CONTROL;
 
 let seen = 0;
 for (;;) {

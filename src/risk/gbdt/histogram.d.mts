@@ -1,5 +1,6 @@
 export const HIST_BINS: 256;
 export const STRIDE: 3;
+export const CONTROL: Readonly<{ SEQ: 0; DONE: 1; HIST: 2; START: 3; END: 4; COUNT: 5; STOP: 6; CLAIM: 7; SIZE: 8 }>;
 export function buildHistograms(
   hist: Float64Array,
   bins: readonly Uint8Array[],

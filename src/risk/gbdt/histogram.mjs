@@ -10,6 +10,13 @@ export const HIST_BINS = 256;
 export const STRIDE = 3;
 
 /**
+ * Slots of the Int32Array through which the training thread hands jobs to the helper thread
+ * (histogram-team.ts, histogram-thread.mjs): the job's number, the last job done, the histogram,
+ * the rows, how many features, whether to stop, and the last job claimed (by either thread).
+ */
+export const CONTROL = Object.freeze({ SEQ: 0, DONE: 1, HIST: 2, START: 3, END: 4, COUNT: 5, STOP: 6, CLAIM: 7, SIZE: 8 });
+
+/**
  * Fills the histograms of features[first], features[first + step], … (of the first `count`) from the
  * rows order[start..end), whose gradients and hessians are gathered in g[0..] and h[0..].
  * @param {Float64Array} hist
