@@ -3,22 +3,8 @@ import { describe, it } from 'node:test';
 import { applyBins, binOf, fitBins, type FeatureMatrix } from '../../../src/risk/gbdt/bins.ts';
 import { logLossOfMargins, trainBooster } from '../../../src/risk/gbdt/train.ts';
 import { predictMargin, predictProbability } from '../../../src/risk/gbdt/tree.ts';
+import { rocAuc as auc } from '../../../src/risk/metrics.ts';
 import { SeededRandom } from '../../../src/risk/random.ts';
-
-/** Pairwise AUC, for small test sets. */
-function auc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
-  let pairs = 0;
-  let wins = 0;
-  for (let i = 0; i < scores.length; i++) {
-    if (labels[i] !== 1) continue;
-    for (let j = 0; j < scores.length; j++) {
-      if (labels[j] !== 0) continue;
-      pairs += 1;
-      wins += scores[i]! > scores[j]! ? 1 : scores[i] === scores[j] ? 0.5 : 0;
-    }
-  }
-  return wins / pairs;
-}
 
 /**
  * Rows where the label depends on an interaction (x0 > 0.5 xor x1 > 0.5), on whether x2 is missing,
