@@ -1,6 +1,7 @@
 import { PortcullisError } from '../../domain/errors.ts';
 import { transform } from '../../risk/features/pipeline.ts';
-import { predictMargin, sigmoid } from '../../risk/gbdt/tree.ts';
+import type { FeatureMatrix } from '../../risk/gbdt/bins.ts';
+import { predictMargin, sigmoid, type Booster } from '../../risk/gbdt/tree.ts';
 import { evaluateScores, type ScoreEvaluation } from '../../risk/metrics.ts';
 import type { Mapping } from '../intake/mapping.ts';
 import type { ModelFile } from './model-file.ts';
@@ -20,9 +21,16 @@ export async function evaluateModel(model: ModelFile, files: readonly string[], 
   for (let i = 0; i < data.declarations.length; i++) if (!Number.isNaN(data.labels[i]!)) keep.push(i);
   if (keep.length === 0) throw new PortcullisError('INVALID_INPUT', `no row of the files has the "${label}" label: nothing to evaluate`);
   const matrix = transform(model.pipeline, keep.map((i) => data.declarations[i]!));
-  const margin = predictMargin(model.booster, matrix);
-  const prob = Float64Array.from(margin, sigmoid);
-  const labels = Float64Array.from(keep, (i) => data.labels[i]!);
-  const e = evaluateScores(margin, prob, labels, Float64Array.from(keep, (i) => (data.labels[i] === 1 ? data.revenue[i]! : 0)));
+  const e = measure(model.booster, matrix, Float64Array.from(keep, (i) => data.labels[i]!), Float64Array.from(keep, (i) => data.revenue[i]!));
   return { label, skipped: data.rows - keep.length, ...e };
+}
+
+/**
+ * How well a model's scores of these rows rank and predict their labels (validation in training,
+ * and evaluation). A row's revenue counts only where it was a true finding.
+ */
+export function measure(booster: Booster, matrix: FeatureMatrix, labels: Float64Array, revenue: Float64Array): ScoreEvaluation {
+  const margin = predictMargin(booster, matrix);
+  const found = revenue.map((r, i) => (labels[i] === 1 ? r : 0));
+  return evaluateScores(margin, Float64Array.from(margin, sigmoid), labels, found);
 }

@@ -4,9 +4,8 @@ import { basename } from 'node:path';
 import { PortcullisError } from '../../domain/errors.ts';
 import { fitPipeline, transform, type AttributeFeature, type PipelineConfig, type Target } from '../../risk/features/pipeline.ts';
 import { trainBooster, type RoundReport, type TrainParams } from '../../risk/gbdt/train.ts';
-import { predictProbability } from '../../risk/gbdt/tree.ts';
-import { evaluateScores } from '../../risk/metrics.ts';
 import { attributeSpecs, type Mapping } from '../intake/mapping.ts';
+import { measure } from './evaluate-model.ts';
 import type { ModelFile } from './model-file.ts';
 import { readLabelled, type LabelName } from './read-labelled.ts';
 
@@ -79,8 +78,7 @@ export async function trainModel(o: TrainOptions): Promise<ModelFile> {
   const validMatrix = transform(pipeline, validRows);
   const params = { ...MODEL_PARAMS, ...o.params, seed: o.seed };
   const result = trainBooster({ matrix, labels: trainY }, { matrix: validMatrix, labels: validY }, params, o.onRound);
-  const p = predictProbability(result.booster, validMatrix);
-  const validation = evaluateScores(p, p, validY, Float64Array.from(valid, (i) => (data.labels[i] === 1 ? data.revenue[i]! : 0)));
+  const validation = measure(result.booster, validMatrix, validY, Float64Array.from(valid, (i) => data.revenue[i]!));
 
   const dates = trainRows.map((d) => d.filedAt).sort();
   return {
