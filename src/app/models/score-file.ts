@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { transform } from '../../risk/features/pipeline.ts';
 import { explain, topReasons } from '../../risk/gbdt/shap.ts';
 import { predictMargin, sigmoid } from '../../risk/gbdt/tree.ts';
+import { formatCsvRow } from '../generator/csv.ts';
 import type { Mapping } from '../intake/mapping.ts';
 import type { ModelFile } from './model-file.ts';
 import { readLabelled } from './read-labelled.ts';
@@ -16,11 +17,6 @@ export interface ScoreSummary {
   readonly out: string;
   readonly meanProbability: number;
 }
-
-const csv = (v: string | number) => {
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 /**
  * Scores every declaration of the files with a model and writes a CSV: the declaration id, the
@@ -41,7 +37,7 @@ export async function scoreFile(model: ModelFile, files: readonly string[], mapp
     sum += p;
     const cells: (string | number)[] = [data.declarations[r]!.id, margin[r]!.toFixed(6), p.toFixed(6)];
     for (let i = 0; i < REASONS; i++) cells.push(reasons[i]?.feature ?? '', reasons[i] ? reasons[i]!.contribution.toFixed(6) : '');
-    if (!stream.write(`${cells.map(csv).join(',')}\n`)) await once(stream, 'drain');
+    if (!stream.write(`${formatCsvRow(cells)}\n`)) await once(stream, 'drain');
     if (r % 1000 === 0) onProgress?.(r, matrix.rows);
   }
   stream.end();
