@@ -1,4 +1,4 @@
-import type { Declaration, Labels } from '../domain/declaration.ts';
+import type { Declaration, GoodsItem, Labels } from '../domain/declaration.ts';
 import type { DeclarationTable, GoodsItemTable } from './schema.ts';
 
 /** A validated declaration on its way into the store, with its labels and provenance. */
@@ -26,29 +26,71 @@ export const ITEM_COLUMNS = [
 
 const flag = (b: boolean | undefined): number | null => (b === undefined ? null : b ? 1 : 0);
 
+/** A column value as the bulk writers carry it. */
+export type ColumnValue = string | number | null;
+
 /**
- * A declaration row's values in DECLARATION_COLUMNS order. Built directly, without an object per
- * row, because bulk intake calls it for every row (round-trip.test.ts checks it against fromRows).
+ * Gives a declaration row's values to `put`, one by one in DECLARATION_COLUMNS order. Bulk intake
+ * calls it for every row: the SQLite writer packs the values as they come, without an array per row
+ * (round-trip.test.ts checks the order against fromRows).
  */
-export function declarationValues(r: DeclarationRecord): unknown[] {
+export function putDeclarationValues(r: DeclarationRecord, put: (v: ColumnValue) => void): void {
   const d = r.declaration;
   let total = 0;
   for (const it of d.items) total += it.customsValue;
-  return [
-    d.id, d.filedAt, d.customsOffice, d.declarant ?? null, d.importer, d.seller ?? null, d.courier ?? null, d.exportCountry ?? null,
-    d.modeOfTransport ?? null, d.transportDocument ?? null, d.containers.length === 0 ? '[]' : JSON.stringify(d.containers),
-    d.portOfLoading ?? null, d.portOfDischarge ?? null,
-    JSON.stringify(d.attributes), d.items.length, total, flag(r.labels.illicit), flag(r.labels.critical), r.labels.revenueRecovered ?? null,
-    r.source, r.ingestedAt,
-  ];
+  put(d.id);
+  put(d.filedAt);
+  put(d.customsOffice);
+  put(d.declarant ?? null);
+  put(d.importer);
+  put(d.seller ?? null);
+  put(d.courier ?? null);
+  put(d.exportCountry ?? null);
+  put(d.modeOfTransport ?? null);
+  put(d.transportDocument ?? null);
+  put(d.containers.length === 0 ? '[]' : JSON.stringify(d.containers));
+  put(d.portOfLoading ?? null);
+  put(d.portOfDischarge ?? null);
+  put(JSON.stringify(d.attributes));
+  put(d.items.length);
+  put(total);
+  put(flag(r.labels.illicit));
+  put(flag(r.labels.critical));
+  put(r.labels.revenueRecovered ?? null);
+  put(r.source);
+  put(r.ingestedAt);
+}
+
+/** Gives a goods item row's values to `put`, in ITEM_COLUMNS order. */
+export function putItemValues(id: string, it: GoodsItem, put: (v: ColumnValue) => void): void {
+  put(id);
+  put(it.sequence);
+  put(it.hsCode);
+  put(it.description ?? null);
+  put(it.originCountry ?? null);
+  put(it.quantity ?? null);
+  put(it.quantityUnit ?? null);
+  put(it.netMassKg ?? null);
+  put(it.customsValue);
+  put(it.currency);
+  put(it.taxRate ?? null);
+  put(it.duty ?? null);
+}
+
+/** A declaration row's values in DECLARATION_COLUMNS order. */
+export function declarationValues(r: DeclarationRecord): ColumnValue[] {
+  const row: ColumnValue[] = [];
+  putDeclarationValues(r, (v) => row.push(v));
+  return row;
 }
 
 /** The goods item rows' values of a declaration, each in ITEM_COLUMNS order. */
-export function itemValues(d: Declaration): unknown[][] {
-  return d.items.map((it) => [
-    d.id, it.sequence, it.hsCode, it.description ?? null, it.originCountry ?? null, it.quantity ?? null, it.quantityUnit ?? null,
-    it.netMassKg ?? null, it.customsValue, it.currency, it.taxRate ?? null, it.duty ?? null,
-  ]);
+export function itemValues(d: Declaration): ColumnValue[][] {
+  return d.items.map((it) => {
+    const row: ColumnValue[] = [];
+    putItemValues(d.id, it, (v) => row.push(v));
+    return row;
+  });
 }
 
 /** What is stored under an id: the declaration row and its goods items. */

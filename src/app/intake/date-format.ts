@@ -34,6 +34,8 @@ export function compileDateParser(format: string | undefined, utcOffset = '+00:0
   const defaultOffsetMin = offsetMinutes(utcOffset);
   if (format === undefined) {
     return (s) => {
+      const fast = defaultOffsetMin === 0 || s.length === 20 ? plainIso(s) : undefined;
+      if (fast !== undefined) return fast;
       const m = ISO.exec(s);
       if (!m) throw new CellError(`"${clip(s)}" is not an ISO 8601 date or date-time`, 'YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ');
       const offset = m[8] === undefined ? defaultOffsetMin : m[8] === 'Z' ? 0 : offsetMinutes(m[8]);
@@ -63,6 +65,32 @@ export function compileDateParser(format: string | undefined, utcOffset = '+00:0
     order.forEach((t, k) => (v[t] = +m[k + 1]!));
     return build(s, format, v.YYYY!, v.MM!, v.DD!, v.HH ?? 0, v.mm ?? 0, v.ss ?? 0, v.SSS ?? 0, defaultOffsetMin);
   };
+}
+
+const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
+const TIME_DIGITS = [11, 12, 14, 15, 17, 18];
+const digitsAt = (s: string, at: readonly number[]): boolean => at.every((i) => s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57);
+const two = (s: string, i: number): number => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
+
+/**
+ * The two ISO 8601 shapes that nearly every file uses, read without a regular expression or a new
+ * string per part: "YYYY-MM-DDTHH:mm:ssZ" and (in UTC) "YYYY-MM-DD". The same result as the general
+ * path, or undefined to leave the text to it.
+ */
+function plainIso(s: string): string | undefined {
+  const n = s.length;
+  if ((n !== 20 && n !== 10) || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || !digitsAt(s, DATE_DIGITS)) return undefined;
+  const y = two(s, 0) * 100 + two(s, 2);
+  const mo = two(s, 5);
+  const d = two(s, 8);
+  if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo)) return undefined;
+  if (n === 10) return `${s}T00:00:00.000Z`;
+  if (s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 90 || !digitsAt(s, TIME_DIGITS)) return undefined;
+  const h = two(s, 11);
+  const mi = two(s, 14);
+  const sec = two(s, 17);
+  if (h > 23 || mi > 59 || sec > 59) return undefined;
+  return `${s.slice(0, 19)}.000Z`;
 }
 
 function build(s: string, expected: string, y: number, mo: number, d: number, h: number, mi: number, sec: number, ms: number, offsetMin: number): string {

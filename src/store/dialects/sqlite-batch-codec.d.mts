@@ -12,5 +12,6 @@ export interface PackedBatch {
   readonly itemWidth: number;
 }
 
+export function packRows(itemCounts: Uint16Array, declarationWidth: number, itemWidth: number, visit: (put: (v: unknown) => void) => void): PackedBatch | undefined;
 export function packBatch(batch: RawBatch): PackedBatch | undefined;
 export function unpackBatch(packed: PackedBatch): RawBatch;

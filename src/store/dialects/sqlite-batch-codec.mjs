@@ -13,6 +13,47 @@ const TEXT = 1;
 const NUMBER = 2;
 
 /**
+ * Packs values as they are given, so that a caller can pack its rows without building an array per
+ * row. `visit` gives every value of every row, in order: each declaration row's values, then those of
+ * its goods items; `itemCounts[i]` says how many item rows follow declaration row i.
+ * @param {Uint16Array} itemCounts
+ * @param {number} declarationWidth
+ * @param {number} itemWidth
+ * @param {(put: (v: unknown) => void) => void} visit
+ * @returns {import('./sqlite-batch-codec.mjs').PackedBatch | undefined}
+ */
+export function packRows(itemCounts, declarationWidth, itemWidth, visit) {
+  let total = 0;
+  for (let i = 0; i < itemCounts.length; i++) total += declarationWidth + itemCounts[i] * itemWidth;
+  // At most one text per value: allocated once, not grown push by push.
+  /** @type {string[]} */
+  const parts = new Array(total);
+  let s = 0;
+  const numbers = new Float64Array(total);
+  const tags = new Uint8Array(total);
+  let k = 0;
+  let n = 0;
+  let carried = true;
+  visit((v) => {
+    if (k >= total) carried = false;
+    else if (typeof v === 'string') {
+      if (v.includes('\u0000')) carried = false;
+      parts[s++] = v;
+      tags[k++] = TEXT;
+    } else if (typeof v === 'number') {
+      numbers[n++] = v;
+      tags[k++] = NUMBER;
+    } else if (v === null) {
+      tags[k++] = NULL;
+    } else carried = false;
+  });
+  if (!carried || k !== total) return undefined;
+  parts.length = s;
+  // The numbers' buffer goes whole (it is transferred, not copied); unpacking reads only n of them.
+  return { text: parts.join('\u0000'), texts: parts.length, numbers, tags, itemCounts, declarationWidth, itemWidth };
+}
+
+/**
  * @param {import('./sqlite-batch-writer.mjs').RawBatch} batch
  * @returns {import('./sqlite-batch-codec.mjs').PackedBatch | undefined}
  */
@@ -21,41 +62,17 @@ export function packBatch(batch) {
   const declarationWidth = rows === 0 ? 0 : batch.declarations[0].length;
   const itemWidth = batch.items.find((its) => its.length > 0)?.[0]?.length ?? 0;
   const itemCounts = new Uint16Array(rows);
-  let total = 0;
   for (let i = 0; i < rows; i++) {
-    const count = batch.items[i]?.length ?? 0;
-    if (count > 0xffff) return undefined;
-    itemCounts[i] = count;
-    total += declarationWidth + count * itemWidth;
+    const its = batch.items[i] ?? [];
+    if (its.length > 0xffff || batch.declarations[i].length !== declarationWidth || its.some((it) => it.length !== itemWidth)) return undefined;
+    itemCounts[i] = its.length;
   }
-  const parts = [];
-  const numbers = new Float64Array(total);
-  const tags = new Uint8Array(total);
-  let k = 0;
-  let n = 0;
-  /** @param {readonly unknown[]} row @param {number} width */
-  const put = (row, width) => {
-    if (row.length !== width) return false;
-    for (let j = 0; j < width; j++, k++) {
-      const v = row[j];
-      if (typeof v === 'string') {
-        if (v.includes('\u0000')) return false;
-        parts.push(v);
-        tags[k] = TEXT;
-      } else if (typeof v === 'number') {
-        numbers[n++] = v;
-        tags[k] = NUMBER;
-      } else if (v === null) {
-        tags[k] = NULL;
-      } else return false;
+  return packRows(itemCounts, declarationWidth, itemWidth, (put) => {
+    for (let i = 0; i < rows; i++) {
+      for (const v of batch.declarations[i]) put(v);
+      for (const it of batch.items[i] ?? []) for (const v of it) put(v);
     }
-    return true;
-  };
-  for (let i = 0; i < rows; i++) {
-    if (!put(batch.declarations[i], declarationWidth)) return undefined;
-    for (const it of batch.items[i] ?? []) if (!put(it, itemWidth)) return undefined;
-  }
-  return { text: parts.join('\u0000'), texts: parts.length, numbers: numbers.slice(0, n), tags, itemCounts, declarationWidth, itemWidth };
+  });
 }
 
 /**

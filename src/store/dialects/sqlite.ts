@@ -4,11 +4,11 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { PortcullisError } from '../../domain/errors.ts';
-import { declarationValues, itemValues, type DeclarationRecord } from '../declaration-rows.ts';
+import { DECLARATION_COLUMNS, declarationValues, ITEM_COLUMNS, itemValues, putDeclarationValues, putItemValues, type DeclarationRecord } from '../declaration-rows.ts';
 import { settle, sinkRegistry, type DeclarationSink, type SinkOptions } from '../declaration-sink.ts';
 import type { Schema } from '../schema.ts';
 import type { StoreAdapter } from '../store-adapter.ts';
-import { packBatch, type PackedBatch } from './sqlite-batch-codec.mjs';
+import { packRows, type PackedBatch } from './sqlite-batch-codec.mjs';
 import { BATCH_SQL, ID_COLUMN, PRAGMAS, prepareBatchWriter, tunePragmas, WRITER_PRAGMAS, type FlatBatch, type FlatOutcome } from './sqlite-statements.ts';
 
 /** Requests to the writer thread (sqlite-writer-thread.mjs) and its replies, answered in order. */
@@ -49,6 +49,23 @@ export function sqliteAdapter(file: string): StoreAdapter {
 
 function flatten(batch: readonly DeclarationRecord[]): FlatBatch {
   return { declarations: batch.map(declarationValues), items: batch.map((r) => itemValues(r.declaration)) };
+}
+
+/** The batch packed for the writer thread straight from the records, or undefined when it cannot be. */
+function pack(batch: readonly DeclarationRecord[]): PackedBatch | undefined {
+  const itemCounts = new Uint16Array(batch.length);
+  for (let i = 0; i < batch.length; i++) {
+    const n = batch[i]!.declaration.items.length;
+    if (n > 0xffff) return undefined;
+    itemCounts[i] = n;
+  }
+  return packRows(itemCounts, DECLARATION_COLUMNS.length, ITEM_COLUMNS.length, (put) => {
+    for (const r of batch) {
+      putDeclarationValues(r, put);
+      const d = r.declaration;
+      for (const it of d.items) putItemValues(d.id, it, put);
+    }
+  });
 }
 
 function inThreadSink(raw: Database.Database, opts: SinkOptions): DeclarationSink {
@@ -109,11 +126,10 @@ async function threadSink(file: string, opts: SinkOptions): Promise<DeclarationS
   }
   return {
     write: async (batch) => {
-      const flat = flatten(batch);
-      const packed = packBatch(flat);
+      const packed = pack(batch);
       const reply = packed
         ? await ask({ op: 'write-packed', packed }, [packed.tags.buffer, packed.numbers.buffer, packed.itemCounts.buffer] as ArrayBuffer[])
-        : await ask({ op: 'write', batch: flat });
+        : await ask({ op: 'write', batch: flatten(batch) });
       return settle(batch, reply.outcome ?? []);
     },
     commit: async () => {

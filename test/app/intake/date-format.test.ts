@@ -190,4 +190,36 @@ describe('compileDateParser properties', () => {
       { numRuns: 2000, seed: 2024 },
     );
   });
+
+  // ISO 8601 text in its two usual shapes takes a path without a regular expression: it must read
+  // (and refuse) exactly what the pattern path does.
+  it('reads the usual ISO shapes as the pattern path does, near-misses included', () => {
+    const iso = compileDateParser(undefined);
+    const outcome = (parse: (s: string) => string, s: string) => {
+      try {
+        return parse(s);
+      } catch (e) {
+        assert.ok(e instanceof CellError);
+        return 'refused';
+      }
+    };
+    const shapes = [
+      { re: /^\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-6]\d:[0-6]\dZ$/, pattern: compileDateParser('YYYY-MM-DDTHH:mm:ssZ') },
+      { re: /^\d{4}-[01]\d-[0-3]\d$/, pattern: compileDateParser('YYYY-MM-DD') },
+    ];
+    const spaced = compileDateParser('YYYY-MM-DD HH:mm:ssZ');
+    const text = fc.oneof(
+      ...shapes.map(({ re }) => fc.stringMatching(re)),
+      ...shapes.map(({ re }) => fc.tuple(fc.stringMatching(re), fc.nat(), fc.constantFrom('x', '-', ':', 'T', 'Z', ' ', '/', '9', '0', '\u0660')).map(([t, i, c]) => t.slice(0, i % t.length) + c + t.slice((i % t.length) + 1))),
+    );
+    fc.assert(
+      fc.property(text, (s) => {
+        // ISO 8601 also allows a space for the T.
+        const pattern = s.length === 20 ? (s[10] === ' ' ? spaced : shapes[0]!.pattern) : s.length === 10 ? shapes[1]!.pattern : undefined;
+        if (pattern === undefined) return;
+        assert.equal(outcome(iso, s), outcome(pattern, s), s);
+      }),
+      { numRuns: 5000, seed: 6346 },
+    );
+  });
 });

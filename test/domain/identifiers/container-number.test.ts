@@ -52,6 +52,14 @@ describe('checkContainerNumber', () => {
     });
   }
 
+  it('rejects a category other than U, J or Z even when its check digit is right', () => {
+    for (const head of ['CSQR305438', 'ABCX123456', 'MSKA907032']) {
+      const r = checkContainerNumber(`${head}${referenceCheckDigit(head)}`);
+      assert.equal(r.ok, false);
+      if (!r.ok) assert.equal(r.reason, `equipment category "${head[3]}" is not U, J or Z`);
+    }
+  });
+
   it('rejects oversized input without scanning it', () => {
     assert.equal(checkContainerNumber('C'.repeat(100_000)).ok, false);
   });
