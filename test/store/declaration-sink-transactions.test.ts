@@ -136,5 +136,23 @@ forEachStore('declaration sink transactions', (h) => {
       await sink.commit();
       assert.equal(await count(store), 1);
     });
+
+    // The SQLite writer thread commits the writes that wait for it together: a failing one among
+    // them must still be refused alone.
+    it('of writes started together, only the failing one is refused and the others are stored', async () => {
+      const store = await h.open();
+      const sink = await store.openDeclarationSink({ atomic: false });
+      const writes = [sink.write([makeRecord(1)]), sink.write([makeRecord(2), badRecord(3)]), sink.write([makeRecord(4)]), sink.write([makeRecord(5)])];
+      const settled = await Promise.allSettled(writes);
+      assert.deepEqual(
+        settled.map((s) => s.status),
+        ['fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+      );
+      await sink.commit();
+      const s = await stats(store);
+      assert.equal(s.declarations, 3);
+      for (const i of [1, 4, 5]) assert.ok(await get(store, makeRecord(i)), `declaration ${i} should be stored`);
+      for (const i of [2, 3]) assert.equal(await get(store, makeRecord(i)), undefined);
+    });
   });
 });

@@ -16,4 +16,6 @@ export interface RawBatch {
 export type RawOutcome = (true | { row: unknown; items: unknown[] } | undefined)[];
 
 export function prepareBatchWriter(db: Database.Database, sql: BatchSql, idColumn: number): (batch: RawBatch) => RawOutcome;
+/** Several batches in one transaction; an outcome per batch. */
+export function prepareGroupWriter(db: Database.Database, sql: BatchSql, idColumn: number): (batches: RawBatch[]) => RawOutcome[];
 export function applyPragmas(db: Database.Database, pragmas: readonly string[]): void;

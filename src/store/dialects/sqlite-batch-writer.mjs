@@ -7,16 +7,45 @@
 
 /**
  * @param {import('better-sqlite3').Database} db
- * @param {{ insertDeclaration: string, insertItem: string, storedDeclaration: string, storedItems: string }} sql
+ * @param {BatchSql} sql
  * @param {number} idColumn position of the id among a declaration row's values
  */
 export function prepareBatchWriter(db, sql, idColumn) {
+  // A batch is one transaction, or a savepoint inside an open one: a failed batch leaves nothing half-written.
+  return db.transaction(batchWriter(db, sql, idColumn));
+}
+
+/**
+ * Several batches in one transaction (the writer thread commits together the batches that wait for
+ * it): the same outcomes as writing them one by one, for one commit.
+ * @param {import('better-sqlite3').Database} db
+ * @param {BatchSql} sql
+ * @param {number} idColumn
+ */
+export function prepareGroupWriter(db, sql, idColumn) {
+  const write = batchWriter(db, sql, idColumn);
+  /** @param {RawBatch[]} batches */
+  const writeAll = (batches) => batches.map(write);
+  return db.transaction(writeAll);
+}
+
+/**
+ * @typedef {{ insertDeclaration: string, insertItem: string, storedDeclaration: string, storedItems: string }} BatchSql
+ * @typedef {{ declarations: unknown[][], items: unknown[][][] }} RawBatch
+ */
+
+/**
+ * @param {import('better-sqlite3').Database} db
+ * @param {BatchSql} sql
+ * @param {number} idColumn
+ */
+function batchWriter(db, sql, idColumn) {
   const insertDecl = db.prepare(sql.insertDeclaration);
   const insertItem = db.prepare(sql.insertItem);
   const storedRow = db.prepare(sql.storedDeclaration);
   const storedItems = db.prepare(sql.storedItems);
-  /** @param {{ declarations: unknown[][], items: unknown[][][] }} batch */
-  const write = (batch) =>
+  /** @param {RawBatch} batch */
+  return (batch) =>
     batch.declarations.map((row, i) => {
       if (insertDecl.run(row).changes === 1) {
         for (const it of batch.items[i] ?? []) insertItem.run(it);
@@ -26,8 +55,6 @@ export function prepareBatchWriter(db, sql, idColumn) {
       const found = storedRow.get(id);
       return found === undefined ? undefined : { row: found, items: storedItems.all(id) };
     });
-  // A batch is one transaction, or a savepoint inside an open one: a failed batch leaves nothing half-written.
-  return db.transaction(write);
 }
 
 /**

@@ -84,6 +84,8 @@ function inThreadSink(raw: Database.Database, opts: SinkOptions): DeclarationSin
 async function threadSink(file: string, opts: SinkOptions): Promise<DeclarationSink> {
   const worker = new Worker(new URL('./sqlite-writer-thread.mjs', import.meta.url), {
     workerData: { file, pragmas: PRAGMAS, writerPragmas: WRITER_PRAGMAS, sql: BATCH_SQL, idColumn: ID_COLUMN },
+    // Plain JavaScript: no TypeScript loader in the thread (it would start more slowly and take more memory).
+    execArgv: [],
     // The writer holds a batch or two at a time; a small heap keeps it from growing lazily.
     resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 },
   });
