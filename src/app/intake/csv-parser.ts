@@ -62,14 +62,20 @@ export class CsvParser {
     const buf = this.buf;
     const len = buf.length;
     let p = 0;
+    // Where the next quote is, found once for every line before it (-1: none in the buffer).
+    let quoteAt = -2;
+    const lineText = (lineEnd: number): string => {
+      const text = buf.slice(p, lineEnd);
+      return text.endsWith('\r') ? text.slice(0, -1) : text;
+    };
     while (p < len) {
       const nl = buf.indexOf('\n', p);
       if (nl < 0 && !final) break;
       const lineEnd = nl < 0 ? len : nl;
       const next = nl < 0 ? len : nl + 1;
-      let text = buf.slice(p, lineEnd);
-      if (text.endsWith('\r')) text = text.slice(0, -1);
-      if (!text.includes(this.q)) {
+      if (quoteAt !== -1 && quoteAt < p) quoteAt = buf.indexOf(this.q, p);
+      if (quoteAt === -1 || quoteAt >= lineEnd) {
+        const text = lineText(lineEnd);
         if (text.length > 0) emit({ cells: text.split(this.d), line: this.line });
         this.line += 1;
         p = next;
@@ -81,7 +87,7 @@ export class CsvParser {
         r.error = `a quoted field runs over ${r.lines} lines and leaves ${r.cells.length} fields (a quote never closed?)`;
       }
       if (r.error !== undefined) {
-        emit({ cells: text.split(this.d), line: this.line, error: r.error });
+        emit({ cells: lineText(lineEnd).split(this.d), line: this.line, error: r.error });
         this.line += 1;
         p = next;
       } else {
@@ -109,6 +115,8 @@ export class CsvParser {
     const len = buf.length;
     const cells: string[] = [];
     let lines = 1;
+    // The end of the line that p is on, found again once a quoted field has taken p past it.
+    let lineEnd = -1;
     for (;;) {
       if (buf.startsWith(q, p)) {
         let value = '';
@@ -147,8 +155,12 @@ export class CsvParser {
         return { cells, end: p, lines, error: `text after the closing quote of field ${cells.length}` };
       }
       // An unquoted field: up to the next delimiter or line end.
-      let stop = p;
-      while (stop < len && buf[stop] !== d && buf[stop] !== '\n') stop++;
+      if (lineEnd < p) {
+        lineEnd = buf.indexOf('\n', p);
+        if (lineEnd < 0) lineEnd = len;
+      }
+      let stop = buf.indexOf(d, p);
+      if (stop < 0 || stop > lineEnd) stop = lineEnd;
       if (stop >= len && !final) return null;
       let value = buf.slice(p, stop);
       if (buf[stop] === '\n' && value.endsWith('\r')) value = value.slice(0, -1);
