@@ -37,6 +37,11 @@ export const FieldSpec = z
     /** Value used when the cell is empty or null. */
     default: Scalar.optional(),
     upper: z.boolean().default(false),
+    /**
+     * Attributes only: models also profile the attribute within each trade lane (HS6 × origin ×
+     * departure), for a value whose risk depends on the goods and the route, such as a tariff treatment.
+     */
+    perLane: z.boolean().optional(),
   })
   .strict()
   .refine((f) => (f.column === undefined) !== (f.const === undefined), {

