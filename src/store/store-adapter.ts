@@ -15,6 +15,8 @@ export interface StoreAdapter {
   readonly schema?: string | undefined;
   /** How many rows a bulk write should carry to be efficient on this database. */
   readonly batchRows: number;
+  /** How many bulk writes intake keeps started at once, so that the database is never left waiting. */
+  readonly writesInFlight: number;
   openDeclarationSink(opts: SinkOptions): Promise<DeclarationSink>;
   close(): Promise<void>;
 }

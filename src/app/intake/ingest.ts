@@ -144,10 +144,12 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
       reject(out, group, group.reads[0]?.id, f.problems);
     }
   };
-  // Two writes in flight: this batch's is started, then the previous one is awaited, so the store
-  // works while the next batch is read and validated. Outcomes are handled batch after batch, so the
-  // reject file lists batches in file order (within a batch, conflicts come after the other rows).
+  // Several writes in flight (as many as the store asks for): this batch's is started, then the
+  // oldest one is awaited, so the store works while the next batches are read and validated.
+  // Outcomes are handled batch after batch, so the reject file lists batches in file order (within a
+  // batch, conflicts come after the other rows).
   let tail: Promise<void> = Promise.resolve();
+  const inFlight: Promise<void>[] = [];
   const store_ = async (records: DeclarationRecord[], rows: Place[], out: Rejection[]) => {
     const previous = tail;
     if (records.length === 0 || (opts.strict && t.rejected > 0)) {
@@ -169,7 +171,8 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
     }
     // Keep an unhandled rejection from surfacing before an await picks the failure up.
     tail.catch(() => {});
-    await previous;
+    inFlight.push(tail);
+    if (inFlight.length >= store.writesInFlight) await inFlight.shift();
   };
 
   try {

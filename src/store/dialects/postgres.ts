@@ -35,6 +35,7 @@ export function postgresAdapter(url: string, opts: { schema?: string } = {}): St
     description: `PostgreSQL ${safe.host}${safe.pathname}`,
     schema,
     batchRows: 4096,
+    writesInFlight: 2,
     openDeclarationSink: async (o) => sinks.track(await postgresSink(pool, o)),
     close: async () => {
       await sinks.closeAll();

@@ -39,6 +39,10 @@ export function sqliteAdapter(file: string): StoreAdapter {
     // on 1,000,000 rows (bench/ingest.ts). A commit in WAL mode with synchronous=NORMAL does not wait
     // for the disk, so more commits cost little.
     batchRows: 128,
+    // Small batches come fast: with four started, the writer thread finds several waiting and
+    // commits them together, and the main thread rarely waits for it (on 200,000 rows it waited
+    // 0.4 s instead of 1.2 s with two).
+    writesInFlight: 4,
     openDeclarationSink: async (opts) => sinks.track(file === ':memory:' ? inThreadSink(raw, opts) : await threadSink(file, opts)),
     close: async () => {
       await sinks.closeAll();
