@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { benchIngest } from './ingest.ts';
 import { benchLearner } from './learner.ts';
 import { benchRisk } from './risk.ts';
+import { benchTrainMemory } from './train-memory.ts';
 
 const { values } = parseArgs({
   options: {
@@ -20,4 +21,6 @@ if (only !== 'risk') await benchIngest({ rows: Number(values.rows), runs: Number
 if (only === undefined || only === 'risk') {
   await benchRisk({ runs: Number(values.runs) });
   await benchLearner({ runs: Number(values.runs) });
+  // One run: it takes minutes, and peak memory hardly varies between runs.
+  await benchTrainMemory({ rows: Number(values.rows), runs: 1 });
 }

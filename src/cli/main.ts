@@ -1,13 +1,22 @@
 import { Command } from 'commander';
-import { declarationsCommand } from './commands/declarations.ts';
-import { generateCommand } from './commands/generate.ts';
-import { ingestCommand } from './commands/ingest.ts';
-import { mappingCommand } from './commands/mapping.ts';
-import { migrateCommand } from './commands/migrate.ts';
-import { modelsCommands } from './commands/models.ts';
-import { startCommand } from './commands/start.ts';
 
-/** The `portcullis` command. Each subcommand lives in commands/, one file each. */
+/**
+ * The subcommands, each in commands/, one file each, loaded only when needed: a command loads its
+ * own modules and no other's (train need not load the database drivers, whose hundreds of modules
+ * take a second to start through the TypeScript loader). Help and unknown commands load them all.
+ */
+const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
+  start: async () => (await import('./commands/start.ts')).startCommand,
+  ingest: async () => (await import('./commands/ingest.ts')).ingestCommand,
+  generate: async () => (await import('./commands/generate.ts')).generateCommand,
+  mapping: async () => (await import('./commands/mapping.ts')).mappingCommand,
+  declarations: async () => (await import('./commands/declarations.ts')).declarationsCommand,
+  migrate: async () => (await import('./commands/migrate.ts')).migrateCommand,
+  models: async () => (await import('./commands/models.ts')).modelsCommands,
+};
+/** Subcommands registered by a module under another name. */
+const MODULE_OF: Record<string, string> = { train: 'models', evaluate: 'models', score: 'models' };
+
 const program = new Command()
   .name('portcullis')
   .description('Customs security risk evaluation: intake, risk models, targeting and a verifiable ledger')
@@ -17,12 +26,8 @@ const program = new Command()
     process.exit(err.exitCode === 0 ? 0 : 2);
   });
 
-startCommand(program);
-ingestCommand(program);
-generateCommand(program);
-mappingCommand(program);
-declarationsCommand(program);
-migrateCommand(program);
-modelsCommands(program);
+const asked = process.argv[2] ?? '';
+const one = MODULE_OF[asked] ?? (Object.hasOwn(COMMANDS, asked) ? asked : undefined);
+for (const name of one === undefined ? Object.keys(COMMANDS) : [one]) (await COMMANDS[name]!())(program);
 
 await program.parseAsync(process.argv);

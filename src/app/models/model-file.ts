@@ -51,7 +51,8 @@ export function serializeModel(m: ModelFile): string {
   };
   const text = JSON.stringify(body);
   const hash = createHash('sha256').update(text).digest('hex');
-  return `${JSON.stringify({ ...body, contentHash: `sha256:${hash}` })}\n`;
+  // The same text as stringifying the body with contentHash added last, without doing it twice.
+  return `${text.slice(0, -1)},${JSON.stringify('contentHash')}:${JSON.stringify(`sha256:${hash}`)}}\n`;
 }
 
 const nums = z.array(z.number());
@@ -109,7 +110,7 @@ export function parseModel(text: string, path = 'model'): ModelFile & { contentH
 export async function writeModel(path: string, m: ModelFile): Promise<string> {
   const text = serializeModel(m);
   await writeFile(path, text);
-  return JSON.parse(text).contentHash as string;
+  return text.slice(text.lastIndexOf('"sha256:') + 1, -3);
 }
 
 export async function readModel(path: string): Promise<ModelFile & { contentHash: string }> {

@@ -24,27 +24,45 @@ export interface LabelledSet {
  * rows are counted, as intake would reject them). The label must be a column of the mapping.
  */
 export async function readLabelled(files: readonly string[], mapping: Mapping, label: LabelName | undefined, onProgress?: (rows: number, file: string) => void): Promise<LabelledSet> {
+  const declarations: Declaration[] = [];
+  const labels: number[] = [];
+  const names = (['illicit', 'critical'] as const).filter((l) => mapping.labels[l] !== undefined);
+  const outcomes = names.map(() => [] as number[]);
+  const revenue: number[] = [];
+  const { rows, rejected } = await forEachLabelled(files, mapping, label, (d, l) => {
+    declarations.push(d);
+    const v = label === undefined ? undefined : l[label];
+    labels.push(v === undefined ? Number.NaN : v ? 1 : 0);
+    names.forEach((n, j) => outcomes[j]!.push(l[n] === undefined ? Number.NaN : l[n] ? 1 : 0));
+    revenue.push(revenueOf(d, l));
+  }, onProgress);
+  return { declarations, labels: Float64Array.from(labels), outcomes: Object.fromEntries(names.map((n, j) => [n, Float64Array.from(outcomes[j]!)])), revenue: Float64Array.from(revenue), rows, rejected };
+}
+
+/** Revenue recovered, or the duty at stake where the data has none. */
+export function revenueOf(d: Declaration, l: Labels): number {
+  let duty = 0;
+  for (const it of d.items) duty += it.duty ?? 0;
+  return l.revenueRecovered ?? duty;
+}
+
+/**
+ * Reads declaration files as readLabelled does, handing each valid declaration and its labels to
+ * `visit` as it is read instead of keeping them (for data too large to hold as declarations).
+ */
+export async function forEachLabelled(files: readonly string[], mapping: Mapping, label: LabelName | undefined, visit: (d: Declaration, l: Labels) => void, onProgress?: (rows: number, file: string) => void): Promise<{ rows: number; rejected: number }> {
   if (label !== undefined && mapping.labels[label] === undefined) {
     const have = Object.keys(mapping.labels);
     throw new PortcullisError('INVALID_MAPPING', `the mapping has no "${label}" label column (it has ${have.length > 0 ? have.join(', ') : 'no labels'})`, [
       { field: `labels.${label}`, problem: 'is not in the mapping', expected: `a "labels": { "${label}": { "column": … } } entry` },
     ]);
   }
-  const declarations: Declaration[] = [];
-  const labels: number[] = [];
-  const names = (['illicit', 'critical'] as const).filter((l) => mapping.labels[l] !== undefined);
-  const outcomes = names.map(() => [] as number[]);
-  const revenue: number[] = [];
   let rows = 0;
   let rejected = 0;
+  let kept = 0;
   const keep = (d: Declaration, l: Labels) => {
-    declarations.push(d);
-    const v = label === undefined ? undefined : l[label];
-    labels.push(v === undefined ? Number.NaN : v ? 1 : 0);
-    names.forEach((n, j) => outcomes[j]!.push(l[n] === undefined ? Number.NaN : l[n] ? 1 : 0));
-    let duty = 0;
-    for (const it of d.items) duty += it.duty ?? 0;
-    revenue.push(l.revenueRecovered ?? duty);
+    kept += 1;
+    visit(d, l);
   };
   for (const file of files) {
     const { source } = await openSource(file, mapping, () => {}, 4096);
@@ -76,10 +94,10 @@ export async function readLabelled(files: readonly string[], mapping: Mapping, l
       source.close();
     }
   }
-  if (declarations.length === 0 && rows > 0) {
+  if (kept === 0 && rows > 0) {
     throw new PortcullisError('INVALID_INPUT', `none of the ${rows} rows could be read through the mapping (are its column names those of the files? try portcullis mapping check --sample FILE)`, [
       { field: '(rows)', problem: `${rejected} of ${rows} rows rejected`, expected: 'rows that the mapping can read' },
     ]);
   }
-  return { declarations, labels: Float64Array.from(labels), outcomes: Object.fromEntries(names.map((n, j) => [n, Float64Array.from(outcomes[j]!)])), revenue: Float64Array.from(revenue), rows, rejected };
+  return { rows, rejected };
 }

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { PortcullisError } from '../../domain/errors.ts';
-import { fitPipeline, transform, type AttributeFeature, type PipelineConfig, type Target } from '../../risk/features/pipeline.ts';
+import { FeatureRows } from '../../risk/features/columnar.ts';
+import type { AttributeFeature, PipelineConfig, Target } from '../../risk/features/pipeline.ts';
 import { trainBooster, type RoundReport, type TrainParams } from '../../risk/gbdt/train.ts';
 import { attributeSpecs, type Mapping } from '../intake/mapping.ts';
 import { measure } from './evaluate-model.ts';
 import type { ModelFile } from './model-file.ts';
-import { readLabelled, type LabelName } from './read-labelled.ts';
+import { forEachLabelled, revenueOf, type LabelName } from './read-labelled.ts';
 
 export interface TrainOptions {
   readonly files: readonly string[];
@@ -24,9 +25,13 @@ export interface TrainOptions {
 
 /**
  * The model's own settings where the caller gives none: tuned on generated and public data. The
- * depth limit keeps explanations fast (TreeSHAP costs the square of the depth per leaf).
+ * depth limit keeps explanations fast (TreeSHAP costs the square of the depth per leaf). Learning
+ * rate 0.15 with early stopping after 30 rounds (rather than 0.08 and 40, which ran to the 400-round
+ * cap on KCS): on the KCS data 2021 Q1 (seed 7) fraud ROC AUC 0.870 against 0.872, precision at 5%
+ * 0.970 against 0.975, critical fraud 0.920 either way, with 144 trees instead of 396. Row
+ * subsampling cost critical fraud 0.01 AUC, and is left off.
  */
-const MODEL_PARAMS: Partial<TrainParams> = { rounds: 400, learningRate: 0.08, maxLeaves: 31, maxDepth: 8, minDataInLeaf: 20, lambda: 1, colSubsample: 0.8, earlyStoppingRounds: 40 };
+const MODEL_PARAMS: Partial<TrainParams> = { rounds: 250, learningRate: 0.15, maxLeaves: 31, maxDepth: 8, minDataInLeaf: 20, lambda: 1, colSubsample: 0.8, earlyStoppingRounds: 30 };
 
 /**
  * Weight of the prior in a risk profile, in declarations. On the KCS data 10 ranked critical fraud
@@ -60,42 +65,62 @@ export async function trainModel(o: TrainOptions): Promise<ModelFile> {
     throw new PortcullisError('INVALID_INPUT', `--valid-from "${o.validFrom}" is not a date`, [{ field: 'valid-from', problem: 'not a date', expected: 'YYYY-MM-DD' }]);
   }
   const cut = validFrom.toISOString();
-  const data = await readLabelled(o.files, o.mapping, o.label, o.onRead);
+  const crossings = laneCrossings(o.mapping);
+  const config: PipelineConfig = { folds: 5, seed: o.seed, smoothing: SMOOTHING, attributes: attributeFeatures(o.mapping), ...(crossings.length > 0 ? { crossings } : {}) };
+  // Declarations are kept as feature columns only, as they are read (see FeatureRows).
+  const features = new FeatureRows(config);
+  const others = (['illicit', 'critical'] as const).filter((n) => n !== o.label && o.mapping.labels[n] !== undefined);
   const train: number[] = [];
   const valid: number[] = [];
+  const trainLabels: number[] = [];
+  const validLabels: number[] = [];
+  const otherLabels = others.map(() => [] as number[]);
+  const validRevenue: number[] = [];
   let unlabelled = 0;
-  data.declarations.forEach((d, i) => {
-    if (Number.isNaN(data.labels[i]!)) unlabelled += 1;
-    else (d.filedAt < cut ? train : valid).push(i);
-  });
+  let firstFiled: string | null = null;
+  let lastFiled: string | null = null;
+  const read = await forEachLabelled(o.files, o.mapping, o.label, (d, l) => {
+    const y = l[o.label];
+    if (y === undefined) {
+      unlabelled += 1;
+      return;
+    }
+    const row = features.add(d);
+    if (d.filedAt < cut) {
+      train.push(row);
+      trainLabels.push(y ? 1 : 0);
+      others.forEach((n, j) => otherLabels[j]!.push(l[n] === undefined ? Number.NaN : l[n] ? 1 : 0));
+      if (firstFiled === null || d.filedAt < firstFiled) firstFiled = d.filedAt;
+      if (lastFiled === null || d.filedAt > lastFiled) lastFiled = d.filedAt;
+    } else {
+      valid.push(row);
+      validLabels.push(y ? 1 : 0);
+      validRevenue.push(revenueOf(d, l));
+    }
+  }, o.onRead);
   if (train.length === 0) throw new PortcullisError('INVALID_INPUT', `no labelled declaration was filed before ${o.validFrom}: the training period is empty`, [{ field: 'valid-from', problem: 'leaves no training rows', expected: 'a date after the first filings' }]);
   if (valid.length === 0) throw new PortcullisError('INVALID_INPUT', `no labelled declaration was filed on or after ${o.validFrom}: nothing to validate on`, [{ field: 'valid-from', problem: 'leaves no validation rows', expected: 'a date before the last filings' }]);
-  const trainY = Float64Array.from(train, (i) => data.labels[i]!);
-  const validY = Float64Array.from(valid, (i) => data.labels[i]!);
+  const trainY = Float64Array.from(trainLabels);
+  const validY = Float64Array.from(validLabels);
   const positives = (y: Float64Array) => y.reduce((a, b) => a + b, 0);
   if (positives(trainY) === 0 || positives(trainY) === trainY.length) {
     throw new PortcullisError('INVALID_INPUT', `every training declaration has ${o.label} = ${positives(trainY) === 0 ? 'no' : 'yes'}: a model cannot learn from a single class`, [{ field: `labels.${o.label}`, problem: 'has one value only in the training period', expected: 'both outcomes among the training rows' }]);
   }
 
-  const crossings = laneCrossings(o.mapping);
-  const config: PipelineConfig = { folds: 5, seed: o.seed, smoothing: SMOOTHING, attributes: attributeFeatures(o.mapping), ...(crossings.length > 0 ? { crossings } : {}) };
-  const trainRows = train.map((i) => data.declarations[i]!);
-  const validRows = valid.map((i) => data.declarations[i]!);
   // The other outcomes the data records for every training row are profiled too: critical fraud is
   // rare, and where illicit filings concentrate tells much about where critical ones do.
   const targets: Target[] = [{ name: o.label, values: trainY }];
-  for (const [name, values] of Object.entries(data.outcomes)) {
-    if (name === o.label) continue;
-    const v = Float64Array.from(train, (i) => values[i]!);
+  others.forEach((name, j) => {
+    const v = Float64Array.from(otherLabels[j]!);
     if (!v.some((x) => Number.isNaN(x))) targets.push({ name, values: v });
-  }
-  const { pipeline, matrix } = fitPipeline(trainRows, targets, config);
-  const validMatrix = transform(pipeline, validRows);
+  });
+  const fitted = features.fit(Int32Array.from(train), targets);
+  const validMatrix = fitted.transform(Int32Array.from(valid));
   const params = { ...MODEL_PARAMS, ...o.params, seed: o.seed };
-  const result = trainBooster({ matrix, labels: trainY }, { matrix: validMatrix, labels: validY }, params, o.onRound);
-  const validation = measure(result.booster, validMatrix, validY, Float64Array.from(valid, (i) => data.revenue[i]!));
+  const result = trainBooster({ matrix: fitted.matrix, labels: trainY }, { matrix: validMatrix, labels: validY }, params, o.onRound);
+  const validation = measure(result.booster, validMatrix, validY, Float64Array.from(validRevenue));
+  const pipeline = fitted.pipeline;
 
-  const dates = trainRows.map((d) => d.filedAt).sort();
   return {
     format: 'portcullis-model',
     version: 1,
@@ -103,9 +128,9 @@ export async function trainModel(o: TrainOptions): Promise<ModelFile> {
       label: o.label,
       files: await Promise.all(o.files.map(async (f) => ({ name: basename(f), sha256: await sha256(f) }))),
       mapping: o.mappingName,
-      trainPeriod: { from: dates[0] ?? null, to: dates.at(-1) ?? null },
+      trainPeriod: { from: firstFiled, to: lastFiled },
       validFrom: cut,
-      rows: { train: train.length, valid: valid.length, rejected: data.rejected + unlabelled },
+      rows: { train: train.length, valid: valid.length, rejected: read.rejected + unlabelled },
       positives: { train: positives(trainY), valid: positives(validY) },
       params: { ...params, pipeline: { folds: config.folds, smoothing: config.smoothing } },
       rounds: result.rounds,

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadMapping } from '../../app/intake/index.ts';
+import { loadMapping } from '../../app/intake/load-mapping.ts';
 import { evaluateModel } from '../../app/models/evaluate-model.ts';
 import { readModel, writeModel } from '../../app/models/model-file.ts';
 import { scoreFile } from '../../app/models/score-file.ts';

@@ -72,7 +72,7 @@ function mainItem(d: Declaration) {
 }
 
 /** Per crossing, the positions of the keys it combines among the keys before the crossings. */
-function crossingParts(config: PipelineConfig): number[][] {
+export function crossingParts(config: PipelineConfig): number[][] {
   const simple = simpleKeyNames(config.attributes);
   return (config.crossings ?? []).map((c) =>
     c.map((name) => {
@@ -83,7 +83,8 @@ function crossingParts(config: PipelineConfig): number[][] {
   );
 }
 
-function keysOf(d: Declaration, attrs: readonly AttributeFeature[], crossings: readonly (readonly number[])[]): string[] {
+/** A declaration's categorical keys, in keyNames order (shared with the columnar fit). */
+export function keysOf(d: Declaration, attrs: readonly AttributeFeature[], crossings: readonly (readonly number[])[]): string[] {
   const it = mainItem(d);
   const hs = it.hsCode;
   const origin = it.originCountry ?? '';
@@ -107,7 +108,8 @@ function simpleKeyNames(attrs: readonly AttributeFeature[]): string[] {
   return [...BASE_KEYS, ...attrs.filter((a) => a.kind === 'categorical').map((a) => `attr:${a.name}`)];
 }
 
-function keyNames(config: PipelineConfig): string[] {
+/** Every key's name, crossings last, in keysOf order. */
+export function keyNames(config: PipelineConfig): string[] {
   return [...simpleKeyNames(config.attributes), ...(config.crossings ?? []).map((c) => c.join('×'))];
 }
 
@@ -276,7 +278,7 @@ function own<T>(o: Record<string, T>, k: string): T | undefined {
   return Object.hasOwn(o, k) ? o[k] : undefined;
 }
 
-function smooth(sum: number, count: number, prior: number, m: number): number {
+export function smooth(sum: number, count: number, prior: number, m: number): number {
   return (sum + m * prior) / (count + m);
 }
 
@@ -285,12 +287,14 @@ function emptyMatrix(p: FittedPipeline, rows: number): FeatureMatrix {
 }
 
 function fillValues(p: FittedPipeline, d: Declaration, m: FeatureMatrix, i: number, from: number): void {
-  const v = valuesOf(d);
   const it = mainItem(d);
   const hs6 = it.hsCode.slice(0, 6);
-  const medHs6 = own(p.medianUnitValue.hs6, hs6);
-  const medPair = own(p.medianUnitValue.hs6Origin, `${hs6}|${it.originCountry ?? ''}`);
-  const c = m.columns;
+  fillValueFeatures(d, p.config.attributes, own(p.medianUnitValue.hs6, hs6), own(p.medianUnitValue.hs6Origin, `${hs6}|${it.originCountry ?? ''}`), m.columns, i, from);
+}
+
+/** The value features of a declaration, given the medians of its HS6 and HS6 × origin (shared with the columnar fit). */
+export function fillValueFeatures(d: Declaration, attrs: readonly AttributeFeature[], medHs6: number | undefined, medPair: number | undefined, c: readonly Float64Array[], i: number, from: number): void {
+  const v = valuesOf(d);
   let j = from;
   c[j++]![i] = Math.log1p(v.value);
   c[j++]![i] = Number.isNaN(v.mass) ? Number.NaN : Math.log1p(v.mass);
@@ -300,12 +304,23 @@ function fillValues(p: FittedPipeline, d: Declaration, m: FeatureMatrix, i: numb
   c[j++]![i] = v.taxRate;
   c[j++]![i] = Math.log1p(v.duty);
   c[j++]![i] = d.items.length;
-  for (const a of p.config.attributes) {
+  for (const a of attrs) {
     if (a.kind !== 'numeric') continue;
     const x = d.attributes[a.name];
     c[j++]![i] = typeof x === 'number' ? x : typeof x === 'string' && x.trim() !== '' && Number.isFinite(Number(x)) ? Number(x) : Number.NaN;
   }
 }
+
+/** The groups whose median unit value a declaration is compared with, and its log unit value (shared with the columnar fit). */
+export function unitValueGroups(d: Declaration): { hs6: string; hs6Origin: string; logUnit: number } {
+  const it = mainItem(d);
+  const hs6 = it.hsCode.slice(0, 6);
+  return { hs6, hs6Origin: `${hs6}|${it.originCountry ?? ''}`, logUnit: valuesOf(d).logUnit };
+}
+
+/** The columns of value features, after the risk and seen columns, as `fillValueFeatures` writes them. */
+export const UNIT_VS_HS6 = 3;
+export const UNIT_VS_HS6_ORIGIN = 4;
 
 /** Median log unit value per group, over the rows with a known positive mass. */
 function medians(rows: readonly Declaration[], group: (d: Declaration) => string): Record<string, number> {

@@ -1,32 +1,34 @@
 // @ts-check
 /**
- * The learner's helper thread: builds the histograms of every other feature while the training
- * thread builds the rest, on memory both share. Jobs are announced through `control` (see
- * histogram-team.ts); the thread claims a job by moving CLAIM to its number, and answers by
- * storing the number in DONE.
+ * The learner's helper thread: claims chunks of features of each histogram job and builds them, on
+ * memory shared with the training thread (see histogram-team.ts), then counts them in DONE.
  */
 import { workerData } from 'node:worker_threads';
-import { buildHistograms, CONTROL } from './histogram.mjs';
+import { buildHistogram, claimChunk, CONTROL } from './histogram.mjs';
 
-const { control: controlBuffer, bins: binsBuffer, rows, featureCount, order, g, h, hists, histSize, features } = workerData;
+const { control: controlBuffer, index: indexBuffer, wide, features: F, offsets: offsetsBuffer, order, gh, hists, histSize, runs: runsBuffer, bounds: boundsBuffer } = workerData;
+const runs = new Int32Array(runsBuffer);
+const bounds = new Int32Array(boundsBuffer);
 const control = new Int32Array(controlBuffer);
-const bins = Array.from({ length: featureCount }, (_, f) => new Uint8Array(binsBuffer, f * rows, rows));
+const index = wide ? new Uint32Array(indexBuffer) : new Uint16Array(indexBuffer);
+const offsets = new Int32Array(offsetsBuffer);
 const orderView = new Uint32Array(order);
-const gView = new Float64Array(g);
-const hView = new Float64Array(h);
-const featureView = new Int32Array(features);
-const { SEQ, DONE, HIST, START, END, COUNT, STOP, CLAIM } = CONTROL;
+const ghView = new Float64Array(gh);
+const { SEQ, DONE, HIST, START, END, STOP } = CONTROL;
+const histograms = Array.from({ length: hists.byteLength / (histSize * 8) }, (_, i) => new Float64Array(hists, i * histSize * 8, histSize));
 
 let seen = 0;
 for (;;) {
   Atomics.wait(control, SEQ, seen);
   seen = Atomics.load(control, SEQ);
   if (Atomics.load(control, STOP) === 1) break;
-  // The training thread does the job itself if this thread is late to it (starting up, say).
-  if (Atomics.compareExchange(control, CLAIM, seen - 1, seen) !== seen - 1) continue;
-  Atomics.notify(control, CLAIM);
-  const hist = new Float64Array(hists, control[HIST] * histSize * 8, histSize);
-  buildHistograms(hist, bins, orderView, control[START], control[END], gView, hView, featureView, control[COUNT], 1, 2);
-  Atomics.store(control, DONE, seen);
-  Atomics.notify(control, DONE);
+  // Read before claiming: a claim only succeeds while this job is open, and so these are its values.
+  const hist = histograms[control[HIST]];
+  const start = control[START];
+  const end = control[END];
+  for (let k = claimChunk(control, seen); k >= 0; k = claimChunk(control, seen)) {
+    buildHistogram(hist, index, F, offsets, orderView, start, end, ghView, runs, bounds[k], bounds[k + 1]);
+    Atomics.add(control, DONE, 1);
+    Atomics.notify(control, DONE);
+  }
 }

@@ -1,16 +1,18 @@
-export const HIST_BINS: 256;
 export const STRIDE: 3;
-export const CONTROL: Readonly<{ SEQ: 0; DONE: 1; HIST: 2; START: 3; END: 4; COUNT: 5; STOP: 6; CLAIM: 7; SIZE: 8 }>;
-export function buildHistograms(
+export const CHUNKS: 8;
+export const CONTROL: Readonly<{ SEQ: 0; CLAIM: 1; DONE: 2; HIST: 3; START: 4; END: 5; STOP: 6; SIZE: 8 }>;
+export function buildHistogram(
   hist: Float64Array,
-  bins: readonly Uint8Array[],
+  index: Uint16Array | Uint32Array,
+  F: number,
+  offsets: Int32Array,
   order: Uint32Array,
   start: number,
   end: number,
-  g: Float64Array,
-  h: Float64Array,
-  features: ArrayLike<number>,
-  count: number,
+  gh: Float64Array,
+  runs: Int32Array,
   first: number,
-  step: number,
+  last: number,
 ): void;
+export function featureRuns(features: ArrayLike<number>): { runs: Int32Array; bounds: Int32Array };
+export function claimChunk(control: Int32Array, seq: number): number;

@@ -1,15 +1,16 @@
+import { availableParallelism } from 'node:os';
 import { SeededRandom } from '../random.ts';
-import { applyBins, fitBins, type BinMapper, type BinnedMatrix, type FeatureMatrix } from './bins.ts';
-import { HIST_BINS, STRIDE } from './histogram.mjs';
+import { binRows, fitBinRows, MAX_BINS, type BinMapper, type BinnedRows, type FeatureSource } from './bins.ts';
+import { STRIDE } from './histogram.mjs';
 import { HistogramWorkspace } from './histogram-team.ts';
-import { sigmoid, type Booster, type Tree } from './tree.ts';
+import type { Booster, Tree } from './tree.ts';
 
 /**
  * Gradient-boosted decision trees for a binary label with logistic loss, histogram-based like
- * LightGBM: features in byte bins, one gradient/hessian histogram per leaf (the larger child's by
- * subtraction from its parent's), trees grown leaf by leaf (the best split first) up to a leaf and
- * depth limit, Newton leaf values with L1/L2 regularisation. Deterministic for a seed: every sum is
- * taken in a fixed order.
+ * LightGBM: features in at most 255 bins, read row by row, one gradient/hessian histogram per leaf
+ * (the larger child's by subtraction from its parent's), trees grown leaf by leaf (the best split
+ * first) up to a leaf and depth limit, Newton leaf values with L1/L2 regularisation. Deterministic
+ * for a seed: every sum is taken in a fixed order.
  */
 export interface TrainParams {
   readonly rounds: number;
@@ -58,7 +59,8 @@ export const DEFAULT_PARAMS: TrainParams = {
 };
 
 export interface LabelledMatrix {
-  readonly matrix: FeatureMatrix;
+  /** The features: a whole matrix, or columns made one at a time (read once, and binned). */
+  readonly matrix: FeatureSource;
   /** 1 for positive, 0 for negative. */
   readonly labels: ArrayLike<number>;
   readonly weights?: ArrayLike<number> | undefined;
@@ -83,10 +85,10 @@ export function trainBooster(train: LabelledMatrix, valid: LabelledMatrix | unde
   const p: TrainParams = { ...DEFAULT_PARAMS, ...params };
   checkParams(p);
   const n = train.matrix.rows;
-  const F = train.matrix.columns.length;
+  const F = train.matrix.names.length;
   checkLabels(train, 'training');
   if (valid) checkLabels(valid, 'validation');
-  if (valid && valid.matrix.columns.length !== F) throw new RangeError(`validation rows have ${valid.matrix.columns.length} features, training rows ${F}`);
+  if (valid && valid.matrix.names.length !== F) throw new RangeError(`validation rows have ${valid.matrix.names.length} features, training rows ${F}`);
 
   const y = Float64Array.from(train.labels);
   const w = train.weights ? Float64Array.from(train.weights) : undefined;
@@ -100,41 +102,38 @@ export function trainBooster(train: LabelledMatrix, valid: LabelledMatrix | unde
   if (pos <= 0 || pos >= total) throw new RangeError(`the training rows hold one class only (${pos <= 0 ? 'no positive' : 'no negative'} label): a model cannot learn from them`);
   const baseScore = Math.log(pos / (total - pos));
 
-  const bins = fitBins(train.matrix, p.maxBins);
-  const trainBins = applyBins(train.matrix, bins);
-  const validBins = valid ? applyBins(valid.matrix, bins) : undefined;
+  const threads = p.threads === 0 ? Math.min(2, availableParallelism()) : p.threads;
+  const { mapper: bins, binned: trainBins } = fitBinRows(train.matrix, p.maxBins, threads > 1);
+  const validBins = valid ? binRows(valid.matrix, bins) : undefined;
   const validY = valid ? Float64Array.from(valid.labels) : undefined;
   const validW = valid?.weights ? Float64Array.from(valid.weights) : undefined;
 
   const margin = new Float64Array(n).fill(baseScore);
   const validMargin = validBins ? new Float64Array(validBins.rows).fill(baseScore) : undefined;
-  const grad = new Float64Array(n);
-  const hess = new Float64Array(n);
   const rng = new SeededRandom(p.seed);
-  const workspace = new HistogramWorkspace(trainBins, p.maxLeaves + 1, p.threads === 0 ? undefined : p.threads);
-  const grower = new TreeGrower(workspace, bins, grad, hess, p);
+  const workspace = new HistogramWorkspace(trainBins, p.maxLeaves + 1, threads);
+  const gh = workspace.gh;
+  const grower = new TreeGrower(workspace, bins, p);
   const trees: Tree[] = [];
   const history: RoundReport[] = [];
   let best = { round: 0, loss: Infinity };
 
   try {
+    gradients(margin, y, w, gh);
     for (let round = 1; round <= p.rounds; round++) {
-      for (let i = 0; i < n; i++) {
-        const pr = sigmoid(margin[i]!);
-        const wi = w ? w[i]! : 1;
-        grad[i] = (pr - y[i]!) * wi;
-        hess[i] = Math.max(pr * (1 - pr), 1e-16) * wi;
-      }
       const rows = sampleRows(n, p.rowSubsample, rng);
       const features = sampleFeatures(F, p.colSubsample, rng);
       const tree = grower.grow(rows, features);
       trees.push(tree);
-      routeAdd(tree, trainBins, margin);
+      // Rows that grew the tree sit in its leaves' ranges of the workspace's order; others are routed.
+      if (rows.length === n) grower.addLeafValues(tree, margin);
+      else routeAdd(tree, trainBins, margin);
       if (validBins && validMargin) routeAdd(tree, validBins, validMargin);
 
       const report: RoundReport = {
         round,
-        trainLoss: logLossOfMargins(margin, y, w),
+        // The next round's gradients, and this round's training loss from the same margins.
+        trainLoss: gradients(margin, y, w, gh),
         validLoss: validMargin && validY ? logLossOfMargins(validMargin, validY, validW) : undefined,
       };
       history.push(report);
@@ -167,6 +166,7 @@ function checkParams(p: TrainParams): void {
   if (!(p.rowSubsample > 0 && p.rowSubsample <= 1)) bad('rowSubsample', 'a share in (0, 1]');
   if (!(p.colSubsample > 0 && p.colSubsample <= 1)) bad('colSubsample', 'a share in (0, 1]');
   if (!Number.isInteger(p.earlyStoppingRounds) || p.earlyStoppingRounds < 0) bad('earlyStoppingRounds', 'a whole number, 0 for never');
+  if (!Number.isInteger(p.maxBins) || p.maxBins < 2 || p.maxBins > MAX_BINS) bad('maxBins', `a whole number in 2..${MAX_BINS}`);
   if (!Number.isInteger(p.seed)) bad('seed', 'a whole number');
   if (p.threads !== 0 && p.threads !== 1 && p.threads !== 2) bad('threads', '0, 1 or 2');
 }
@@ -175,7 +175,7 @@ function checkLabels(d: LabelledMatrix, what: string): void {
   const n = d.matrix.rows;
   if (d.labels.length !== n) throw new RangeError(`${what} data has ${n} rows but ${d.labels.length} labels`);
   if (d.weights && d.weights.length !== n) throw new RangeError(`${what} data has ${n} rows but ${d.weights.length} weights`);
-  for (const c of d.matrix.columns) if (c.length !== n) throw new RangeError(`${what} data: a feature column has ${c.length} values, not ${n}`);
+  if ('columns' in d.matrix) for (const c of d.matrix.columns) if (c.length !== n) throw new RangeError(`${what} data: a feature column has ${c.length} values, not ${n}`);
   for (let i = 0; i < n; i++) {
     const l = d.labels[i];
     if (l !== 0 && l !== 1) throw new RangeError(`${what} row ${i + 1}: label ${l}; expected 0 or 1`);
@@ -202,18 +202,39 @@ function sampleFeatures(f: number, share: number, rng: SeededRandom): Uint32Arra
 }
 
 /** Adds a tree's output to the margins of rows already in bins. */
-function routeAdd(tree: Tree, m: BinnedMatrix, margin: Float64Array): void {
+function routeAdd(tree: Tree, m: BinnedRows, margin: Float64Array): void {
   const { feature, bin, missingLeft, left, right, value } = tree;
+  const cols = m.bins;
   for (let r = 0; r < m.rows; r++) {
     let node = 0;
     let f = feature[0]!;
     while (f >= 0) {
-      const b = m.bins[f]![r]!;
+      const b = cols[f]![r]!;
       node = (b === 0 ? missingLeft[node] === 1 : b <= bin[node]!) ? left[node]! : right[node]!;
       f = feature[node]!;
     }
     margin[r]! += value[node]!;
   }
+}
+
+/**
+ * Writes each row's gradient and hessian of the logistic loss at its margin into gh (side by side)
+ * and returns the mean loss, summed exactly as logLossOfMargins does.
+ */
+function gradients(margin: Float64Array, y: Float64Array, w: Float64Array | undefined, gh: Float64Array): number {
+  let sum = 0;
+  let total = 0;
+  for (let i = 0; i < margin.length; i++) {
+    const m = margin[i]!;
+    const wi = w ? w[i]! : 1;
+    const e = Math.exp(-Math.abs(m));
+    const pr = m >= 0 ? 1 / (1 + e) : e / (1 + e);
+    gh[2 * i] = (pr - y[i]!) * wi;
+    gh[2 * i + 1] = Math.max(pr * (1 - pr), 1e-16) * wi;
+    sum += wi * (Math.max(m, 0) - m * y[i]! + Math.log1p(e));
+    total += wi;
+  }
+  return total > 0 ? sum / total : 0;
 }
 
 /** Mean (weighted) logistic loss of log-odds against 0/1 labels, computed stably. */
@@ -253,27 +274,30 @@ interface Leaf {
 
 /** Grows one tree per call on the same binned rows, with the gradients of the current round. */
 class TreeGrower {
+  /** The leaves of the last tree grown, as ranges of the workspace's order. */
+  private lastLeaves: Leaf[] = [];
+
   constructor(
     private readonly ws: HistogramWorkspace,
     private readonly mapper: BinMapper,
-    private readonly grad: Float64Array,
-    private readonly hess: Float64Array,
     private readonly p: TrainParams,
   ) {}
 
   grow(rows: Uint32Array, features: Uint32Array): Tree {
     const { p, ws } = this;
+    const gh = ws.gh;
     ws.order.set(rows);
+    ws.setFeatures(features);
     const nodes = new NodeList();
     const root = nodes.add();
     let g = 0;
     let h = 0;
     for (let i = 0; i < rows.length; i++) {
-      g += this.grad[rows[i]!]!;
-      h += this.hess[rows[i]!]!;
+      g += gh[2 * rows[i]!]!;
+      h += gh[2 * rows[i]! + 1]!;
     }
     const rootHist = ws.take();
-    this.build(rootHist, 0, rows.length, features);
+    ws.build(rootHist, 0, rows.length);
     const leaves: Leaf[] = [{ node: root, start: 0, end: rows.length, depth: 0, g, h, hist: rootHist, split: null }];
     leaves[0]!.split = this.bestSplit(leaves[0]!, features);
     nodes.cover[root] = h;
@@ -296,10 +320,10 @@ class TreeGrower {
       // The smaller child's histogram is built from its rows, the larger one's is the parent's minus it.
       const leftSmaller = mid - leaf.start <= leaf.end - mid;
       const small = ws.take();
-      if (leftSmaller) this.build(small, leaf.start, mid, features);
-      else this.build(small, mid, leaf.end, features);
+      if (leftSmaller) ws.build(small, leaf.start, mid);
+      else ws.build(small, mid, leaf.end);
       const large = leaf.hist;
-      subtract(ws.hist(large), ws.hist(small), features);
+      subtract(ws.hist(large), ws.hist(small), ws.rows.offsets, features);
       const lh = leftSmaller ? small : large;
       const rh = leftSmaller ? large : small;
       const left: Leaf = { node: l, start: leaf.start, end: mid, depth: leaf.depth + 1, g: s.gl, h: s.hl, hist: lh, split: null };
@@ -312,31 +336,31 @@ class TreeGrower {
       nodes.value[leaf.node] = leafValue(leaf.g, leaf.h, p) * p.learningRate;
       ws.give(leaf.hist);
     }
+    this.lastLeaves = leaves;
     return nodes.freeze();
   }
 
-  private build(hist: number, start: number, end: number, features: Uint32Array): void {
-    const { ws, grad, hess } = this;
-    // The leaf's gradients side by side first: every feature then reads them in order.
-    const { order, g, h } = ws;
-    for (let i = start; i < end; i++) {
-      const r = order[i]!;
-      g[i - start] = grad[r]!;
-      h[i - start] = hess[r]!;
+  /** Adds the last tree's leaf values to the margins of the rows that grew it. */
+  addLeafValues(tree: Tree, margin: Float64Array): void {
+    const { order } = this.ws;
+    for (const leaf of this.lastLeaves) {
+      const v = tree.value[leaf.node]!;
+      for (let i = leaf.start; i < leaf.end; i++) margin[order[i]!]! += v;
     }
-    ws.build(hist, start, end, features);
   }
 
   /** Splits the rows of [start, end) in place, stably: the left child's first. Returns the boundary. */
   private partition(start: number, end: number, s: Split): number {
     const { order, scratch } = this.ws;
-    const col = this.ws.bins[s.feature]!;
+    const col = this.ws.rows.bins[s.feature]!;
+    const last = s.bin;
+    const missingLeft = s.missingLeft;
     let l = start;
     let k = 0;
     for (let i = start; i < end; i++) {
       const r = order[i]!;
       const b = col[r]!;
-      if (b === 0 ? s.missingLeft : b <= s.bin) order[l++] = r;
+      if (b === 0 ? missingLeft : b <= last) order[l++] = r;
       else scratch[k++] = r;
     }
     order.set(scratch.subarray(0, k), l);
@@ -349,12 +373,20 @@ class TreeGrower {
     const count = leaf.end - leaf.start;
     if (count < 2 * p.minDataInLeaf) return null;
     const { g, h } = leaf;
+    const { lambda, alpha, minDataInLeaf, minChildWeight } = p;
     const hist = this.ws.hist(leaf.hist);
-    const parent = score(g, h, p);
-    let best: Split | null = null;
+    const offsets = this.ws.rows.offsets;
+    const parent = score(g, h, lambda, alpha);
+    let bestGain = -Infinity;
+    let bestF = -1;
+    let bestBin = 0;
+    let bestMissingLeft = false;
+    let bestGl = 0;
+    let bestHl = 0;
+    let bestCl = 0;
     for (const f of features) {
-      const off = f * HIST_BINS * STRIDE;
-      const binsOfF = this.mapper.upper[f]!.length;
+      const off = offsets[f]! * STRIDE;
+      const binsOfF = offsets[f + 1]! - offsets[f]! - 1;
       const gm = hist[off]!;
       const hm = hist[off + 1]!;
       const cm = hist[off + 2]!;
@@ -363,9 +395,13 @@ class TreeGrower {
       let cv = 0;
       for (let t = 1; t < binsOfF; t++) {
         const o = off + t * STRIDE;
+        // An empty bin splits the rows as the bin before it did: nothing new to try.
+        if (hist[o + 2] === 0) continue;
         gv += hist[o]!;
         hv += hist[o + 1]!;
         cv += hist[o + 2]!;
+        // Fewer rows are left on the right at every later bin.
+        if (count - cv < minDataInLeaf) break;
         for (let side = 0; side < 2; side++) {
           // Missing values go left on the first try, right on the second (none missing: once).
           if (side === 1 && cm === 0) break;
@@ -375,20 +411,28 @@ class TreeGrower {
           const cl = missingLeft ? cv + cm : cv;
           const hr = h - hl;
           const cr = count - cl;
-          if (cl < p.minDataInLeaf || cr < p.minDataInLeaf || hl < p.minChildWeight || hr < p.minChildWeight) continue;
-          const gain = 0.5 * (score(gl, hl, p) + score(g - gl, hr, p) - parent);
-          if (gain > p.minSplitGain && (best === null || gain > best.gain)) best = { gain, feature: f, bin: t, missingLeft, gl, hl, cl };
+          if (cl < minDataInLeaf || cr < minDataInLeaf || hl < minChildWeight || hr < minChildWeight) continue;
+          const gain = 0.5 * (score(gl, hl, lambda, alpha) + score(g - gl, hr, lambda, alpha) - parent);
+          if (gain > p.minSplitGain && gain > bestGain) {
+            bestGain = gain;
+            bestF = f;
+            bestBin = t;
+            bestMissingLeft = missingLeft;
+            bestGl = gl;
+            bestHl = hl;
+            bestCl = cl;
+          }
         }
       }
     }
-    return best;
+    return bestF < 0 ? null : { gain: bestGain, feature: bestF, bin: bestBin, missingLeft: bestMissingLeft, gl: bestGl, hl: bestHl, cl: bestCl };
   }
 }
 
-function subtract(from: Float64Array, what: Float64Array, features: Uint32Array): void {
+/** The larger child's histogram: its parent's minus the smaller child's, for the features this tree may split on. */
+function subtract(from: Float64Array, what: Float64Array, offsets: Int32Array, features: Uint32Array): void {
   for (const f of features) {
-    const off = f * HIST_BINS * STRIDE;
-    for (let i = off; i < off + HIST_BINS * STRIDE; i++) from[i]! -= what[i]!;
+    for (let i = offsets[f]! * STRIDE, end = offsets[f + 1]! * STRIDE; i < end; i++) from[i]! -= what[i]!;
   }
 }
 
@@ -397,9 +441,9 @@ function shrink(g: number, alpha: number): number {
   return g > alpha ? g - alpha : g < -alpha ? g + alpha : 0;
 }
 
-function score(g: number, h: number, p: TrainParams): number {
-  const t = shrink(g, p.alpha);
-  return (t * t) / (h + p.lambda);
+function score(g: number, h: number, lambda: number, alpha: number): number {
+  const t = shrink(g, alpha);
+  return (t * t) / (h + lambda);
 }
 
 function leafValue(g: number, h: number, p: TrainParams): number {
