@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fitPipeline, transform } from '../../../src/risk/features/pipeline.ts';
+import { transformBatch } from '../../../src/risk/features/transform-batch.ts';
+import { config, declarations } from './declarations.ts';
+
+describe('batch transform', () => {
+  it('makes the same matrix as transform, unseen categories, pairs and inherited names included', () => {
+    const rows = declarations(600, 1);
+    const labels = Float64Array.from(rows, (d, i) => (d.importer === 'A' || i % 7 === 0 ? 1 : 0));
+    const { pipeline } = fitPipeline(rows, [{ name: 'illicit', values: labels }, { name: 'critical', values: labels.map((y, i) => y * (i % 2)) }], config);
+    const later = [...declarations(400, 2), ...rows.slice(0, 50)];
+    later.push({ ...later[0]!, importer: 'NEVER-SEEN', seller: 'toString', declarant: 'hasOwnProperty' });
+    const copy = JSON.parse(JSON.stringify(pipeline));
+    assert.deepStrictEqual(transformBatch(pipeline, later), transform(pipeline, later));
+    assert.deepStrictEqual(transformBatch(copy, later), transform(pipeline, later));
+    assert.deepStrictEqual(transformBatch(pipeline, []), transform(pipeline, []));
+  });
+});
