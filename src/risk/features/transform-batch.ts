@@ -82,61 +82,87 @@ class Pairs {
   }
 }
 
+/**
+ * Numbers declarations' categories under each key (keyNames order), remembering the distinct values
+ * it has met: one encoder per batch.
+ */
+export class KeyEncoder {
+  readonly keys: number;
+  private readonly attrs: readonly string[];
+  private readonly importer: Interned;
+  private readonly declarant: Interned;
+  private readonly seller: Interned;
+  private readonly courier: Interned;
+  private readonly office: Interned;
+  private readonly mode: Interned;
+  private readonly hs2: Interned;
+  private readonly hs4: Interned;
+  private readonly hs6: Interned;
+  private readonly origin: Interned;
+  private readonly exportCountry: Interned;
+  private readonly attr: readonly Interned[];
+  /** Per distinct HS code: the ids of its 2-, 4- and 6-digit prefixes. */
+  private readonly hs = new Map<string, readonly [number, number, number]>();
+  private readonly hs6Origin: Pairs;
+  private readonly importerHs4: Pairs;
+  private readonly declarantImporter: Pairs;
+  private readonly sellerImporter: Pairs;
+  private readonly officeHs4: Pairs;
+  private readonly originExport: Pairs;
+
+  constructor(p: FittedPipeline) {
+    const { keys, codes } = encodingTables(p);
+    this.keys = keys;
+    this.attrs = p.config.attributes.filter((a) => a.kind === 'categorical').map((a) => a.name);
+    const part = (j: number) => new Interned(codes[j]);
+    [this.importer, this.declarant, this.seller, this.courier, this.office, this.mode] = [part(0), part(1), part(2), part(3), part(4), part(5)];
+    [this.hs2, this.hs4, this.hs6, this.origin, this.exportCountry] = [part(6), part(7), part(8), part(9), part(10)];
+    this.attr = this.attrs.map((_, a) => new Interned(codes[17 + a]));
+    const pair = (j: number) => new Pairs(codes[j]!);
+    [this.hs6Origin, this.importerHs4, this.declarantImporter, this.sellerImporter, this.officeHs4, this.originExport] = [pair(11), pair(12), pair(13), pair(14), pair(15), pair(16)];
+  }
+
+  /** Writes the declaration's `keys` category numbers into `out` from `at`. */
+  encode(d: Declaration, out: Int32Array, at: number): void {
+    const it = mainItem(d);
+    let h = this.hs.get(it.hsCode);
+    if (h === undefined) this.hs.set(it.hsCode, (h = [this.hs2.id(it.hsCode.slice(0, 2)), this.hs4.id(it.hsCode.slice(0, 4)), this.hs6.id(it.hsCode.slice(0, 6))]));
+    const im = this.importer.id(d.importer);
+    const de = this.declarant.id(d.declarant ?? '');
+    const se = this.seller.id(d.seller ?? '');
+    const of = this.office.id(d.customsOffice);
+    const or = this.origin.id(it.originCountry ?? '');
+    const ex = this.exportCountry.id(d.exportCountry ?? '');
+    out[at] = this.importer.code[im]!;
+    out[at + 1] = this.declarant.code[de]!;
+    out[at + 2] = this.seller.code[se]!;
+    out[at + 3] = this.courier.code[this.courier.id(d.courier ?? '')]!;
+    out[at + 4] = this.office.code[of]!;
+    out[at + 5] = this.mode.code[this.mode.id(d.modeOfTransport ?? '')]!;
+    out[at + 6] = this.hs2.code[h[0]]!;
+    out[at + 7] = this.hs4.code[h[1]]!;
+    out[at + 8] = this.hs6.code[h[2]]!;
+    out[at + 9] = this.origin.code[or]!;
+    out[at + 10] = this.exportCountry.code[ex]!;
+    out[at + 11] = this.hs6Origin.code(this.hs6, h[2], this.origin, or);
+    out[at + 12] = this.importerHs4.code(this.importer, im, this.hs4, h[1]);
+    out[at + 13] = this.declarantImporter.code(this.declarant, de, this.importer, im);
+    out[at + 14] = this.sellerImporter.code(this.seller, se, this.importer, im);
+    out[at + 15] = this.officeHs4.code(this.office, of, this.hs4, h[1]);
+    out[at + 16] = this.originExport.code(this.origin, or, this.exportCountry, ex);
+    for (let a = 0; a < this.attrs.length; a++) {
+      const attr = this.attr[a]!;
+      out[at + 17 + a] = attr.code[attr.id(String(d.attributes[this.attrs[a]!] ?? ''))]!;
+    }
+  }
+}
+
 /** Each row's category number under each key, row after row (`keys` numbers per row), in keyNames order. */
 export function encodeKeys(p: FittedPipeline, rows: readonly Declaration[]): Int32Array {
-  const { keys: K, codes } = encodingTables(p);
-  const attrs = p.config.attributes.filter((a) => a.kind === 'categorical');
-  const importer = new Interned(codes[0]);
-  const declarant = new Interned(codes[1]);
-  const seller = new Interned(codes[2]);
-  const courier = new Interned(codes[3]);
-  const office = new Interned(codes[4]);
-  const mode = new Interned(codes[5]);
-  const hs2 = new Interned(codes[6]);
-  const hs4 = new Interned(codes[7]);
-  const hs6 = new Interned(codes[8]);
-  const origin = new Interned(codes[9]);
-  const exportCountry = new Interned(codes[10]);
-  const attr = attrs.map((_, a) => new Interned(codes[17 + a]));
-  // Per distinct HS code: the ids of its 2-, 4- and 6-digit prefixes.
-  const hs = new Map<string, readonly [number, number, number]>();
-  const hs6Origin = new Pairs(codes[11]!);
-  const importerHs4 = new Pairs(codes[12]!);
-  const declarantImporter = new Pairs(codes[13]!);
-  const sellerImporter = new Pairs(codes[14]!);
-  const officeHs4 = new Pairs(codes[15]!);
-  const originExport = new Pairs(codes[16]!);
+  const encoder = new KeyEncoder(p);
+  const K = encoder.keys;
   const out = new Int32Array(rows.length * K);
-  for (let i = 0, o = 0; i < rows.length; i++, o += K) {
-    const d = rows[i]!;
-    const it = mainItem(d);
-    let h = hs.get(it.hsCode);
-    if (h === undefined) hs.set(it.hsCode, (h = [hs2.id(it.hsCode.slice(0, 2)), hs4.id(it.hsCode.slice(0, 4)), hs6.id(it.hsCode.slice(0, 6))]));
-    const im = importer.id(d.importer);
-    const de = declarant.id(d.declarant ?? '');
-    const se = seller.id(d.seller ?? '');
-    const of = office.id(d.customsOffice);
-    const or = origin.id(it.originCountry ?? '');
-    const ex = exportCountry.id(d.exportCountry ?? '');
-    out[o] = importer.code[im]!;
-    out[o + 1] = declarant.code[de]!;
-    out[o + 2] = seller.code[se]!;
-    out[o + 3] = courier.code[courier.id(d.courier ?? '')]!;
-    out[o + 4] = office.code[of]!;
-    out[o + 5] = mode.code[mode.id(d.modeOfTransport ?? '')]!;
-    out[o + 6] = hs2.code[h[0]]!;
-    out[o + 7] = hs4.code[h[1]]!;
-    out[o + 8] = hs6.code[h[2]]!;
-    out[o + 9] = origin.code[or]!;
-    out[o + 10] = exportCountry.code[ex]!;
-    out[o + 11] = hs6Origin.code(hs6, h[2], origin, or);
-    out[o + 12] = importerHs4.code(importer, im, hs4, h[1]);
-    out[o + 13] = declarantImporter.code(declarant, de, importer, im);
-    out[o + 14] = sellerImporter.code(seller, se, importer, im);
-    out[o + 15] = officeHs4.code(office, of, hs4, h[1]);
-    out[o + 16] = originExport.code(origin, or, exportCountry, ex);
-    for (let a = 0; a < attrs.length; a++) out[o + 17 + a] = attr[a]!.code[attr[a]!.id(String(d.attributes[attrs[a]!.name] ?? ''))]!;
-  }
+  for (let i = 0; i < rows.length; i++) encoder.encode(rows[i]!, out, i * K);
   return out;
 }
 

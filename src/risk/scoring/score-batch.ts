@@ -18,6 +18,7 @@ export function scoreDeclarations(pipeline: FittedPipeline, booster: Booster, ro
   if (forest === undefined) return predictMargin(booster, transformBatch(pipeline, rows));
   const { keys: K, targets: T } = encodingTables(pipeline);
   const bins = categoryBins(pipeline, forest);
+  const W = T + 1;
   const codes = encodeKeys(pipeline, rows);
   const F = booster.featureCount;
   const E = (T + 1) * K; // encoded columns; the numeric ones follow
@@ -30,7 +31,11 @@ export function scoreDeclarations(pipeline: FittedPipeline, booster: Booster, ro
     for (let r = 0; r < n; r++) {
       const o = r * stride;
       const c0 = (from + r) * K;
-      for (let c = 0; c < E; c++) putBin(forest.bins, o + c, F, bins[c]![codes[c0 + (c % K)]!]!);
+      for (let j = 0; j < K; j++) {
+        const table = bins[j]!;
+        const at = codes[c0 + j]! * W;
+        for (let t = 0; t < W; t++) putBin(forest.bins, o + t * K + j, F, table[at + t]!);
+      }
       fillValues(pipeline, rows[from + r]!, numeric, r, E);
     }
     for (let f = E; f < F; f++) {
@@ -45,13 +50,19 @@ export function scoreDeclarations(pipeline: FittedPipeline, booster: Booster, ro
 
 const BINS = new WeakMap<Forest, WeakMap<FittedPipeline, Uint8Array[]>>();
 
-/** Per encoded column, the bin of each category's value. */
+/** Per key, the bins of each category's values: T + 1 bytes per category (risk per target, then seen). */
 function categoryBins(p: FittedPipeline, forest: Forest): Uint8Array[] {
   let byPipeline = BINS.get(forest);
   if (byPipeline === undefined) BINS.set(forest, (byPipeline = new WeakMap()));
   let bins = byPipeline.get(p);
   if (bins === undefined) {
-    bins = encodingTables(p).values.map((values, c) => Uint8Array.from(values, (v) => binOf(forest.cuts[c]!, v)));
+    const { keys: K, targets: T, values } = encodingTables(p);
+    bins = Array.from({ length: K }, (_, j) => {
+      const categories = values[j]!.length;
+      const out = new Uint8Array(categories * (T + 1));
+      for (let t = 0; t <= T; t++) for (let c = 0; c < categories; c++) out[c * (T + 1) + t] = binOf(forest.cuts[t * K + j]!, values[t * K + j]![c]!);
+      return out;
+    });
     byPipeline.set(p, bins);
   }
   return bins;
