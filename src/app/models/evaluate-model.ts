@@ -1,7 +1,8 @@
 import { PortcullisError } from '../../domain/errors.ts';
-import { transform } from '../../risk/features/pipeline.ts';
+import { transformBatch } from '../../risk/features/transform-batch.ts';
 import type { FeatureMatrix } from '../../risk/gbdt/bins.ts';
-import { predictMargin, sigmoid, type Booster } from '../../risk/gbdt/tree.ts';
+import { predictMarginFast } from '../../risk/gbdt/forest.ts';
+import { sigmoid, type Booster } from '../../risk/gbdt/tree.ts';
 import { evaluateScores, type ScoreEvaluation } from '../../risk/metrics.ts';
 import type { Mapping } from '../intake/mapping.ts';
 import type { ModelFile } from './model-file.ts';
@@ -20,7 +21,7 @@ export async function evaluateModel(model: ModelFile, files: readonly string[], 
   const keep: number[] = [];
   for (let i = 0; i < data.declarations.length; i++) if (!Number.isNaN(data.labels[i]!)) keep.push(i);
   if (keep.length === 0) throw new PortcullisError('INVALID_INPUT', `no row of the files has the "${label}" label: nothing to evaluate`);
-  const matrix = transform(model.pipeline, keep.map((i) => data.declarations[i]!));
+  const matrix = transformBatch(model.pipeline, keep.map((i) => data.declarations[i]!));
   const e = measure(model.booster, matrix, Float64Array.from(keep, (i) => data.labels[i]!), Float64Array.from(keep, (i) => data.revenue[i]!));
   return { label, skipped: data.rows - keep.length, ...e };
 }
@@ -30,7 +31,7 @@ export async function evaluateModel(model: ModelFile, files: readonly string[], 
  * and evaluation). A row's revenue counts only where it was a true finding.
  */
 export function measure(booster: Booster, matrix: FeatureMatrix, labels: Float64Array, revenue: Float64Array): ScoreEvaluation {
-  const margin = predictMargin(booster, matrix);
+  const margin = predictMarginFast(booster, matrix);
   const found = revenue.map((r, i) => (labels[i] === 1 ? r : 0));
   return evaluateScores(margin, Float64Array.from(margin, sigmoid), labels, found);
 }

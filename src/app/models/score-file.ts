@@ -1,8 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { transform } from '../../risk/features/pipeline.ts';
+import { transformBatch } from '../../risk/features/transform-batch.ts';
+import { predictMarginFast } from '../../risk/gbdt/forest.ts';
 import { explain, topReasons } from '../../risk/gbdt/shap.ts';
-import { predictMargin, sigmoid } from '../../risk/gbdt/tree.ts';
+import { sigmoid } from '../../risk/gbdt/tree.ts';
 import { formatCsvRow } from '../generator/csv.ts';
 import type { Mapping } from '../intake/mapping.ts';
 import type { ModelFile } from './model-file.ts';
@@ -24,8 +25,8 @@ export interface ScoreSummary {
  */
 export async function scoreFile(model: ModelFile, files: readonly string[], mapping: Mapping, out: string, onProgress?: (done: number, total: number) => void): Promise<ScoreSummary> {
   const data = await readLabelled(files, mapping, undefined);
-  const matrix = transform(model.pipeline, data.declarations);
-  const margin = predictMargin(model.booster, matrix);
+  const matrix = transformBatch(model.pipeline, data.declarations);
+  const margin = predictMarginFast(model.booster, matrix);
   const stream = createWriteStream(out);
   const header = ['declaration_id', 'score', 'probability', ...Array.from({ length: REASONS }, (_, i) => [`reason_${i + 1}`, `contribution_${i + 1}`]).flat()];
   stream.write(`${header.join(',')}\n`);

@@ -57,15 +57,15 @@ export interface FittedPipeline {
 }
 
 /** The categorical keys of a declaration, in a fixed order. */
-const BASE_KEYS = [
+export const BASE_KEYS = [
   'importer', 'declarant', 'seller', 'courier', 'office', 'mode', 'hs2', 'hs4', 'hs6', 'origin', 'export',
   'hs6×origin', 'importer×hs4', 'declarant×importer', 'seller×importer', 'office×hs4', 'origin×export',
 ] as const;
 
-const NUMERIC = ['logValue', 'logMass', 'logUnitValue', 'unitValueVsHs6', 'unitValueVsHs6Origin', 'taxRate', 'logDuty', 'items'] as const;
+export const NUMERIC = ['logValue', 'logMass', 'logUnitValue', 'unitValueVsHs6', 'unitValueVsHs6Origin', 'taxRate', 'logDuty', 'items'] as const;
 
 /** The goods item that carries the declaration's features: its most valuable one. */
-function mainItem(d: Declaration) {
+export function mainItem(d: Declaration) {
   let best = d.items[0]!;
   for (const it of d.items) if (it.customsValue > best.customsValue) best = it;
   return best;
@@ -121,7 +121,7 @@ interface Values {
   readonly logUnit: number;
 }
 
-function valuesOf(d: Declaration): Values {
+export function valuesOf(d: Declaration): Values {
   let value = 0;
   let mass = 0;
   let massKnown = false;
@@ -240,7 +240,10 @@ export function fitPipeline(rows: readonly Declaration[], targets: readonly Targ
   return { pipeline, matrix };
 }
 
-/** The matrix of any rows (validation, test, new filings), with encodings from every training row. */
+/**
+ * The matrix of any rows (validation, test, new filings), with encodings from every training row.
+ * Row by row; transformBatch (transform-batch.ts) computes the same matrix faster.
+ */
 export function transform(pipeline: FittedPipeline, rows: readonly Declaration[]): FeatureMatrix {
   const { config, priors } = pipeline;
   const names = keyNames(config);
@@ -274,7 +277,7 @@ function lookups(p: FittedPipeline): Map<string, readonly number[]>[] {
 }
 
 /** A record's own entry only: category names such as "constructor" must not find inherited members. */
-function own<T>(o: Record<string, T>, k: string): T | undefined {
+export function own<T>(o: Record<string, T>, k: string): T | undefined {
   return Object.hasOwn(o, k) ? o[k] : undefined;
 }
 
@@ -282,11 +285,11 @@ export function smooth(sum: number, count: number, prior: number, m: number): nu
   return (sum + m * prior) / (count + m);
 }
 
-function emptyMatrix(p: FittedPipeline, rows: number): FeatureMatrix {
+export function emptyMatrix(p: FittedPipeline, rows: number): FeatureMatrix {
   return { rows, names: p.names, columns: p.names.map(() => new Float64Array(rows)) };
 }
 
-function fillValues(p: FittedPipeline, d: Declaration, m: FeatureMatrix, i: number, from: number): void {
+export function fillValues(p: FittedPipeline, d: Declaration, m: FeatureMatrix, i: number, from: number): void {
   const it = mainItem(d);
   const hs6 = it.hsCode.slice(0, 6);
   fillValueFeatures(d, p.config.attributes, own(p.medianUnitValue.hs6, hs6), own(p.medianUnitValue.hs6Origin, `${hs6}|${it.originCountry ?? ''}`), m.columns, i, from);

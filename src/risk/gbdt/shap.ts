@@ -1,11 +1,29 @@
-import type { Booster, Tree } from './tree.ts';
+import { expectedValue, type Booster, type Tree } from './tree.ts';
+
+export { expectedValue };
 
 /**
- * TreeSHAP (Lundberg, Erion & Lee, "Consistent individualized feature attribution for tree
- * ensembles", algorithm 2): each feature's exact Shapley contribution to one row's log-odds, where
- * a feature left out is integrated over the training rows that reached each split (the nodes'
- * covers). Polynomial in the depth, for every tree. The contributions and the expected value add
- * up to the row's log-odds.
+ * TreeSHAP: each feature's exact Shapley contribution to one row's log-odds, where a feature left
+ * out is integrated over the training rows that reached each split (the nodes' covers), as defined
+ * by Lundberg, Erion & Lee ("Consistent individualized feature attribution for tree ensembles").
+ * The contributions and the expected value add up to the row's log-odds.
+ *
+ * Computed leaf by leaf, with each leaf's path worked out once per model (as Fast TreeSHAP,
+ * Yang 2021, does). A tree's expectation given the features in S is a sum over its leaves of
+ * v · Π_j (j ∈ S ? [x follows every split on j of the path] : z_j), z_j being the product of the
+ * cover shares of the path's splits on j. For one leaf with the path's n distinct features P, of
+ * which the row follows the splits of O ⊆ P, Shapley's formula gives
+ *
+ *   j ∈ O:  v · (1 − z_j) · C · G(O∖{j})        j ∉ O:  −v · C · G(O)
+ *
+ * with C = Π_{k ∈ P∖O} z_k and G(Q) = Σ_{S ⊆ Q} |S|!(n−|S|−1)!/n! · Π_{k ∈ Q∖S} z_k. Since
+ * |S|!(n−|S|−1)!/n! = ∫₀¹ t^|S| (1−t)^(n−|S|−1) dt,
+ *
+ *   G(Q) = ∫₀¹ Π_{k ∈ Q} (z_k (1−t) + t) · (1−t)^(n−1−|Q|) dt,
+ *
+ * a polynomial of degree n − 1 in t, which Gauss–Legendre quadrature with ⌈n/2⌉ points integrates
+ * exactly (as Linear TreeSHAP, Yu et al. 2022, observes). A row then costs O(leaves × depth) per
+ * tree instead of the O(leaves × depth²) recursion of shap-recursive.ts, kept as the reference.
  */
 export interface Explanation {
   /** The model's average log-odds over its training rows (base score included). */
@@ -14,153 +32,243 @@ export interface Explanation {
   readonly contributions: Float64Array;
 }
 
-/** One element of the path of features from the root to the current node. */
-interface PathBuffer {
-  readonly feature: Int32Array;
-  readonly zero: Float64Array;
-  readonly one: Float64Array;
-  readonly weight: Float64Array;
-}
-
-function depthOf(t: Tree, n = 0): number {
-  return t.feature[n]! < 0 ? 0 : 1 + Math.max(depthOf(t, t.left[n]!), depthOf(t, t.right[n]!));
-}
-
-/** The cover-weighted mean of a tree's leaves: what it adds to a row on average. */
-export function expectedValue(t: Tree, n = 0): number {
-  if (t.feature[n]! < 0) return t.value[n]!;
-  const l = t.left[n]!;
-  const r = t.right[n]!;
-  const c = t.cover[n]!;
-  if (c <= 0) return (expectedValue(t, l) + expectedValue(t, r)) / 2;
-  return (t.cover[l]! * expectedValue(t, l) + t.cover[r]! * expectedValue(t, r)) / c;
-}
-
-/** What explaining needs of a model besides its trees, worked out once per model. */
-interface Prepared {
+/** Every tree's nodes in preorder and every leaf's path, flat; worked out once per model. */
+interface Paths {
   readonly expected: number;
-  readonly path: PathBuffer;
+  /** The nodes of the trees in preorder, one tree after another (feature -1: a leaf). */
+  readonly feature: Int32Array;
+  readonly threshold: Float64Array;
+  readonly missingLeft: Uint8Array;
+  /** Per node: its parent's position (-1 for a root), and the edge from it: slot << 1 | (1 if it is the left child). */
+  readonly parent: Int32Array;
+  readonly edge: Int32Array;
+  /** Per leaf: its position, its value, how many distinct features its path has, where those start. */
+  readonly leafNode: Int32Array;
+  readonly value: Float64Array;
+  readonly slots: Uint8Array;
+  readonly slotStart: Int32Array;
+  /** Per distinct feature of a path: the feature and its zero fraction z. */
+  readonly slotFeature: Int32Array;
+  readonly slotZero: Float64Array;
+  /** Gauss–Legendre points and weights on [0, 1]: for q points, from index q(q−1)/2. */
+  readonly nodes: Float64Array;
+  readonly weights: Float64Array;
+  /** Scratch for one row: its values; per node, which way the row goes and the slots whose splits it left on the way. */
+  readonly x: Float64Array;
+  readonly goesLeft: Uint8Array;
+  readonly deviated: Int32Array;
+  readonly hotSlots: Int32Array;
+  readonly factors: Float64Array;
+  readonly sums: Float64Array;
 }
 
-const PREPARED = new WeakMap<Booster, Prepared>();
+const PATHS = new WeakMap<Booster, Paths>();
 
-function prepare(b: Booster): Prepared {
-  let p = PREPARED.get(b);
-  if (p === undefined) {
-    let expected = b.baseScore;
-    let depth = 0;
-    for (const t of b.trees) {
-      expected += expectedValue(t);
-      depth = Math.max(depth, depthOf(t));
+interface Leaf {
+  node: number;
+  value: number;
+  slotFeature: number[];
+  slotZero: number[];
+}
+
+interface Node {
+  feature: number;
+  threshold: number;
+  missingLeft: number;
+  parent: number;
+  edge: number;
+}
+
+/** Appends a tree's nodes in preorder to `out`, and its leaves with their paths to `leaves`. */
+function walkTree(t: Tree, out: Node[], leaves: Leaf[]): void {
+  const walk = (n: number, parent: number, edge: number, slotFeature: number[], slotZero: number[]): void => {
+    const at = out.length;
+    const f = t.feature[n]!;
+    out.push({ feature: f, threshold: t.threshold[n]!, missingLeft: t.missingLeft[n]!, parent, edge });
+    if (f < 0) {
+      leaves.push({ node: at, value: t.value[n]!, slotFeature, slotZero });
+      return;
     }
-    // One path copy per recursion level, side by side, each just after its parent's.
-    const d = depth + 3;
-    const size = ((d + 1) * (d + 2)) / 2;
-    p = { expected, path: { feature: new Int32Array(size), zero: new Float64Array(size), one: new Float64Array(size), weight: new Float64Array(size) } };
-    PREPARED.set(b, p);
+    const cover = t.cover[n]!;
+    for (const left of [true, false]) {
+      const child = left ? t.left[n]! : t.right[n]!;
+      const share = cover > 0 ? t.cover[child]! / cover : 0.5;
+      const features = [...slotFeature];
+      const zeros = [...slotZero];
+      let slot = features.indexOf(f);
+      if (slot < 0) {
+        slot = features.length;
+        features.push(f);
+        zeros.push(share);
+      } else zeros[slot]! *= share;
+      walk(child, at, (slot << 1) | (left ? 1 : 0), features, zeros);
+    }
+  };
+  walk(0, -1, 0, [], []);
+}
+
+/** Gauss–Legendre quadrature with q points, moved to [0, 1] (Newton's method on the Legendre polynomial). */
+export function gaussLegendre(q: number): { nodes: number[]; weights: number[] } {
+  const nodes: number[] = [];
+  const weights: number[] = [];
+  for (let i = 1; i <= q; i++) {
+    let x = Math.cos((Math.PI * (i - 0.25)) / (q + 0.5));
+    let dp = 0;
+    for (let iter = 0; iter < 100; iter++) {
+      let p0 = 1;
+      let p1 = x;
+      for (let k = 2; k <= q; k++) [p0, p1] = [p1, ((2 * k - 1) * x * p1 - (k - 1) * p0) / k];
+      if (q === 1) p0 = 1;
+      dp = (q * (x * p1 - p0)) / (x * x - 1);
+      const dx = p1 / dp;
+      x -= dx;
+      if (Math.abs(dx) < 1e-16) break;
+    }
+    nodes.push((1 - x) / 2);
+    weights.push(1 / ((1 - x * x) * dp * dp));
   }
+  return { nodes, weights };
+}
+
+function prepare(b: Booster): Paths {
+  const cached = PATHS.get(b);
+  if (cached !== undefined) return cached;
+  let expected = b.baseScore;
+  for (const t of b.trees) expected += expectedValue(t);
+  const all: Node[] = [];
+  const leaves: Leaf[] = [];
+  // A tree that is a single leaf moves every row alike: it explains nothing.
+  for (const t of b.trees) if (t.feature[0]! >= 0) walkTree(t, all, leaves);
+  const maxSlots = leaves.reduce((s, l) => Math.max(s, l.slotFeature.length), 0);
+  if (maxSlots > 30) throw new RangeError(`a path with ${maxSlots} distinct features: at most 30 can be explained`);
+  const maxPoints = Math.ceil(maxSlots / 2);
+  const nodes = new Float64Array((maxPoints * (maxPoints + 1)) / 2);
+  const weights = new Float64Array(nodes.length);
+  for (let q = 1; q <= maxPoints; q++) {
+    const g = gaussLegendre(q);
+    nodes.set(g.nodes, (q * (q - 1)) / 2);
+    weights.set(g.weights, (q * (q - 1)) / 2);
+  }
+  const slotCount = leaves.reduce((s, l) => s + l.slotFeature.length, 0);
+  const p: Paths = {
+    expected,
+    feature: Int32Array.from(all, (n) => n.feature),
+    threshold: Float64Array.from(all, (n) => n.threshold),
+    missingLeft: Uint8Array.from(all, (n) => n.missingLeft),
+    parent: Int32Array.from(all, (n) => n.parent),
+    edge: Int32Array.from(all, (n) => n.edge),
+    leafNode: Int32Array.from(leaves, (l) => l.node),
+    value: Float64Array.from(leaves, (l) => l.value),
+    slots: Uint8Array.from(leaves, (l) => l.slotFeature.length),
+    slotStart: new Int32Array(leaves.length),
+    slotFeature: new Int32Array(slotCount),
+    slotZero: new Float64Array(slotCount),
+    nodes,
+    weights,
+    x: new Float64Array(b.featureCount),
+    goesLeft: new Uint8Array(all.length),
+    deviated: new Int32Array(all.length),
+    hotSlots: new Int32Array(maxSlots),
+    factors: new Float64Array(maxSlots + 1),
+    sums: new Float64Array(maxSlots),
+  };
+  let slot = 0;
+  leaves.forEach((l, i) => {
+    p.slotStart[i] = slot;
+    p.slotFeature.set(l.slotFeature, slot);
+    p.slotZero.set(l.slotZero, slot);
+    slot += l.slotFeature.length;
+  });
+  PATHS.set(b, p);
   return p;
 }
 
 export function explain(b: Booster, valueOf: (feature: number) => number): Explanation {
-  const { expected, path } = prepare(b);
+  const p = prepare(b);
+  const x = p.x;
+  for (let f = 0; f < x.length; f++) x[f] = valueOf(f);
   const phi = new Float64Array(b.featureCount);
-  for (const t of b.trees) if (t.feature[0]! >= 0) recurse(t, valueOf, phi, path, 0, 0, 0, 1, 1, -1);
-  return { expected, contributions: phi };
+  followRow(p);
+  addLeaves(p, phi);
+  return { expected: p.expected, contributions: phi };
 }
 
-function recurse(t: Tree, valueOf: (f: number) => number, phi: Float64Array, p: PathBuffer, parent: number, node: number, depth: number, zero: number, one: number, feature: number): void {
-  // This level's path is a copy of the parent's (depth + 1 elements), extended by the feature that led here.
-  const start = parent + depth + 1;
-  p.feature.copyWithin(start, parent, parent + depth + 1);
-  p.zero.copyWithin(start, parent, parent + depth + 1);
-  p.one.copyWithin(start, parent, parent + depth + 1);
-  p.weight.copyWithin(start, parent, parent + depth + 1);
-  extend(p, start, depth, zero, one, feature);
-  const f = t.feature[node]!;
-  if (f < 0) {
-    for (let i = 1; i <= depth; i++) {
-      const w = unwoundSum(p, start, depth, i);
-      phi[p.feature[start + i]!]! += w * (p.one[start + i]! - p.zero[start + i]!) * t.value[node]!;
+/** Which way the row in `p.x` goes at every node, and which of the path's features it leaves the path at before each node. */
+function followRow(p: Paths): void {
+  const { x, goesLeft, deviated, feature, threshold, missingLeft, parent, edge } = p;
+  for (let n = 0; n < feature.length; n++) {
+    const up = parent[n]!;
+    if (up >= 0) {
+      const e = edge[n]!;
+      deviated[n] = deviated[up]! | ((goesLeft[up]! ^ (e & 1)) << (e >> 1));
+    } else deviated[n] = 0;
+    const f = feature[n]!;
+    if (f < 0) continue;
+    const v = x[f]!;
+    goesLeft[n] = v !== v ? missingLeft[n]! : v <= threshold[n]! ? 1 : 0;
+  }
+}
+
+/** Adds every leaf's contributions for the row to `phi`. */
+function addLeaves(p: Paths, phi: Float64Array): void {
+  const { deviated, leafNode, value, slots, slotStart, slotFeature, slotZero, nodes, weights, hotSlots, factors, sums } = p;
+  for (let l = 0; l < value.length; l++) {
+    const n = slots[l]!;
+    const s0 = slotStart[l]!;
+    // O: the path's features whose every split the row follows; C: the product of the others' z.
+    const away = deviated[leafNode[l]!]!;
+    let vc = value[l]!;
+    let h = 0;
+    for (let j = 0; j < n; j++) {
+      if (((away >> j) & 1) === 1) vc *= slotZero[s0 + j]!;
+      else hotSlots[h++] = s0 + j;
     }
-    return;
-  }
-  const v = valueOf(f);
-  const goLeft = Number.isNaN(v) ? t.missingLeft[node] === 1 : v <= t.threshold[node]!;
-  const hot = goLeft ? t.left[node]! : t.right[node]!;
-  const cold = goLeft ? t.right[node]! : t.left[node]!;
-  let m = depth;
-  let iz = 1;
-  let io = 1;
-  // A feature met again on the path: undo its earlier step and fold its fractions in.
-  let k = 1;
-  for (; k <= m; k++) if (p.feature[start + k] === f) break;
-  if (k <= m) {
-    iz = p.zero[start + k]!;
-    io = p.one[start + k]!;
-    unwind(p, start, m, k);
-    m -= 1;
-  }
-  const cover = t.cover[node]!;
-  const hotShare = cover > 0 ? t.cover[hot]! / cover : 0.5;
-  const coldShare = cover > 0 ? t.cover[cold]! / cover : 0.5;
-  recurse(t, valueOf, phi, p, start, hot, m + 1, iz * hotShare, io, f);
-  recurse(t, valueOf, phi, p, start, cold, m + 1, iz * coldShare, 0, f);
-}
-
-function extend(p: PathBuffer, s: number, m: number, zero: number, one: number, feature: number): void {
-  p.feature[s + m] = feature;
-  p.zero[s + m] = zero;
-  p.one[s + m] = one;
-  p.weight[s + m] = m === 0 ? 1 : 0;
-  for (let i = m - 1; i >= 0; i--) {
-    p.weight[s + i + 1]! += (one * p.weight[s + i]! * (i + 1)) / (m + 1);
-    p.weight[s + i] = (zero * p.weight[s + i]! * (m - i)) / (m + 1);
-  }
-}
-
-function unwind(p: PathBuffer, s: number, m: number, i: number): void {
-  const one = p.one[s + i]!;
-  const zero = p.zero[s + i]!;
-  let n = p.weight[s + m]!;
-  for (let j = m - 1; j >= 0; j--) {
-    if (one !== 0) {
-      const t = p.weight[s + j]!;
-      p.weight[s + j] = (n * (m + 1)) / ((j + 1) * one);
-      n = t - (p.weight[s + j]! * zero * (m - j)) / (m + 1);
-    } else {
-      p.weight[s + j] = (p.weight[s + j]! * (m + 1)) / (zero * (m - j));
+    // G(O), and G(O∖{j}) for every j ∈ O, by quadrature; with O empty, G(O) = ∫(1 − t)^(n−1) = 1/n.
+    let cold = 1 / n;
+    if (h > 0) {
+      const q = (n + 1) >> 1;
+      cold = 0;
+      for (let j = 0; j < h; j++) sums[j] = 0;
+      for (let i = (q * (q - 1)) >> 1, end = i + q; i < end; i++) {
+        const t = nodes[i]!;
+        const u = 1 - t;
+        let w = weights[i]!;
+        for (let k = n - h; k > 0; k--) w *= u;
+        // factors[j]: the product of the first j hot factors, times w; then back to front, the others'.
+        factors[0] = w;
+        for (let j = 0; j < h; j++) factors[j + 1] = factors[j]! * (slotZero[hotSlots[j]!]! * u + t);
+        cold += factors[h]! / u;
+        let after = 1;
+        for (let j = h - 1; j >= 0; j--) {
+          sums[j]! += factors[j]! * after;
+          after *= slotZero[hotSlots[j]!]! * u + t;
+        }
+      }
+      for (let j = 0; j < h; j++) {
+        const s = hotSlots[j]!;
+        phi[slotFeature[s]!]! += vc * (1 - slotZero[s]!) * sums[j]!;
+      }
     }
-  }
-  for (let j = i; j < m; j++) {
-    p.feature[s + j] = p.feature[s + j + 1]!;
-    p.zero[s + j] = p.zero[s + j + 1]!;
-    p.one[s + j] = p.one[s + j + 1]!;
-  }
-}
-
-function unwoundSum(p: PathBuffer, s: number, m: number, i: number): number {
-  const one = p.one[s + i]!;
-  const zero = p.zero[s + i]!;
-  let n = p.weight[s + m]!;
-  let total = 0;
-  for (let j = m - 1; j >= 0; j--) {
-    if (one !== 0) {
-      const t = (n * (m + 1)) / ((j + 1) * one);
-      total += t;
-      n = p.weight[s + j]! - (t * zero * (m - j)) / (m + 1);
-    } else {
-      total += p.weight[s + j]! / zero / ((m - j) / (m + 1));
+    if (h < n) {
+      cold *= vc;
+      for (let j = 0; j < n; j++) if (((away >> j) & 1) === 1) phi[slotFeature[s0 + j]!]! -= cold;
     }
   }
-  return total;
 }
 
 /** The features that raised (or, if none did, moved) this row's score most: its top reasons. */
 export function topReasons(e: Explanation, names: readonly string[], count = 3): { feature: string; contribution: number }[] {
-  const order = Array.from(e.contributions.keys()).sort((a, b) => e.contributions[b]! - e.contributions[a]! || a - b);
-  return order
-    .filter((i) => e.contributions[i]! > 0)
-    .slice(0, count)
-    .map((i) => ({ feature: names[i] ?? `f${i}`, contribution: e.contributions[i]! }));
+  // The `count` largest positive contributions, larger first, the lower feature index first on a tie.
+  const c = e.contributions;
+  const picked: number[] = [];
+  for (let i = 0; i < c.length; i++) {
+    const v = c[i]!;
+    if (!(v > 0)) continue;
+    let at = picked.length;
+    while (at > 0 && c[picked[at - 1]!]! < v) at--;
+    if (at >= count) continue;
+    picked.splice(at, 0, i);
+    if (picked.length > count) picked.pop();
+  }
+  return picked.map((i) => ({ feature: names[i] ?? `f${i}`, contribution: c[i]! }));
 }

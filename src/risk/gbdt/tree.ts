@@ -27,6 +27,16 @@ export interface Booster {
   readonly trees: readonly Tree[];
 }
 
+/** The cover-weighted mean of a tree's leaves: what it adds to a row on average. */
+export function expectedValue(t: Tree, n = 0): number {
+  if (t.feature[n]! < 0) return t.value[n]!;
+  const l = t.left[n]!;
+  const r = t.right[n]!;
+  const c = t.cover[n]!;
+  if (c <= 0) return (expectedValue(t, l) + expectedValue(t, r)) / 2;
+  return (t.cover[l]! * expectedValue(t, l) + t.cover[r]! * expectedValue(t, r)) / c;
+}
+
 /** The leaf a row with these values reaches. */
 export function leafOf(tree: Tree, valueOf: (feature: number) => number): number {
   let n = 0;

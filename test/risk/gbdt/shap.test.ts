@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FeatureMatrix } from '../../../src/risk/gbdt/bins.ts';
-import { explain, expectedValue, topReasons } from '../../../src/risk/gbdt/shap.ts';
+import { explainRecursive } from '../../../src/risk/gbdt/shap-recursive.ts';
+import { explain, expectedValue, gaussLegendre, topReasons } from '../../../src/risk/gbdt/shap.ts';
 import { trainBooster } from '../../../src/risk/gbdt/train.ts';
 import { predictMargin, type Booster, type Tree } from '../../../src/risk/gbdt/tree.ts';
 import { SeededRandom } from '../../../src/risk/random.ts';
@@ -82,5 +83,36 @@ describe('TreeSHAP', () => {
     assert.equal(reasons[0]!.feature, 'c');
     assert.ok(reasons.every((x) => x.contribution > 0));
     assert.ok(Math.abs(e.contributions[4]!) < Math.abs(e.contributions[2]!) / 5, 'noise feature e');
+  });
+
+  it('gives the values of the recursive algorithm (Lundberg’s algorithm 2) to 1e-12, deep trees and missing values included', () => {
+    const deep = trainBooster(d, undefined, { rounds: 20, maxLeaves: 40, maxDepth: 0, minDataInLeaf: 5, seed: 4 }).booster;
+    for (const b of [booster, deep]) {
+      for (let r = 0; r < 300; r++) {
+        const valueOf = (f: number) => d.matrix.columns[f]![r]!;
+        const fast = explain(b, valueOf);
+        const slow = explainRecursive(b, valueOf);
+        assert.equal(fast.expected, slow.expected);
+        fast.contributions.forEach((v, f) => assert.ok(Math.abs(v - slow.contributions[f]!) < 1e-12, `row ${r} feature ${f}: ${v} vs ${slow.contributions[f]}`));
+      }
+    }
+  });
+
+  it('integrates polynomials of degree 2q − 1 exactly with q Gauss–Legendre points', () => {
+    for (let q = 1; q <= 16; q++) {
+      const { nodes, weights } = gaussLegendre(q);
+      for (let k = 0; k <= 2 * q - 1; k++) {
+        const integral = nodes.reduce((s, t, i) => s + weights[i]! * t ** k, 0);
+        assert.ok(Math.abs(integral - 1 / (k + 1)) < 1e-14, `q ${q}, t^${k}: ${integral}`);
+      }
+    }
+  });
+
+  it('orders top reasons as a full sort would: larger first, lower feature first on a tie, positive only', () => {
+    const contributions = Float64Array.of(0.1, -2, 0.3, 0.3, Number.NaN, 0, 0.2, 0.05);
+    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    assert.deepEqual(topReasons({ expected: 0, contributions }, names).map((r) => r.feature), ['c', 'd', 'g']);
+    assert.deepEqual(topReasons({ expected: 0, contributions }, names, 10).map((r) => r.feature), ['c', 'd', 'g', 'a', 'h']);
+    assert.deepEqual(topReasons({ expected: 0, contributions: Float64Array.of(-1, 0) }, names), []);
   });
 });
