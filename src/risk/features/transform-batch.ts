@@ -112,10 +112,11 @@ export class KeyEncoder {
   private readonly sellerImporter: Pairs;
   private readonly officeHs4: Pairs;
   private readonly originExport: Pairs;
-  /** Crossings (keys made of several keys): the positions of their parts, and their codes by text. */
-  private readonly crossings: readonly (readonly number[])[];
-  private readonly crossingCodes: readonly ReadonlyMap<string, number>[];
+  /** Crossings (keys made of several keys), with the ids of the current row's parts by key position. */
+  private readonly crossings: readonly Crossing[];
   private readonly simpleKeys: number;
+  private readonly rowIds: Int32Array;
+  private readonly plain: readonly Interned[];
 
   constructor(p: FittedPipeline) {
     const { keys, codes } = encodingTables(p);
@@ -127,9 +128,11 @@ export class KeyEncoder {
     this.attr = this.attrs.map((_, a) => new Interned(codes[17 + a]));
     const pair = (j: number) => new Pairs(codes[j]!);
     [this.hs6Origin, this.importerHs4, this.declarantImporter, this.sellerImporter, this.officeHs4, this.originExport] = [pair(11), pair(12), pair(13), pair(14), pair(15), pair(16)];
-    this.crossings = crossingParts(p.config);
     this.simpleKeys = BASE_KEYS.length + this.attrs.length;
-    this.crossingCodes = this.crossings.map((_, c) => codes[this.simpleKeys + c]!);
+    this.rowIds = new Int32Array(this.simpleKeys);
+    this.plain = [this.importer, this.declarant, this.seller, this.courier, this.office, this.mode, this.hs2, this.hs4, this.hs6, this.origin, this.exportCountry];
+    const text = (j: number, rowIds: Int32Array) => this.text(j, rowIds);
+    this.crossings = crossingParts(p.config).map((parts, c) => new Crossing(parts, codes[this.simpleKeys + c]!, text));
   }
 
   /** Writes the declaration's `keys` category numbers into `out` from `at`. */
@@ -162,29 +165,75 @@ export class KeyEncoder {
     out[at + 14] = this.sellerImporter.code(this.seller, se, this.importer, im);
     out[at + 15] = this.officeHs4.code(this.office, of, this.hs4, h[1]);
     out[at + 16] = this.originExport.code(this.origin, or, this.exportCountry, ex);
-    const attrIds: number[] = [];
+    const rowIds = this.rowIds;
     for (let a = 0; a < this.attrs.length; a++) {
       const attr = this.attr[a]!;
       const id = attr.id(String(d.attributes[this.attrs[a]!] ?? ''));
-      attrIds.push(id);
+      rowIds[BASE_KEYS.length + a] = id;
       out[at + 17 + a] = attr.code[id]!;
     }
     if (this.crossings.length === 0) return;
-    // Crossings are rare (a mapping asks for them): their text is built as keysOf builds it.
-    const parts = [this.importer, this.declarant, this.seller, this.courier, this.office, this.mode, this.hs2, this.hs4, this.hs6, this.origin, this.exportCountry];
-    const ids = [im, de, se, co, of, mo, h[0], h[1], h[2], or, ex];
-    const text = (j: number): string => {
-      if (j < parts.length) return parts[j]!.text[ids[j]!]!;
-      if (j < BASE_KEYS.length) {
-        const [a, b] = PAIR_PARTS[j - parts.length]!;
-        return `${text(a)}|${text(b)}`;
-      }
-      const a = j - BASE_KEYS.length;
-      return this.attr[a]!.text[attrIds[a]!]!;
-    };
-    this.crossings.forEach((c, x) => {
-      out[at + this.simpleKeys + x] = this.crossingCodes[x]!.get(c.map(text).join('|')) ?? 0;
-    });
+    rowIds[0] = im;
+    rowIds[1] = de;
+    rowIds[2] = se;
+    rowIds[3] = co;
+    rowIds[4] = of;
+    rowIds[5] = mo;
+    rowIds[6] = h[0];
+    rowIds[7] = h[1];
+    rowIds[8] = h[2];
+    rowIds[9] = or;
+    rowIds[10] = ex;
+    for (let x = 0; x < this.crossings.length; x++) out[at + this.simpleKeys + x] = this.crossings[x]!.code(rowIds);
+  }
+
+  /** The text of simple key j for the row whose part ids are in rowIds, as keysOf writes it. */
+  private text(j: number, rowIds: Int32Array): string {
+    if (j < PLAIN_KEYS) return this.plain[j]!.text[rowIds[j]!]!;
+    if (j < BASE_KEYS.length) {
+      const [a, b] = PAIR_PARTS[j - PLAIN_KEYS]!;
+      return `${this.text(a, rowIds)}|${this.text(b, rowIds)}`;
+    }
+    return this.attr[j - BASE_KEYS.length]!.text[rowIds[j]!]!;
+  }
+}
+
+/** BASE_KEYS before the pairs: each has an Interned of its own. */
+const PLAIN_KEYS = 11;
+
+/**
+ * The category numbers of a crossing (a key made of several keys) by the ids of its parts in a
+ * batch, through one map per part: its text is built once per distinct combination, as keysOf does.
+ */
+class Crossing {
+  private readonly root = new Map<number, unknown>();
+  constructor(
+    private readonly parts: readonly number[],
+    private readonly codes: ReadonlyMap<string, number>,
+    private readonly text: (j: number, rowIds: Int32Array) => string,
+  ) {}
+
+  code(rowIds: Int32Array): number {
+    // Pair keys have no id of their own: their halves' ids stand for them.
+    let m = this.root;
+    const last = this.parts.length - 1;
+    for (let p = 0; p < last; p++) {
+      const id = this.idOf(this.parts[p]!, rowIds);
+      let next = m.get(id) as Map<number, unknown> | undefined;
+      if (next === undefined) m.set(id, (next = new Map()));
+      m = next;
+    }
+    const id = this.idOf(this.parts[last]!, rowIds);
+    let c = m.get(id) as number | undefined;
+    if (c === undefined) m.set(id, (c = this.codes.get(this.parts.map((j) => this.text(j, rowIds)).join('|')) ?? 0));
+    return c;
+  }
+
+  private idOf(j: number, rowIds: Int32Array): number {
+    if (j < PLAIN_KEYS || j >= BASE_KEYS.length) return rowIds[j]!;
+    const [a, b] = PAIR_PARTS[j - PLAIN_KEYS]!;
+    // Ids within a batch stay far below 2^26, so the pair's number is exact.
+    return rowIds[a]! * 67_108_864 + rowIds[b]!;
   }
 }
 
