@@ -1,6 +1,6 @@
 import type { Declaration } from '../../domain/declaration.ts';
 import type { FeatureMatrix } from '../gbdt/bins.ts';
-import { BASE_KEYS, crossingParts, emptyMatrix, fillValues, keyNames, mainItem, smooth, type FittedPipeline } from './pipeline.ts';
+import { BASE_KEYS, crossingParts, emptyMatrix, fillValues, keyNames, keysOf, mainItem, smooth, type FittedPipeline } from './pipeline.ts';
 
 /**
  * The feature matrix of many declarations at once, equal to `transform`'s, without its cost per
@@ -239,10 +239,26 @@ class Crossing {
 
 /** Each row's category number under each key, row after row (`keys` numbers per row), in keyNames order. */
 export function encodeKeys(p: FittedPipeline, rows: readonly Declaration[]): Int32Array {
+  if (rows.length <= FEW_ROWS) return encodeFew(p, rows);
   const encoder = new KeyEncoder(p);
   const K = encoder.keys;
   const out = new Int32Array(rows.length * K);
   for (let i = 0; i < rows.length; i++) encoder.encode(rows[i]!, out, i * K);
+  return out;
+}
+
+/** Below this many rows an encoder's maps cost more than they save (a filing scored as it arrives). */
+const FEW_ROWS = 4;
+
+/** encodeKeys for a few rows: each key's text as keysOf writes it, looked up directly. */
+function encodeFew(p: FittedPipeline, rows: readonly Declaration[]): Int32Array {
+  const { keys: K, codes } = encodingTables(p);
+  const crossings = crossingParts(p.config);
+  const out = new Int32Array(rows.length * K);
+  rows.forEach((d, i) => {
+    const k = keysOf(d, p.config.attributes, crossings);
+    for (let j = 0; j < K; j++) out[i * K + j] = codes[j]!.get(k[j]!) ?? 0;
+  });
   return out;
 }
 

@@ -15,6 +15,9 @@ describe('batch transform', () => {
     assert.deepStrictEqual(transformBatch(pipeline, later), transform(pipeline, later));
     assert.deepStrictEqual(transformBatch(copy, later), transform(pipeline, later));
     assert.deepStrictEqual(transformBatch(pipeline, []), transform(pipeline, []));
+    // A few rows (a filing scored as it arrives) take another path.
+    for (const d of [...later.slice(0, 20), later.at(-1)!]) assert.deepStrictEqual(transformBatch(pipeline, [d]), transform(pipeline, [d]));
+    assert.deepStrictEqual(transformBatch(pipeline, later.slice(-3)), transform(pipeline, later.slice(-3)));
   });
 
   it('makes the same matrix as transform for crossings of plain keys, pair keys and attributes', () => {
@@ -25,6 +28,7 @@ describe('batch transform', () => {
     const later = [...declarations(300, 4), ...rows.slice(0, 100)];
     const batch = transformBatch(pipeline, later);
     assert.deepStrictEqual(batch, transform(pipeline, later));
+    for (const d of later.slice(0, 20)) assert.deepStrictEqual(transformBatch(pipeline, [d]), transform(pipeline, [d]));
     const crossing = batch.names.indexOf('risk:illicit:hs6×origin×export×attr:incoterm');
     assert.ok(crossing >= 0 && batch.columns[crossing]!.some((v) => v !== pipeline.priors[0]), 'the crossing should be profiled');
   });
