@@ -354,14 +354,20 @@ class TreeGrower {
     const { order, scratch } = this.ws;
     const col = this.ws.rows.bins[s.feature]!;
     const last = s.bin;
-    const missingLeft = s.missingLeft;
+    const missingLeft = s.missingLeft ? 1 : 0;
     let l = start;
     let k = 0;
+    // Without a branch per row (which way a row goes is a coin toss to the processor): each row is
+    // written to both sides, and the side it belongs to keeps it. l <= i, so order[l] is already read.
     for (let i = start; i < end; i++) {
       const r = order[i]!;
       const b = col[r]!;
-      if (b === 0 ? missingLeft : b <= last) order[l++] = r;
-      else scratch[k++] = r;
+      const missing = (b - 1) >>> 31; // 1 when b is 0, the missing values' bin
+      const left = (missing & missingLeft) | ((missing ^ 1) & (((last - b) >>> 31) ^ 1));
+      order[l] = r;
+      scratch[k] = r;
+      l += left;
+      k += left ^ 1;
     }
     order.set(scratch.subarray(0, k), l);
     return l;
