@@ -5,25 +5,14 @@
  * Targets: SQLite >= 50,000 rows/s with peak RSS < 300 MB; PostgreSQL >= 20,000 rows/s.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
-import { writeGeneratedCsv } from '../src/app/generator/index.ts';
+import { GENERATED_MAPPING as MAPPING, generatedFile, ROOT } from './generated.ts';
 import { emit, machine, median } from './stats.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const MAPPING = join(ROOT, 'examples/mappings/generated.json');
-
 export async function benchIngest(opts: { rows: number; runs: number; only?: string }): Promise<void> {
-  const dir = join(tmpdir(), 'portcullis-bench');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `generated-${opts.rows}-bench.csv`);
-  if (!existsSync(file)) {
-    const t = performance.now();
-    const s = await writeGeneratedCsv(file, { rows: opts.rows, seed: 'bench' });
-    emit({ bench: 'generate', rows: s.rows, seconds: round((performance.now() - t) / 1000), rowsPerSecond: Math.round(s.rows / ((performance.now() - t) / 1000)) });
-  }
+  const file = await generatedFile(opts.rows);
   const child = (env: Record<string, string>) => {
     // The command users run, in its own process, so that its peak RSS is its own.
     const out = execFileSync(join(ROOT, 'bin/portcullis'), ['ingest', file, '--mapping', MAPPING, '--rejects', `${file}.rejects.csv`, '--json'], {
@@ -38,7 +27,7 @@ export async function benchIngest(opts: { rows: number; runs: number; only?: str
   if (!opts.only || opts.only === 'sqlite') {
     const runs = [];
     for (let i = 0; i < opts.runs; i++) {
-      const db = join(dir, `ingest-${i}.db`);
+      const db = join(dirname(file), `ingest-${i}.db`);
       for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
       runs.push(child({ PORTCULLIS_DB: db }));
       for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
@@ -87,4 +76,3 @@ function report(bench: string, runs: { rows: number; accepted: number; rejected:
   });
 }
 
-const round = (x: number) => Math.round(x * 1000) / 1000;

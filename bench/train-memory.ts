@@ -6,26 +6,17 @@
  * Target: peak RSS < 1 GB.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { writeGeneratedCsv } from '../src/app/generator/index.ts';
+import { join } from 'node:path';
+import { GENERATED_MAPPING as MAPPING, generatedFile, ROOT } from './generated.ts';
 import { emit, machine, median } from './stats.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const MAPPING = join(ROOT, 'examples/mappings/generated.json');
 const TIME = '/usr/bin/time';
 
 export async function benchTrainMemory(opts: { rows: number; runs: number }): Promise<void> {
   if (!existsSync(TIME)) return emit({ bench: 'risk-train-memory', skipped: `${TIME} not found (GNU time reports the peak RSS)` });
-  const dir = join(tmpdir(), 'portcullis-bench');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `generated-${opts.rows}-bench.csv`);
-  if (!existsSync(file)) {
-    const t = performance.now();
-    const s = await writeGeneratedCsv(file, { rows: opts.rows, seed: 'bench' });
-    emit({ bench: 'generate', rows: s.rows, seconds: round((performance.now() - t) / 1000) });
-  }
+  const file = await generatedFile(opts.rows);
   const out = mkdtempSync(join(tmpdir(), 'portcullis-bench-train-'));
   try {
     const results = [];
