@@ -1,7 +1,6 @@
 import type { Declaration } from '../../domain/declaration.ts';
 import type { FeatureColumns, FeatureMatrix } from '../gbdt/bins.ts';
-import { SeededRandom } from '../random.ts';
-import { crossingParts, featureNames, fillValueFeatures, keyNames, keysOf, smooth, UNIT_VS_HS6, UNIT_VS_HS6_ORIGIN, unitValueGroups, type FittedPipeline, type PipelineConfig, type Target } from './pipeline.ts';
+import { crossingParts, featureNames, foldsAndPriors, fillValueFeatures, keyNames, keysOf, smooth, UNIT_VS_HS6, UNIT_VS_HS6_ORIGIN, unitValueGroups, type FittedPipeline, type PipelineConfig, type Target } from './pipeline.ts';
 
 /**
  * The feature pipeline's fit for many declarations, column by column: declarations are added one at
@@ -72,34 +71,13 @@ export class FeatureRows {
   fit(train: Int32Array, targets: readonly Target[]): { pipeline: FittedPipeline; matrix: FeatureColumns; transform: (rows: Int32Array) => FeatureMatrix } {
     const { config } = this;
     const n = train.length;
-    for (const t of targets) if (n !== t.values.length) throw new RangeError(`${n} declarations but ${t.values.length} ${t.name} labels`);
-    if (targets.length === 0) throw new RangeError('no target to encode');
-    if (!Number.isInteger(config.folds) || config.folds < 2) throw new RangeError(`folds is ${config.folds}; expected a whole number of at least 2`);
+    const { fold, priors, foldPriors } = foldsAndPriors(n, targets, config);
     const k = config.folds;
     const T = targets.length;
     const W = T + 1;
     const S = (k + 1) * W; // per category: per fold count and sums, then the totals
     const K = this.keyCount;
     const names = keyNames(config);
-    const rng = new SeededRandom(config.seed);
-    const fold = new Uint8Array(n);
-    for (let i = 0; i < n; i++) fold[i] = rng.int(k);
-    const totals = new Float64Array(W);
-    const foldTotals = new Float64Array(k * W);
-    for (let i = 0; i < n; i++) {
-      totals[0]! += 1;
-      foldTotals[fold[i]! * W]! += 1;
-      for (let t = 0; t < T; t++) {
-        totals[t + 1]! += targets[t]!.values[i]!;
-        foldTotals[fold[i]! * W + t + 1]! += targets[t]!.values[i]!;
-      }
-    }
-    const priors = Array.from({ length: T }, (_, t) => (n > 0 ? totals[t + 1]! / n : 0));
-    const foldPriors = new Float64Array(k * T);
-    for (let f = 0; f < k; f++) {
-      const count = n - foldTotals[f * W]!;
-      for (let t = 0; t < T; t++) foldPriors[f * T + t] = count > 0 ? (totals[t + 1]! - foldTotals[f * W + t + 1]!) / count : priors[t]!;
-    }
 
     const stats = this.codes.map((codes, j) => {
       const s = new Float64Array(this.categories[j]!.length * S);

@@ -159,25 +159,19 @@ export interface Target {
 }
 
 /**
- * Fits the pipeline on the training rows and returns it with their matrix (encodings out of fold).
- * Each target (the model's label first, then any other outcome the data records, such as illicit
- * for a model of critical fraud) gets its own risk profiles.
+ * The seeded fold of each of n training rows, the priors over every row, and per fold (fold × T +
+ * target) the priors over the rows outside it: a row's own label never enters its encodings.
  */
-export function fitPipeline(rows: readonly Declaration[], targets: readonly Target[], config: PipelineConfig): { pipeline: FittedPipeline; matrix: FeatureMatrix } {
-  for (const t of targets) if (rows.length !== t.values.length) throw new RangeError(`${rows.length} declarations but ${t.values.length} ${t.name} labels`);
+export function foldsAndPriors(n: number, targets: readonly Target[], config: PipelineConfig): { fold: Uint8Array; priors: number[]; foldPriors: Float64Array } {
+  for (const t of targets) if (n !== t.values.length) throw new RangeError(`${n} declarations but ${t.values.length} ${t.name} labels`);
   if (targets.length === 0) throw new RangeError('no target to encode');
   if (!Number.isInteger(config.folds) || config.folds < 2) throw new RangeError(`folds is ${config.folds}; expected a whole number of at least 2`);
-  const n = rows.length;
   const k = config.folds;
   const T = targets.length;
-  const W = T + 1; // per fold: count, then one sum per target
-  const names = keyNames(config);
-  const parts = crossingParts(config);
-  const keys = rows.map((d) => keysOf(d, config.attributes, parts));
+  const W = T + 1;
   const rng = new SeededRandom(config.seed);
   const fold = new Uint8Array(n);
   for (let i = 0; i < n; i++) fold[i] = rng.int(k);
-  // Priors: over every row, and per fold over the rows outside it (a row's own label never enters its encodings).
   const totals = new Float64Array(W);
   const foldTotals = new Float64Array(k * W);
   for (let i = 0; i < n; i++) {
@@ -189,10 +183,28 @@ export function fitPipeline(rows: readonly Declaration[], targets: readonly Targ
     }
   }
   const priors = Array.from({ length: T }, (_, t) => (n > 0 ? totals[t + 1]! / n : 0));
-  const foldPrior = (f: number, t: number) => {
+  const foldPriors = new Float64Array(k * T);
+  for (let f = 0; f < k; f++) {
     const count = n - foldTotals[f * W]!;
-    return count > 0 ? (totals[t + 1]! - foldTotals[f * W + t + 1]!) / count : priors[t]!;
-  };
+    for (let t = 0; t < T; t++) foldPriors[f * T + t] = count > 0 ? (totals[t + 1]! - foldTotals[f * W + t + 1]!) / count : priors[t]!;
+  }
+  return { fold, priors, foldPriors };
+}
+
+/**
+ * Fits the pipeline on the training rows and returns it with their matrix (encodings out of fold).
+ * Each target (the model's label first, then any other outcome the data records, such as illicit
+ * for a model of critical fraud) gets its own risk profiles.
+ */
+export function fitPipeline(rows: readonly Declaration[], targets: readonly Target[], config: PipelineConfig): { pipeline: FittedPipeline; matrix: FeatureMatrix } {
+  const n = rows.length;
+  const k = config.folds;
+  const T = targets.length;
+  const W = T + 1; // per fold: count, then one sum per target
+  const { fold, priors, foldPriors } = foldsAndPriors(n, targets, config);
+  const names = keyNames(config);
+  const parts = crossingParts(config);
+  const keys = rows.map((d) => keysOf(d, config.attributes, parts));
 
   const perFold = names.map(() => new Map<string, Float64Array>());
   for (let i = 0; i < n; i++) {
@@ -230,7 +242,7 @@ export function fitPipeline(rows: readonly Declaration[], targets: readonly Targ
       const tot = k * W;
       const count = mine[tot]! - mine[o]!;
       for (let t = 0; t < T; t++) {
-        matrix.columns[t * K + j]![i] = smooth(mine[tot + t + 1]! - mine[o + t + 1]!, count, foldPrior(fold[i]!, t), config.smoothing);
+        matrix.columns[t * K + j]![i] = smooth(mine[tot + t + 1]! - mine[o + t + 1]!, count, foldPriors[fold[i]! * T + t]!, config.smoothing);
       }
       // How many other training rows share the category.
       matrix.columns[T * K + j]![i] = Math.log1p(mine[tot]! - 1);
