@@ -1,6 +1,6 @@
 import type { Declaration } from '../../domain/declaration.ts';
 import type { FeatureMatrix } from '../gbdt/bins.ts';
-import { BASE_KEYS, crossingParts, emptyMatrix, fillValues, keyNames, mainItem, smooth, type FittedPipeline } from './pipeline.ts';
+import { amountText, amounts, BASE_KEYS, crossingParts, emptyMatrix, fillValues, keyNames, mainItem, smooth, type FittedPipeline } from './pipeline.ts';
 
 /**
  * The feature matrix of many declarations at once, equal to `transform`'s, without its cost per
@@ -85,6 +85,37 @@ class Pairs {
   }
 }
 
+/** The distinct amounts (mass or value) of a batch, each with an id and its text. */
+class InternedAmounts {
+  private readonly ids = new Map<number, number>();
+  readonly text: string[] = [];
+
+  id(x: number): number {
+    let id = this.ids.get(x);
+    if (id === undefined) {
+      id = this.text.length;
+      this.ids.set(x, id);
+      this.text.push(amountText(x));
+    }
+    return id;
+  }
+}
+
+/**
+ * A node of a tree of a crossing's parts, one level per part (by its id): where the path to it is
+ * a crossing's whole, that crossing's category number (−1 until found).
+ */
+class Trie {
+  readonly next = new Map<number, Trie>();
+  code = -1;
+
+  child(id: number): Trie {
+    let c = this.next.get(id);
+    if (c === undefined) this.next.set(id, (c = new Trie()));
+    return c;
+  }
+}
+
 /**
  * Numbers declarations' categories under each key (keyNames order), remembering the distinct values
  * it has met: one encoder per batch.
@@ -112,9 +143,23 @@ export class KeyEncoder {
   private readonly sellerImporter: Pairs;
   private readonly officeHs4: Pairs;
   private readonly originExport: Pairs;
-  /** Crossings (keys made of several keys): the positions of their parts, and their codes by text. */
+  /**
+   * Crossings (keys made of several keys), each as its atoms: the plain parts (importer … export:
+   * 0–10) it combines, pairs split in their halves, then attributes (11 + a), then mass and value
+   * (after the attributes). Their codes by text, and by the atoms' ids (found once per batch).
+   */
   private readonly crossings: readonly (readonly number[])[];
   private readonly crossingCodes: readonly ReadonlyMap<string, number>[];
+  /** Per crossing: the earlier crossing whose atoms begin its own (−1 for none), where its walk starts. */
+  private readonly crossingFrom: Int32Array;
+  private readonly crossingRoots: readonly Trie[];
+  /** A row's node of each crossing (reused from row to row). */
+  private readonly reached: Trie[];
+  private readonly usesAmounts: boolean;
+  private readonly mass = new InternedAmounts();
+  private readonly value = new InternedAmounts();
+  /** A row's atom ids, in atom order (reused from row to row). */
+  private readonly atomIds: Int32Array;
   private readonly simpleKeys: number;
 
   constructor(p: FittedPipeline) {
@@ -127,9 +172,26 @@ export class KeyEncoder {
     this.attr = this.attrs.map((_, a) => new Interned(codes[17 + a]));
     const pair = (j: number) => new Pairs(codes[j]!);
     [this.hs6Origin, this.importerHs4, this.declarantImporter, this.sellerImporter, this.officeHs4, this.originExport] = [pair(11), pair(12), pair(13), pair(14), pair(15), pair(16)];
-    this.crossings = crossingParts(p.config);
     this.simpleKeys = BASE_KEYS.length + this.attrs.length;
+    const plain = PAIR_PARTS.length === BASE_KEYS.length - 11 ? 11 : Number.NaN;
+    const atoms = (j: number): number[] => {
+      if (j < plain) return [j];
+      if (j < BASE_KEYS.length) return [...PAIR_PARTS[j - plain]!];
+      if (j < this.simpleKeys) return [plain + j - BASE_KEYS.length];
+      return [plain + this.attrs.length + j - this.simpleKeys];
+    };
+    this.crossings = crossingParts(p.config).map((c) => c.flatMap(atoms));
+    this.usesAmounts = this.crossings.some((c) => c.some((a) => a >= plain + this.attrs.length));
     this.crossingCodes = this.crossings.map((_, c) => codes[this.simpleKeys + c]!);
+    const prefixOf = (a: readonly number[], b: readonly number[]) => a.length < b.length && a.every((x, i) => b[i] === x);
+    this.crossingFrom = Int32Array.from(this.crossings, (c, x) => {
+      let from = -1;
+      for (let y = 0; y < x; y++) if (prefixOf(this.crossings[y]!, c) && (from < 0 || this.crossings[y]!.length > this.crossings[from]!.length)) from = y;
+      return from;
+    });
+    this.crossingRoots = this.crossings.map(() => new Trie());
+    this.reached = this.crossingRoots.slice();
+    this.atomIds = new Int32Array(plain + this.attrs.length + 2);
   }
 
   /** Writes the declaration's `keys` category numbers into `out` from `at`. */
@@ -170,21 +232,32 @@ export class KeyEncoder {
       out[at + 17 + a] = attr.code[id]!;
     }
     if (this.crossings.length === 0) return;
-    // Crossings are rare (a mapping asks for them): their text is built as keysOf builds it.
-    const parts = [this.importer, this.declarant, this.seller, this.courier, this.office, this.mode, this.hs2, this.hs4, this.hs6, this.origin, this.exportCountry];
-    const ids = [im, de, se, co, of, mo, h[0], h[1], h[2], or, ex];
-    const text = (j: number): string => {
-      if (j < parts.length) return parts[j]!.text[ids[j]!]!;
-      if (j < BASE_KEYS.length) {
-        const [a, b] = PAIR_PARTS[j - parts.length]!;
-        return `${text(a)}|${text(b)}`;
-      }
-      const a = j - BASE_KEYS.length;
-      return this.attr[a]!.text[attrIds[a]!]!;
-    };
-    this.crossings.forEach((c, x) => {
-      out[at + this.simpleKeys + x] = this.crossingCodes[x]!.get(c.map(text).join('|')) ?? 0;
-    });
+    // A crossing's code by the ids of its atoms; its text (as keysOf builds it) once per distinct combination.
+    const ids = this.atomIds;
+    [ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], ids[6], ids[7], ids[8], ids[9], ids[10]] = [im, de, se, co, of, mo, h[0], h[1], h[2], or, ex];
+    for (let a = 0; a < attrIds.length; a++) ids[11 + a] = attrIds[a]!;
+    if (this.usesAmounts) {
+      const [mass, value] = amounts(d);
+      ids[11 + attrIds.length] = this.mass.id(mass);
+      ids[12 + attrIds.length] = this.value.id(value);
+    }
+    for (let x = 0; x < this.crossings.length; x++) {
+      const c = this.crossings[x]!;
+      const from = this.crossingFrom[x]!;
+      let node = from < 0 ? this.crossingRoots[x]! : this.reached[from]!;
+      for (let p = from < 0 ? 0 : this.crossings[from]!.length; p < c.length; p++) node = node.child(ids[c[p]!]!);
+      if (node.code < 0) node.code = this.crossingCodes[x]!.get(c.map((a) => this.atomText(a, ids[a]!)).join('|')) ?? 0;
+      this.reached[x] = node;
+      out[at + this.simpleKeys + x] = node.code;
+    }
+  }
+
+  /** The text of an atom of a crossing (see `crossings`) by its id. */
+  private atomText(a: number, id: number): string {
+    const plain = [this.importer, this.declarant, this.seller, this.courier, this.office, this.mode, this.hs2, this.hs4, this.hs6, this.origin, this.exportCountry];
+    if (a < plain.length) return plain[a]!.text[id]!;
+    if (a < plain.length + this.attrs.length) return this.attr[a - plain.length]!.text[id]!;
+    return (a === plain.length + this.attrs.length ? this.mass : this.value).text[id]!;
   }
 }
 
