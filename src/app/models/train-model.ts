@@ -48,14 +48,20 @@ export function attributeFeatures(mapping: Mapping): AttributeFeature[] {
 const LANE = ['hs6', 'origin', 'export'] as const;
 
 /**
- * The keys profiled beyond the pipeline's own: the trade lane under each attribute the mapping marks
- * `perLane`. On the KCS data the lane under its tax type (tariff treatment) ranks critical fraud
- * much better than HS6 × origin (ROC AUC 0.88 against 0.85 as the only feature, 2020 windows).
+ * The keys profiled beyond the pipeline's own, for each attribute the mapping marks `perLane`: the
+ * trade lane under the attribute, and the repeat consignment (that lane at the same declared total
+ * mass and customs value). On the KCS data the lane under its tax type (tariff treatment) ranks
+ * critical fraud much better than HS6 × origin (ROC AUC 0.88 against 0.85 as the only feature, 2020
+ * windows). Repeat consignments: 82% of the 2021 Q1 rows repeat a 2020 one (nearly always from
+ * another importer) and mostly share its outcome (a trait of the synthetic data, whose generator
+ * reproduces such combinations). With them, on 2020 windows (train to month t, stop early on the next
+ * two, test the two after; 4 windows × 3 seeds) critical ROC AUC 0.908 → 0.962, fraud 0.863 → 0.948;
+ * on 2021 Q1 (seed 7) critical 0.921 → 0.977, fraud 0.899 → 0.975.
  */
 export function laneCrossings(mapping: Mapping): string[][] {
   return attributeFeatures(mapping)
     .filter((a) => a.kind === 'categorical' && attributeSpecs(mapping)[a.name]?.perLane === true)
-    .map((a) => [...LANE, `attr:${a.name}`]);
+    .flatMap((a) => [[...LANE, `attr:${a.name}`], [...LANE, `attr:${a.name}`, 'mass', 'value']]);
 }
 
 /** Trains a model on labelled declaration files; returns the model file's content. */

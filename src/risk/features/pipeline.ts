@@ -71,9 +71,16 @@ export function mainItem(d: Declaration) {
   return best;
 }
 
-/** Per crossing, the positions of the keys it combines among the keys before the crossings. */
+/**
+ * Parts a crossing may combine beyond the keys: the declaration's total net mass and customs value,
+ * as decimal text (empty for an unknown mass). With the lane they make a repeat consignment: the
+ * same goods on the same route at the same declared mass and value.
+ */
+export const AMOUNT_PARTS = ['mass', 'value'] as const;
+
+/** Per crossing, the positions of the parts it combines: among the keys before the crossings, then AMOUNT_PARTS. */
 export function crossingParts(config: PipelineConfig): number[][] {
-  const simple = simpleKeyNames(config.attributes);
+  const simple = [...simpleKeyNames(config.attributes), ...AMOUNT_PARTS];
   return (config.crossings ?? []).map((c) =>
     c.map((name) => {
       const j = simple.indexOf(name);
@@ -81,6 +88,32 @@ export function crossingParts(config: PipelineConfig): number[][] {
       return j;
     }),
   );
+}
+
+/** AMOUNT_PARTS of a declaration, in that order: its total net mass (NaN when unknown) and customs value. */
+export function amounts(d: Declaration): [number, number] {
+  let value = 0;
+  let mass = 0;
+  let massKnown = false;
+  for (const it of d.items) {
+    value += it.customsValue;
+    if (it.netMassKg !== undefined) {
+      mass += it.netMassKg;
+      massKnown = true;
+    }
+  }
+  return [massKnown ? mass : Number.NaN, value];
+}
+
+/** An amount as a crossing's part: decimal text, empty when unknown. */
+export function amountText(x: number): string {
+  return Number.isNaN(x) ? '' : String(x);
+}
+
+/** The text of AMOUNT_PARTS for a declaration, in that order. */
+export function amountTexts(d: Declaration): [string, string] {
+  const [mass, value] = amounts(d);
+  return [amountText(mass), amountText(value)];
 }
 
 /** A declaration's categorical keys, in keyNames order (shared with the columnar fit). */
@@ -95,9 +128,13 @@ export function keysOf(d: Declaration, attrs: readonly AttributeFeature[], cross
     `${d.seller ?? ''}|${d.importer}`, `${d.customsOffice}|${hs.slice(0, 4)}`, `${origin}|${d.exportCountry ?? ''}`,
   ];
   for (const a of attrs) if (a.kind === 'categorical') k.push(String(d.attributes[a.name] ?? ''));
+  if (crossings.length === 0) return k;
+  const simple = k.length;
+  const amounts = crossings.some((parts) => parts.some((j) => j >= simple)) ? amountTexts(d) : undefined;
+  const part = (j: number) => (j < simple ? k[j]! : amounts![j - simple]!);
   for (const parts of crossings) {
-    let c = k[parts[0]!]!;
-    for (let p = 1; p < parts.length; p++) c += `|${k[parts[p]!]!}`;
+    let c = part(parts[0]!);
+    for (let p = 1; p < parts.length; p++) c += `|${part(parts[p]!)}`;
     k.push(c);
   }
   return k;

@@ -1,6 +1,6 @@
 import type { Declaration } from '../../domain/declaration.ts';
 import type { FeatureMatrix } from '../gbdt/bins.ts';
-import { BASE_KEYS, crossingParts, emptyMatrix, fillValues, keyNames, keysOf, mainItem, smooth, type FittedPipeline } from './pipeline.ts';
+import { amountText, amounts, BASE_KEYS, crossingParts, emptyMatrix, fillValues, keyNames, keysOf, mainItem, smooth, type FittedPipeline } from './pipeline.ts';
 
 /**
  * The feature matrix of many declarations at once, equal to `transform`'s, without its cost per
@@ -85,6 +85,37 @@ class Pairs {
   }
 }
 
+/** The distinct amounts (mass or value) of a batch, each with an id and its text. */
+class InternedAmounts {
+  private readonly ids = new Map<number, number>();
+  readonly text: string[] = [];
+
+  id(x: number): number {
+    let id = this.ids.get(x);
+    if (id === undefined) {
+      id = this.text.length;
+      this.ids.set(x, id);
+      this.text.push(amountText(x));
+    }
+    return id;
+  }
+}
+
+/**
+ * A node of a tree of a crossing's parts, one level per part (by its id): where the path to it is
+ * a crossing's whole, that crossing's category number (−1 until found).
+ */
+class Trie {
+  readonly next = new Map<number, Trie>();
+  code = -1;
+
+  child(id: number): Trie {
+    let c = this.next.get(id);
+    if (c === undefined) this.next.set(id, (c = new Trie()));
+    return c;
+  }
+}
+
 /**
  * Numbers declarations' categories under each key (keyNames order), remembering the distinct values
  * it has met: one encoder per batch.
@@ -112,11 +143,24 @@ export class KeyEncoder {
   private readonly sellerImporter: Pairs;
   private readonly officeHs4: Pairs;
   private readonly originExport: Pairs;
-  /** Crossings (keys made of several keys), with the ids of the current row's parts by key position. */
-  private readonly crossings: readonly Crossing[];
+  /**
+   * Crossings (keys made of several keys), each as its atoms: the plain parts (importer … export:
+   * 0–10) it combines, pairs split in their halves, then attributes (11 + a), then mass and value
+   * (after the attributes). Their codes by text, and by the atoms' ids (found once per batch).
+   */
+  private readonly crossings: readonly (readonly number[])[];
+  private readonly crossingCodes: readonly ReadonlyMap<string, number>[];
+  /** Per crossing: the earlier crossing whose atoms begin its own (−1 for none), where its walk starts. */
+  private readonly crossingFrom: Int32Array;
+  private readonly crossingRoots: readonly Trie[];
+  /** A row's node of each crossing (reused from row to row). */
+  private readonly reached: Trie[];
+  private readonly usesAmounts: boolean;
+  private readonly mass = new InternedAmounts();
+  private readonly value = new InternedAmounts();
+  /** A row's atom ids, in atom order (reused from row to row). */
+  private readonly atomIds: Int32Array;
   private readonly simpleKeys: number;
-  private readonly rowIds: Int32Array;
-  private readonly plain: readonly Interned[];
 
   constructor(p: FittedPipeline) {
     const { keys, codes } = encodingTables(p);
@@ -129,10 +173,25 @@ export class KeyEncoder {
     const pair = (j: number) => new Pairs(codes[j]!);
     [this.hs6Origin, this.importerHs4, this.declarantImporter, this.sellerImporter, this.officeHs4, this.originExport] = [pair(11), pair(12), pair(13), pair(14), pair(15), pair(16)];
     this.simpleKeys = BASE_KEYS.length + this.attrs.length;
-    this.rowIds = new Int32Array(this.simpleKeys);
-    this.plain = [this.importer, this.declarant, this.seller, this.courier, this.office, this.mode, this.hs2, this.hs4, this.hs6, this.origin, this.exportCountry];
-    const text = (j: number, rowIds: Int32Array) => this.text(j, rowIds);
-    this.crossings = crossingParts(p.config).map((parts, c) => new Crossing(parts, codes[this.simpleKeys + c]!, text));
+    const plain = PAIR_PARTS.length === BASE_KEYS.length - 11 ? 11 : Number.NaN;
+    const atoms = (j: number): number[] => {
+      if (j < plain) return [j];
+      if (j < BASE_KEYS.length) return [...PAIR_PARTS[j - plain]!];
+      if (j < this.simpleKeys) return [plain + j - BASE_KEYS.length];
+      return [plain + this.attrs.length + j - this.simpleKeys];
+    };
+    this.crossings = crossingParts(p.config).map((c) => c.flatMap(atoms));
+    this.usesAmounts = this.crossings.some((c) => c.some((a) => a >= plain + this.attrs.length));
+    this.crossingCodes = this.crossings.map((_, c) => codes[this.simpleKeys + c]!);
+    const prefixOf = (a: readonly number[], b: readonly number[]) => a.length < b.length && a.every((x, i) => b[i] === x);
+    this.crossingFrom = Int32Array.from(this.crossings, (c, x) => {
+      let from = -1;
+      for (let y = 0; y < x; y++) if (prefixOf(this.crossings[y]!, c) && (from < 0 || this.crossings[y]!.length > this.crossings[from]!.length)) from = y;
+      return from;
+    });
+    this.crossingRoots = this.crossings.map(() => new Trie());
+    this.reached = this.crossingRoots.slice();
+    this.atomIds = new Int32Array(plain + this.attrs.length + 2);
   }
 
   /** Writes the declaration's `keys` category numbers into `out` from `at`. */
@@ -165,75 +224,40 @@ export class KeyEncoder {
     out[at + 14] = this.sellerImporter.code(this.seller, se, this.importer, im);
     out[at + 15] = this.officeHs4.code(this.office, of, this.hs4, h[1]);
     out[at + 16] = this.originExport.code(this.origin, or, this.exportCountry, ex);
-    const rowIds = this.rowIds;
+    const attrIds: number[] = [];
     for (let a = 0; a < this.attrs.length; a++) {
       const attr = this.attr[a]!;
       const id = attr.id(String(d.attributes[this.attrs[a]!] ?? ''));
-      rowIds[BASE_KEYS.length + a] = id;
+      attrIds.push(id);
       out[at + 17 + a] = attr.code[id]!;
     }
     if (this.crossings.length === 0) return;
-    rowIds[0] = im;
-    rowIds[1] = de;
-    rowIds[2] = se;
-    rowIds[3] = co;
-    rowIds[4] = of;
-    rowIds[5] = mo;
-    rowIds[6] = h[0];
-    rowIds[7] = h[1];
-    rowIds[8] = h[2];
-    rowIds[9] = or;
-    rowIds[10] = ex;
-    for (let x = 0; x < this.crossings.length; x++) out[at + this.simpleKeys + x] = this.crossings[x]!.code(rowIds);
-  }
-
-  /** The text of simple key j for the row whose part ids are in rowIds, as keysOf writes it. */
-  private text(j: number, rowIds: Int32Array): string {
-    if (j < PLAIN_KEYS) return this.plain[j]!.text[rowIds[j]!]!;
-    if (j < BASE_KEYS.length) {
-      const [a, b] = PAIR_PARTS[j - PLAIN_KEYS]!;
-      return `${this.text(a, rowIds)}|${this.text(b, rowIds)}`;
+    // A crossing's code by the ids of its atoms; its text (as keysOf builds it) once per distinct combination.
+    const ids = this.atomIds;
+    [ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], ids[6], ids[7], ids[8], ids[9], ids[10]] = [im, de, se, co, of, mo, h[0], h[1], h[2], or, ex];
+    for (let a = 0; a < attrIds.length; a++) ids[11 + a] = attrIds[a]!;
+    if (this.usesAmounts) {
+      const [mass, value] = amounts(d);
+      ids[11 + attrIds.length] = this.mass.id(mass);
+      ids[12 + attrIds.length] = this.value.id(value);
     }
-    return this.attr[j - BASE_KEYS.length]!.text[rowIds[j]!]!;
-  }
-}
-
-/** BASE_KEYS before the pairs: each has an Interned of its own. */
-const PLAIN_KEYS = 11;
-
-/**
- * The category numbers of a crossing (a key made of several keys) by the ids of its parts in a
- * batch, through one map per part: its text is built once per distinct combination, as keysOf does.
- */
-class Crossing {
-  private readonly root = new Map<number, unknown>();
-  constructor(
-    private readonly parts: readonly number[],
-    private readonly codes: ReadonlyMap<string, number>,
-    private readonly text: (j: number, rowIds: Int32Array) => string,
-  ) {}
-
-  code(rowIds: Int32Array): number {
-    // Pair keys have no id of their own: their halves' ids stand for them.
-    let m = this.root;
-    const last = this.parts.length - 1;
-    for (let p = 0; p < last; p++) {
-      const id = this.idOf(this.parts[p]!, rowIds);
-      let next = m.get(id) as Map<number, unknown> | undefined;
-      if (next === undefined) m.set(id, (next = new Map()));
-      m = next;
+    for (let x = 0; x < this.crossings.length; x++) {
+      const c = this.crossings[x]!;
+      const from = this.crossingFrom[x]!;
+      let node = from < 0 ? this.crossingRoots[x]! : this.reached[from]!;
+      for (let p = from < 0 ? 0 : this.crossings[from]!.length; p < c.length; p++) node = node.child(ids[c[p]!]!);
+      if (node.code < 0) node.code = this.crossingCodes[x]!.get(c.map((a) => this.atomText(a, ids[a]!)).join('|')) ?? 0;
+      this.reached[x] = node;
+      out[at + this.simpleKeys + x] = node.code;
     }
-    const id = this.idOf(this.parts[last]!, rowIds);
-    let c = m.get(id) as number | undefined;
-    if (c === undefined) m.set(id, (c = this.codes.get(this.parts.map((j) => this.text(j, rowIds)).join('|')) ?? 0));
-    return c;
   }
 
-  private idOf(j: number, rowIds: Int32Array): number {
-    if (j < PLAIN_KEYS || j >= BASE_KEYS.length) return rowIds[j]!;
-    const [a, b] = PAIR_PARTS[j - PLAIN_KEYS]!;
-    // Ids within a batch stay far below 2^26, so the pair's number is exact.
-    return rowIds[a]! * 67_108_864 + rowIds[b]!;
+  /** The text of an atom of a crossing (see `crossings`) by its id. */
+  private atomText(a: number, id: number): string {
+    const plain = [this.importer, this.declarant, this.seller, this.courier, this.office, this.mode, this.hs2, this.hs4, this.hs6, this.origin, this.exportCountry];
+    if (a < plain.length) return plain[a]!.text[id]!;
+    if (a < plain.length + this.attrs.length) return this.attr[a - plain.length]!.text[id]!;
+    return (a === plain.length + this.attrs.length ? this.mass : this.value).text[id]!;
   }
 }
 

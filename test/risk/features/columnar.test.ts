@@ -34,7 +34,7 @@ const config: PipelineConfig = {
   seed: 3,
   smoothing: 5,
   attributes: [{ name: 'incoterm', kind: 'categorical' }, { name: 'aeo', kind: 'numeric' }],
-  crossings: [['hs6', 'origin', 'attr:incoterm']],
+  crossings: [['hs6', 'origin', 'attr:incoterm'], ['hs6', 'origin', 'mass', 'value']],
 };
 
 describe('columnar feature pipeline', () => {

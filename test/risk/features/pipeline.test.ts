@@ -85,6 +85,21 @@ describe('feature pipeline', () => {
     assert.throws(() => fitPipeline(rows, [{ name: 'illicit', values: fob }], { ...config, crossings: [['hs6', 'attr:nope']] }), /no key "attr:nope"/);
   });
 
+  it('crosses keys with the declared mass and value: a repeat consignment', () => {
+    const crossed: PipelineConfig = { ...config, crossings: [['hs6', 'origin', 'mass', 'value']] };
+    // Rows of BAD declare 1000 a kg; the others each a value of their own.
+    const repeats = rows.map((d) => (d.importer === 'BAD' ? { ...d, items: [{ ...d.items[0]!, customsValue: 1000 }] } : d));
+    const { pipeline } = fitPipeline(repeats, [{ name: 'illicit', values: labels }], crossed);
+    assert.deepEqual(pipeline.encoders['hs6×origin×mass×value']!['847130|CN|10|1000'], [100, 100]);
+    const noMass = { ...rows[1]!, items: [{ ...rows[1]!.items[0]!, netMassKg: undefined }] };
+    const m = transform(pipeline, [decl(970, 'NEW', { items: [{ ...rows[0]!.items[0]!, customsValue: 1000 }] }), decl(971, 'NEW'), noMass]);
+    const j = col(m.names, 'risk:illicit:hs6×origin×mass×value');
+    assert.ok(m.columns[j]![0]! > 0.95, 'a repeat of the risky consignment');
+    assert.equal(m.columns[j]![1], pipeline.priors[0], 'a value never declared');
+    assert.equal(m.columns[col(m.names, 'seen:hs6×origin×mass×value')]![2], 0, 'an unknown mass is a part of its own');
+    assert.throws(() => fitPipeline(rows, [{ name: 'illicit', values: labels }], { ...config, crossings: [['hs6', 'weight']] }), /no key "weight"/);
+  });
+
   it('survives a trip through JSON (the model file) unchanged in what it computes', () => {
     const { pipeline } = fitPipeline(rows, [{ name: 'illicit', values: labels }], config);
     const copy = JSON.parse(JSON.stringify(pipeline));

@@ -20,10 +20,10 @@ describe('batch transform', () => {
     assert.deepStrictEqual(transformBatch(pipeline, later.slice(-3)), transform(pipeline, later.slice(-3)));
   });
 
-  it('makes the same matrix as transform for crossings of plain keys, pair keys and attributes', () => {
+  it('makes the same matrix as transform for crossings of plain keys, pair keys, attributes, mass and value', () => {
     const rows = declarations(600, 3);
     const labels = Float64Array.from(rows, (d, i) => (d.importer === 'A' || i % 5 === 0 ? 1 : 0));
-    const crossed = { ...config, crossings: [['hs6', 'origin', 'export', 'attr:incoterm'], ['declarant×importer', 'office']] };
+    const crossed = { ...config, crossings: [['hs6', 'origin', 'export', 'attr:incoterm'], ['declarant×importer', 'office'], ['hs6', 'origin', 'attr:incoterm', 'mass', 'value']] };
     const { pipeline } = fitPipeline(rows, [{ name: 'illicit', values: labels }], crossed);
     const later = [...declarations(300, 4), ...rows.slice(0, 100)];
     const batch = transformBatch(pipeline, later);
@@ -31,5 +31,7 @@ describe('batch transform', () => {
     for (const d of later.slice(0, 20)) assert.deepStrictEqual(transformBatch(pipeline, [d]), transform(pipeline, [d]));
     const crossing = batch.names.indexOf('risk:illicit:hs6×origin×export×attr:incoterm');
     assert.ok(crossing >= 0 && batch.columns[crossing]!.some((v) => v !== pipeline.priors[0]), 'the crossing should be profiled');
+    const repeat = batch.names.indexOf('seen:hs6×origin×attr:incoterm×mass×value');
+    assert.ok(repeat >= 0 && batch.columns[repeat]!.some((v) => v > 0), 'repeat consignments should be found');
   });
 });
