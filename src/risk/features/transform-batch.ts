@@ -224,22 +224,31 @@ export class KeyEncoder {
     out[at + 14] = this.sellerImporter.code(this.seller, se, this.importer, im);
     out[at + 15] = this.officeHs4.code(this.office, of, this.hs4, h[1]);
     out[at + 16] = this.originExport.code(this.origin, or, this.exportCountry, ex);
-    const attrIds: number[] = [];
+    // A crossing's atoms' ids, kept in a buffer reused from row to row (no array per row).
+    const ids = this.atomIds;
     for (let a = 0; a < this.attrs.length; a++) {
       const attr = this.attr[a]!;
       const id = attr.id(String(d.attributes[this.attrs[a]!] ?? ''));
-      attrIds.push(id);
+      ids[11 + a] = id;
       out[at + 17 + a] = attr.code[id]!;
     }
     if (this.crossings.length === 0) return;
     // A crossing's code by the ids of its atoms; its text (as keysOf builds it) once per distinct combination.
-    const ids = this.atomIds;
-    [ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], ids[6], ids[7], ids[8], ids[9], ids[10]] = [im, de, se, co, of, mo, h[0], h[1], h[2], or, ex];
-    for (let a = 0; a < attrIds.length; a++) ids[11 + a] = attrIds[a]!;
+    ids[0] = im;
+    ids[1] = de;
+    ids[2] = se;
+    ids[3] = co;
+    ids[4] = of;
+    ids[5] = mo;
+    ids[6] = h[0];
+    ids[7] = h[1];
+    ids[8] = h[2];
+    ids[9] = or;
+    ids[10] = ex;
     if (this.usesAmounts) {
       const [mass, value] = amounts(d);
-      ids[11 + attrIds.length] = this.mass.id(mass);
-      ids[12 + attrIds.length] = this.value.id(value);
+      ids[11 + this.attrs.length] = this.mass.id(mass);
+      ids[12 + this.attrs.length] = this.value.id(value);
     }
     for (let x = 0; x < this.crossings.length; x++) {
       const c = this.crossings[x]!;
