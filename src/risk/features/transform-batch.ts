@@ -1,6 +1,6 @@
 import type { Declaration } from '../../domain/declaration.ts';
 import type { FeatureMatrix } from '../gbdt/bins.ts';
-import { amountText, amounts, BASE_KEYS, crossingParts, emptyMatrix, fillValues, keyNames, keysOf, mainItem, smooth, type FittedPipeline } from './pipeline.ts';
+import { amountText, amounts, BASE_KEYS, crossingParts, emptyMatrix, fillValueFeatures, keyNames, keysOf, mainItem, own, smooth, type FittedPipeline } from './pipeline.ts';
 
 /**
  * The feature matrix of many declarations at once, equal to `transform`'s, without its cost per
@@ -280,6 +280,40 @@ export function encodeKeys(p: FittedPipeline, rows: readonly Declaration[]): Int
   return out;
 }
 
+const HS6 = BASE_KEYS.indexOf('hs6');
+const HS6_ORIGIN = BASE_KEYS.indexOf('hs6×origin');
+const MEDIANS = new WeakMap<FittedPipeline, { readonly hs6: readonly (number | undefined)[]; readonly hs6Origin: readonly (number | undefined)[] }>();
+
+/**
+ * The training medians of the log unit value by category number of the HS6 and HS6 × origin keys
+ * (undefined where a category has none), made once per pipeline: the medians are keyed by the same
+ * texts as those keys' categories, and both come from the training rows, so a category never seen
+ * has no median either.
+ */
+function medianTables(p: FittedPipeline) {
+  let m = MEDIANS.get(p);
+  if (m !== undefined) return m;
+  const { codes } = encodingTables(p);
+  const byCode = (j: number, medians: Record<string, number>) => {
+    const out: (number | undefined)[] = [undefined];
+    for (const [text, code] of codes[j]!) out[code] = own(medians, text);
+    return out;
+  };
+  m = { hs6: byCode(HS6, p.medianUnitValue.hs6), hs6Origin: byCode(HS6_ORIGIN, p.medianUnitValue.hs6Origin) };
+  MEDIANS.set(p, m);
+  return m;
+}
+
+/**
+ * The numeric features of row i of a batch into columns[from...][at], as fillValues writes them, its
+ * medians found by the category numbers that encodeKeys gave the row (K per row).
+ */
+export function fillBatchValues(p: FittedPipeline, d: Declaration, codes: Int32Array, i: number, columns: readonly Float64Array[], at: number, from: number): void {
+  const { keys: K } = encodingTables(p);
+  const m = medianTables(p);
+  fillValueFeatures(d, p.config.attributes, m.hs6[codes[i * K + HS6]!], m.hs6Origin[codes[i * K + HS6_ORIGIN]!], columns, at, from);
+}
+
 /** Below this many rows an encoder's maps cost more than they save (a filing scored as it arrives). */
 const FEW_ROWS = 4;
 
@@ -306,6 +340,6 @@ export function transformBatch(p: FittedPipeline, rows: readonly Declaration[]):
     const j = c % K;
     for (let i = 0; i < rows.length; i++) col[i] = table[codes[i * K + j]!]!;
   }
-  for (let i = 0; i < rows.length; i++) fillValues(p, rows[i]!, matrix, i, (T + 1) * K);
+  for (let i = 0; i < rows.length; i++) fillBatchValues(p, rows[i]!, codes, i, matrix.columns, i, (T + 1) * K);
   return matrix;
 }

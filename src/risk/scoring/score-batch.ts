@@ -1,6 +1,6 @@
 import type { Declaration } from '../../domain/declaration.ts';
-import { fillValues, type FittedPipeline } from '../features/pipeline.ts';
-import { encodeKeys, encodingTables, transformBatch } from '../features/transform-batch.ts';
+import type { FittedPipeline } from '../features/pipeline.ts';
+import { encodeKeys, encodingTables, fillBatchValues, transformBatch } from '../features/transform-batch.ts';
 import type { FeatureMatrix } from '../gbdt/bins.ts';
 import { binOf, compileForest, putBin, scoreBlock, type Forest } from '../gbdt/forest.ts';
 import { predictMargin, type Booster } from '../gbdt/tree.ts';
@@ -36,7 +36,7 @@ export function scoreDeclarations(pipeline: FittedPipeline, booster: Booster, ro
         const at = codes[c0 + j]! * W;
         for (let t = 0; t < W; t++) putBin(forest.bins, o + t * K + j, F, table[at + t]!);
       }
-      fillValues(pipeline, rows[from + r]!, numeric, r, E);
+      fillBatchValues(pipeline, rows[from + r]!, codes, from + r, numeric.columns, r, E);
     }
     for (let f = E; f < F; f++) {
       const col = numeric.columns[f]!;
