@@ -85,22 +85,6 @@ class Pairs {
   }
 }
 
-/** The distinct amounts (mass or value) of a batch, each with an id and its text. */
-class InternedAmounts {
-  private readonly ids = new Map<number, number>();
-  readonly text: string[] = [];
-
-  id(x: number): number {
-    let id = this.ids.get(x);
-    if (id === undefined) {
-      id = this.text.length;
-      this.ids.set(x, id);
-      this.text.push(amountText(x));
-    }
-    return id;
-  }
-}
-
 /**
  * A node of a tree of a crossing's parts, one level per part (by its id): where the path to it is
  * a crossing's whole, that crossing's category number (−1 until found).
@@ -156,10 +140,8 @@ export class KeyEncoder {
   /** A row's node of each crossing (reused from row to row). */
   private readonly reached: Trie[];
   private readonly usesAmounts: boolean;
-  private readonly mass = new InternedAmounts();
-  private readonly value = new InternedAmounts();
-  /** A row's atom ids, in atom order (reused from row to row). */
-  private readonly atomIds: Int32Array;
+  /** A row's atom ids, in atom order (reused from row to row); for mass and value, the amounts. */
+  private readonly atomIds: Float64Array;
   private readonly simpleKeys: number;
 
   constructor(p: FittedPipeline) {
@@ -191,7 +173,7 @@ export class KeyEncoder {
     });
     this.crossingRoots = this.crossings.map(() => new Trie());
     this.reached = this.crossingRoots.slice();
-    this.atomIds = new Int32Array(plain + this.attrs.length + 2);
+    this.atomIds = new Float64Array(plain + this.attrs.length + 2);
   }
 
   /** Writes the declaration's `keys` category numbers into `out` from `at`. */
@@ -247,8 +229,9 @@ export class KeyEncoder {
     ids[10] = ex;
     if (this.usesAmounts) {
       const [mass, value] = amounts(d);
-      ids[11 + this.attrs.length] = this.mass.id(mass);
-      ids[12 + this.attrs.length] = this.value.id(value);
+      // The amounts themselves stand for their ids (a map keys NaN as one value, and -0 as 0, as their text does).
+      ids[11 + this.attrs.length] = mass;
+      ids[12 + this.attrs.length] = value;
     }
     for (let x = 0; x < this.crossings.length; x++) {
       const c = this.crossings[x]!;
@@ -266,7 +249,7 @@ export class KeyEncoder {
     const plain = [this.importer, this.declarant, this.seller, this.courier, this.office, this.mode, this.hs2, this.hs4, this.hs6, this.origin, this.exportCountry];
     if (a < plain.length) return plain[a]!.text[id]!;
     if (a < plain.length + this.attrs.length) return this.attr[a - plain.length]!.text[id]!;
-    return (a === plain.length + this.attrs.length ? this.mass : this.value).text[id]!;
+    return amountText(id);
   }
 }
 
