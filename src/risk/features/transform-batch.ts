@@ -288,13 +288,15 @@ function medianTables(p: FittedPipeline) {
 }
 
 /**
- * The numeric features of row i of a batch into columns[from...][at], as fillValues writes them, its
- * medians found by the category numbers that encodeKeys gave the row (K per row).
+ * Writes the numeric features of row i of a batch into columns[from...][at], as fillValues writes
+ * them, the medians found by the category numbers that encodeKeys gave the row (K per row). Made
+ * once per batch, so that the tables are looked up once, not per row.
  */
-export function fillBatchValues(p: FittedPipeline, d: Declaration, codes: Int32Array, i: number, columns: readonly Float64Array[], at: number, from: number): void {
+export function batchValueFiller(p: FittedPipeline, codes: Int32Array): (d: Declaration, i: number, columns: readonly Float64Array[], at: number, from: number) => void {
   const { keys: K } = encodingTables(p);
   const m = medianTables(p);
-  fillValueFeatures(d, p.config.attributes, m.hs6[codes[i * K + HS6]!], m.hs6Origin[codes[i * K + HS6_ORIGIN]!], columns, at, from);
+  const attrs = p.config.attributes;
+  return (d, i, columns, at, from) => fillValueFeatures(d, attrs, m.hs6[codes[i * K + HS6]!], m.hs6Origin[codes[i * K + HS6_ORIGIN]!], columns, at, from);
 }
 
 /** Below this many rows an encoder's maps cost more than they save (a filing scored as it arrives). */
@@ -323,6 +325,7 @@ export function transformBatch(p: FittedPipeline, rows: readonly Declaration[]):
     const j = c % K;
     for (let i = 0; i < rows.length; i++) col[i] = table[codes[i * K + j]!]!;
   }
-  for (let i = 0; i < rows.length; i++) fillBatchValues(p, rows[i]!, codes, i, matrix.columns, i, (T + 1) * K);
+  const fillValues = batchValueFiller(p, codes);
+  for (let i = 0; i < rows.length; i++) fillValues(rows[i]!, i, matrix.columns, i, (T + 1) * K);
   return matrix;
 }

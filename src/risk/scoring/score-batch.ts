@@ -1,6 +1,6 @@
 import type { Declaration } from '../../domain/declaration.ts';
 import type { FittedPipeline } from '../features/pipeline.ts';
-import { encodeKeys, encodingTables, fillBatchValues, transformBatch } from '../features/transform-batch.ts';
+import { encodeKeys, encodingTables, batchValueFiller, transformBatch } from '../features/transform-batch.ts';
 import type { FeatureMatrix } from '../gbdt/bins.ts';
 import { binOf, compileForest, putBin, scoreBlock, type Forest } from '../gbdt/forest.ts';
 import { predictMargin, type Booster } from '../gbdt/tree.ts';
@@ -25,6 +25,7 @@ export function scoreDeclarations(pipeline: FittedPipeline, booster: Booster, ro
   const { stride, block } = forest;
   // The numeric features of a block, as fillValues writes them.
   const numeric: FeatureMatrix = { rows: block, names: pipeline.names, columns: pipeline.names.map((_, f) => new Float64Array(f < E ? 0 : block)) };
+  const fillValues = batchValueFiller(pipeline, codes);
   const out = new Float64Array(rows.length);
   for (let from = 0; from < rows.length; from += block) {
     const n = Math.min(block, rows.length - from);
@@ -36,7 +37,7 @@ export function scoreDeclarations(pipeline: FittedPipeline, booster: Booster, ro
         const at = codes[c0 + j]! * W;
         for (let t = 0; t < W; t++) putBin(forest.bins, o + t * K + j, F, table[at + t]!);
       }
-      fillBatchValues(pipeline, rows[from + r]!, codes, from + r, numeric.columns, r, E);
+      fillValues(rows[from + r]!, from + r, numeric.columns, r, E);
     }
     for (let f = E; f < F; f++) {
       const col = numeric.columns[f]!;
