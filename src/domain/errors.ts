@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'INVALID_FILE'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'FORBIDDEN'
   | 'STORE_ERROR'
   | 'CONFIG_ERROR';
 
