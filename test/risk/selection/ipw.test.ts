@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ipwEstimate, type IpwUnit } from '../../../src/risk/selection/ipw.ts';
 import { SeededRandom } from '../../../src/risk/random.ts';
+import { newSelectorState, select } from '../../../src/risk/selection/selector.ts';
 
 const close = (actual: number, expected: number, eps: number, what: string) =>
   assert.ok(Math.abs(actual - expected) <= eps, `${what}: expected ${expected}, got ${actual}`);
@@ -180,5 +181,42 @@ describe('ipwEstimate on a synthetic flow with a known truth', () => {
     assert.ok(coverage > 0.91 && coverage < 0.98, `coverage ${coverage}`);
     // With about 3 explored findings the normal approximation under-covers; the header says so.
     assert.ok(lean.coverage < coverage, `coverage ${lean.coverage} with few explored findings`);
+  });
+});
+
+describe('ipwEstimate with the propensities the selector records', () => {
+  it('is unbiased for the finding rate of the whole flow, whatever the selector chose', () => {
+    // One fixed flow of 3000 declarations (1 % mandated red); only the selector's draws vary.
+    const pop = population(3000, 31, 'rare');
+    const mandated = new SeededRandom(32);
+    const forced = pop.p.map(() => mandated.next() < 0.01);
+    const reps = 300;
+    const errors = { ht: [] as number[], hajek: [] as number[], aipw: [] as number[], naive: [] as number[] };
+    for (let r = 0; r < reps; r++) {
+      const state = newSelectorState();
+      const random = new SeededRandom(500 + r);
+      const units = pop.p.map((p, i): IpwUnit => {
+        const s = select(
+          state,
+          { office: 'ABC', redRate: 0.02, yellowRate: 0.03, exploreShare: 0.3, exploreMode: 'uncertainty' },
+          { score: p, probability: p, mandated: forced[i] ? 'red' : undefined, at: `2025-03-03T${String(Math.floor(i / 125)).padStart(2, '0')}:00:00Z` },
+          () => random.next(),
+        );
+        const inspected = s.lane !== 'green';
+        return { propensity: s.propensity, inspected, outcome: inspected ? pop.y[i]! : 0, prediction: p };
+      });
+      const e = ipwEstimate(units);
+      errors.ht.push(e.horvitzThompson - pop.truth);
+      errors.hajek.push(e.hajek - pop.truth);
+      errors.aipw.push(e.aipw! - pop.truth);
+      errors.naive.push(mean(units.filter((u) => u.inspected).map((u) => u.outcome)) - pop.truth);
+    }
+    for (const name of ['ht', 'hajek', 'aipw'] as const) {
+      const bias = mean(errors[name]);
+      const standardError = Math.sqrt(variance(errors[name]) / reps);
+      // Within 3.5 standard errors (the Monte Carlo noise is about 3 % of the truth here).
+      assert.ok(Math.abs(bias) < 3.5 * standardError && Math.abs(bias) < 0.12 * pop.truth, `${name}: mean error ${bias} (± ${standardError}), truth ${pop.truth}`);
+    }
+    assert.ok(mean(errors.naive) > 1.5 * pop.truth, `naive mean error ${mean(errors.naive)}`);
   });
 });
