@@ -1,6 +1,9 @@
 import type { Budget, SelectionType } from '../../domain/decision.ts';
 import type { Lane } from '../../domain/rule.ts';
-import { chanceOf, cutAt, insertScore, type Cut } from './window.ts';
+import { explorationProbability, Q_MIN_RATIO } from './exploration.ts';
+import { meanOf, newRunningMean, observe, type RunningMean } from './running-mean.ts';
+import { wanted } from './targets.ts';
+import { chanceOf, insertScore } from './window.ts';
 
 /**
  * The streaming selector of one customs office: for each declaration, as it is filed, the lane
@@ -24,16 +27,9 @@ import { chanceOf, cutAt, insertScore, type Cut } from './window.ts';
  *      red risk share  = (1 − e)·R − mandated red share + R-feedback (within [0, risk share]),
  *    each divided by the share of scored declarations open to risk selection (no lane forced:
  *    the window's population).
- *    The mandated shares are running means over the last ~500 declarations. The feedback keeps
- *    the realised rates of the current UTC day on target: with D = target·n − selected so far
- *    today (for red + yellow, and for red), the share is raised by D / H, so that a shortfall of
- *    D checks is made up over the next H declarations. H is about ten expected checks (10/T) but
- *    at most a twentieth of the day's traffic (the larger of yesterday's count and today's so
- *    far), within [100, 1000] declarations. This is integral control on the day's count: a
- *    threshold that lags the scores (drift), ties, rules and exploration luck leave a standing
- *    shortfall of about H × (the share missed), a small part of the day's checks, so the day
- *    ends within a few checks of R·n and Y·n. A smaller H holds the rate tighter but makes the
- *    threshold move more from one declaration to the next.
+ *    The mandated shares are running means over the last ~500 declarations; a feedback term on
+ *    the realised counts of the current UTC day keeps the day's red + yellow rate, and each lane's,
+ *    on target whatever the scores do (targets.ts).
  *    Lanes: red takes what R needs; yellow takes the rest of the risk share; when rules already
  *    exceed one lane's target the other absorbs the difference, so the total still holds.
  *    Ties: the cut is randomised at the threshold value (window.ts): scores above it are
@@ -50,22 +46,11 @@ import { chanceOf, cutAt, insertScore, type Cut } from './window.ts';
  *    u < qᵢ·R/T (so red with probability R/T among those selected), else yellow. (At a tied cut
  *    the same draw decides both: u < pSel is the risk selection, red when u is below the red
  *    cut's chance; pSel ≤ u < pSel + (1 − pSel)·qᵢ is exploration.) Expected explored
- *    count: e·T of the scored flow, i.e. q̄ = e·T / (running share of scored declarations that
- *    reach this step).
- *    - 'uniform': qᵢ = q̄ for all; selection type 'random' (random control).
- *    - 'uncertainty': qᵢ = clip(q̄ · g · wᵢ / w̄, q̄/10, 1), selection type 'exploration', with
- *      wᵢ = max(√(pᵢ(1 − pᵢ)), 0.01) from the model probability pᵢ (w̄ when there is none), w̄ a
- *      running mean of the weights of the declarations reaching this step, and g a slow
- *      correction (g ← g·exp(0.002·(1 − qᵢ/q̄))) that keeps the mean of the clipped qᵢ at q̄.
- *      Why √(p(1 − p)): the augmented (doubly robust) estimate of the finding rate, with the
- *      model as its augmentation, has variance Σ pᵢ(1 − pᵢ)(1 − πᵢ)/πᵢ for calibrated p, which
- *      for a fixed expected number of checks Σ πᵢ is least with πᵢ ∝ √(pᵢ(1 − pᵢ)) (Lagrange).
- *      For Horvitz–Thompson the optimum is √pᵢ; the two differ by the factor √(1 − p), which is
- *      near 1 for the low probabilities of the declarations that reach exploration (the high ones
- *      are risk-selected). √(p(1 − p)) also sends more checks where the model is least sure,
- *      which is what retraining needs. The floor of 0.01 on w and q̄/10 on q keep every
- *      declaration's chance positive (inverse-propensity estimates need it) and its weight 1/q
- *      at most ten times the average.
+ *    count: e·T of the scored flow. 'uniform': the same qᵢ for all, selection type 'random'
+ *    (random control). 'uncertainty': qᵢ ∝ √(pᵢ(1 − pᵢ)) of the model probability, floored at a
+ *    tenth of the mean chance, selection type 'exploration' — exploration.ts gives the formula
+ *    and why this weight (it minimises the variance of the augmented estimate of the finding
+ *    rate for a given number of checks).
  *    The propensity recorded is qᵢ for the selected and for those not selected (lane green,
  *    type 'none') alike, so every declaration's selection probability is known.
  *
@@ -82,12 +67,6 @@ import { chanceOf, cutAt, insertScore, type Cut } from './window.ts';
  * `random` is called once for each declaration whose fate is not certain (a draw decides it), and
  * not for the rule-mandated or the certainly risk-selected.
  */
-
-export interface RunningMean {
-  /** Exponentially weighted sums: the mean is sum / weight (exact from the first value on). */
-  sum: number;
-  weight: number;
-}
 
 export interface SelectorState {
   version: 1;
@@ -109,7 +88,7 @@ export interface SelectorState {
   /** Running shares of the declarations with a score: open to risk selection, reaching exploration. */
   riskable: RunningMean;
   explorable: RunningMean;
-  /** Running mean of the exploration weights, and the clipping correction g. */
+  /** Running mean of the exploration weights, and their clipping correction (exploration.ts). */
   weight: RunningMean;
   gain: number;
 }
@@ -132,28 +111,11 @@ export interface Selection {
   thresholds: { red: number; yellow: number };
 }
 
-/** Running means forget at this rate: about the last 500 declarations count. */
-const ALPHA = 1 / 500;
-/**
- * Feedback horizon H, in declarations: a shortfall is made up over about this many expected
- * checks, but over no more than this share of a day's traffic, within these bounds.
- */
-const FEEDBACK_CHECKS = 10;
-const FEEDBACK_DAY_SHARE = 1 / 20;
-const HORIZON_MIN = 100;
-const HORIZON_MAX = 1000;
-/** The least exploration weight, and the least exploration probability as a share of the mean. */
-const WEIGHT_FLOOR = 0.01;
-const Q_MIN_RATIO = 0.1;
-/** Step and bounds of the clipping correction g. */
-const GAIN_STEP = 0.002;
-const GAIN_MIN = 0.25;
-const GAIN_MAX = 4;
 const DAY_MS = 86_400_000;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export function newSelectorState(): SelectorState {
-  const none = () => ({ sum: 0, weight: 0 });
+  const none = newRunningMean;
   return {
     version: 1,
     scores: [],
@@ -170,15 +132,6 @@ export function newSelectorState(): SelectorState {
     weight: none(),
     gain: 1,
   };
-}
-
-function meanOf(m: RunningMean, otherwise: number): number {
-  return m.weight > 0 ? m.sum / m.weight : otherwise;
-}
-
-function observe(m: RunningMean, x: number): void {
-  m.sum = (1 - ALPHA) * m.sum + ALPHA * x;
-  m.weight = (1 - ALPHA) * m.weight + ALPHA;
 }
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
@@ -211,53 +164,6 @@ function checkInput(input: SelectionInput): void {
   if (mandated !== undefined && mandated !== 'red' && mandated !== 'yellow' && mandated !== 'green') {
     throw new RangeError(`select: input.mandated is ${String(mandated)}; expected "red", "yellow", "green" or nothing`);
   }
-}
-
-/** What the office still wants today, as shares of the declarations to come. */
-interface Wanted {
-  /** Share of all declarations to select beyond the mandates (risk + exploration), and of it red. */
-  total: number;
-  totalRed: number;
-  /** The cuts for this declaration (red: red only; yellow: red or yellow). */
-  red: Cut;
-  yellow: Cut;
-}
-
-function wanted(state: SelectorState, budget: Budget): Wanted {
-  const R = budget.redRate;
-  const T = R + budget.yellowRate;
-  const explore = budget.exploreShare * T;
-  const n = state.declarations;
-  const dayTraffic = Math.max(n, state.previousDeclarations);
-  const horizon = clamp(Math.min(T > 0 ? FEEDBACK_CHECKS / T : HORIZON_MAX, dayTraffic * FEEDBACK_DAY_SHARE), HORIZON_MIN, HORIZON_MAX);
-  const shortTotal = T * n - (state.red + state.yellow);
-  const shortRed = R * n - state.red;
-  const mRed = meanOf(state.mandatedRed, 0);
-  const mTotal = mRed + meanOf(state.mandatedYellow, 0);
-
-  const total = clamp(T - mTotal + shortTotal / horizon, 0, 1);
-  const red = clamp(R - mRed + shortRed / horizon, 0, total);
-  const risk = Math.max(0, total - explore);
-  const riskRed = clamp(red - (T > 0 ? (explore * R) / T : 0), 0, risk);
-  // As shares of the scored declarations open to risk selection, the window's population (the
-  // scored part of the flow is selected at the office's rate, as the unscored part is in step 4).
-  const open = Math.max(1e-9, meanOf(state.riskable, 1 - mTotal));
-  return { total, totalRed: red, red: cutAt(state.scores, riskRed / open), yellow: cutAt(state.scores, risk / open) };
-}
-
-/** The exploration probability of a declaration with a score that rules and risk did not select. */
-function explorationProbability(state: SelectorState, budget: Budget, probability: number | null): number {
-  const T = budget.redRate + budget.yellowRate;
-  const explorable = meanOf(state.explorable, 1 - (1 - budget.exploreShare) * T);
-  const qBar = Math.min(1, (budget.exploreShare * T) / Math.max(explorable, 1e-9));
-  if (budget.exploreMode === 'uniform' || qBar === 0) return qBar;
-  // No probability: the mean weight (ratio 1), and the running mean is left as it is.
-  const wBar = meanOf(state.weight, 1);
-  const w = probability === null ? wBar : Math.max(Math.sqrt(probability * (1 - probability)), WEIGHT_FLOOR);
-  const q = clamp((qBar * state.gain * w) / (state.weight.weight > 0 ? wBar : w), Q_MIN_RATIO * qBar, 1);
-  if (probability !== null) observe(state.weight, w);
-  state.gain = clamp(state.gain * Math.exp(GAIN_STEP * (1 - q / qBar)), GAIN_MIN, GAIN_MAX);
-  return q;
 }
 
 function uniform(random: () => number): number {
