@@ -186,6 +186,15 @@ describe('select on awkward flows', () => {
     }
   });
 
+  it('keeps the rate when the scores fall through the day, at every budget', () => {
+    // The typical probability falls from 27 % to 2 %: the window's old high scores linger.
+    for (const bud of BUDGETS) {
+      const inputs = traffic({ n: N, seed: 6, mandatedRed: bud.mandatedRed, from: -1, to: -4 });
+      const t = tally(run(inputs, budget(bud.red, bud.yellow, 'uncertainty')));
+      within((t.red + t.yellow) / N, bud.red + bud.yellow, 0.1, `${bud.name}, falling scores`);
+    }
+  });
+
   it('keeps the rate when every score is the same', () => {
     const inputs = Array.from({ length: N }, (_, i) => ({ score: 0.05, probability: 0.05, at: new Date(DAY + Math.floor((i / N) * DAY_MS)).toISOString() }));
     const t = tally(run(inputs, budget(0.004, 0.006, 'uniform')));
