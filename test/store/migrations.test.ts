@@ -5,7 +5,8 @@ import { migrateToLatest } from '../../src/store/migrate.ts';
 import { declarationsRepo, type StoreAdapter } from '../../src/store/index.ts';
 import { forEachStore, makeRecords } from '../support/stores.ts';
 
-const TABLES = ['declarations', 'goods_items', 'ingest_runs', 'parties'];
+const TARGETING = ['alerts', 'budgets', 'decisions', 'inspections', 'models', 'rules', 'selector_state', 'users'];
+const TABLES = ['declarations', 'goods_items', 'ingest_runs', 'parties', ...TARGETING];
 
 /** The tables of the store's own schema (PostgreSQL) or database (SQLite), Kysely's included. */
 async function tableNames(store: StoreAdapter): Promise<string[]> {
@@ -26,7 +27,7 @@ forEachStore('migrations', (h) => {
   it('openStore records the migrations it ran', async () => {
     const store = await h.open();
     const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(store.db);
-    assert.deepEqual(rows.map((r) => r.name), ['0001-initial', '0002-drop-importer-index']);
+    assert.deepEqual(rows.map((r) => r.name), ['0001-initial', '0002-drop-importer-index', '0003-targeting']);
   });
 
   it('the new tables are empty', async () => {
@@ -62,3 +63,4 @@ forEachStore('migrations', (h) => {
     assert.equal((await declarationsRepo(again.db).stats()).declarations, 2);
   });
 });
+
