@@ -7,3 +7,4 @@ export { partiesRepo, type PartiesRepo } from './parties-repo.ts';
 export { ingestRunsRepo, type IngestRunsRepo, type IngestRunTotals } from './ingest-runs-repo.ts';
 export { usersRepo, type UsersRepo, type StoredUser } from './users-repo.ts';
 export { rulesRepo, type RulesRepo, type RuleTransition, type RuleListFilter } from './rules-repo.ts';
+export { modelsRepo, type ModelsRepo, type ModelStatus, type StoredModel, type StoredModelWithBody, type ModelRegistration } from './models-repo.ts';
