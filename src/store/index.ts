@@ -8,3 +8,6 @@ export { ingestRunsRepo, type IngestRunsRepo, type IngestRunTotals } from './ing
 export { usersRepo, type UsersRepo, type StoredUser } from './users-repo.ts';
 export { rulesRepo, type RulesRepo, type RuleTransition, type RuleListFilter } from './rules-repo.ts';
 export { modelsRepo, type ModelsRepo, type ModelStatus, type StoredModel, type StoredModelWithBody, type ModelRegistration } from './models-repo.ts';
+export { decisionsRepo, type DecisionsRepo, type DecisionFilter, type DecisionCounts, type PeriodRow } from './decisions-repo.ts';
+export { inspectionsRepo, type InspectionsRepo, type InspectionFilter } from './inspections-repo.ts';
+export type { StoredInspection } from './inspection-rows.ts';
