@@ -11,3 +11,6 @@ export { modelsRepo, type ModelsRepo, type ModelStatus, type StoredModel, type S
 export { decisionsRepo, type DecisionsRepo, type DecisionFilter, type DecisionCounts, type PeriodRow } from './decisions-repo.ts';
 export { inspectionsRepo, type InspectionsRepo, type InspectionFilter } from './inspections-repo.ts';
 export type { StoredInspection } from './inspection-rows.ts';
+export { budgetsRepo, type BudgetsRepo, type StoredBudget, EVERY_OFFICE } from './budgets-repo.ts';
+export { selectorStateRepo, type SelectorStateRepo } from './selector-state-repo.ts';
+export { alertsRepo, type AlertsRepo, type AlertFilter } from './alerts-repo.ts';
