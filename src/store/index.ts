@@ -14,3 +14,4 @@ export type { StoredInspection } from './inspection-rows.ts';
 export { budgetsRepo, type BudgetsRepo, type StoredBudget, EVERY_OFFICE } from './budgets-repo.ts';
 export { selectorStateRepo, type SelectorStateRepo } from './selector-state-repo.ts';
 export { alertsRepo, type AlertsRepo, type AlertFilter } from './alerts-repo.ts';
+export { historyRepo, type HistoryRepo, type HistoryRow, type HistoryQuery } from './history-repo.ts';
