@@ -152,11 +152,16 @@ export function fromRows(row: DeclarationTable, items: readonly GoodsItemTable[]
       })),
     attributes: JSON.parse(row.attributes) as Declaration['attributes'],
   };
+  return { declaration: stripUndefined(declaration), labels: labelsOf(row) };
+}
+
+/** The labels stored with a declaration, only those that are set. */
+export function labelsOf(row: Pick<DeclarationTable, 'label_illicit' | 'label_critical' | 'label_revenue'>): Labels {
   const labels: Labels = {};
   if (row.label_illicit !== null) labels.illicit = row.label_illicit === 1;
   if (row.label_critical !== null) labels.critical = row.label_critical === 1;
   if (row.label_revenue !== null) labels.revenueRecovered = row.label_revenue;
-  return { declaration: stripUndefined(declaration), labels };
+  return labels;
 }
 
 function stripUndefined<T extends object>(o: T): T {

@@ -65,7 +65,9 @@ export function declarationsRepo(db: Kysely<Schema>) {
       }
       if (f.after !== undefined) {
         const { filedAt, id } = f.after;
-        q = q.where((eb) => eb.or([eb('filed_at', '>', filedAt), eb.and([eb('filed_at', '=', filedAt), eb('id', '>', id)])]));
+        // A row-value comparison: PostgreSQL starts the index scan at the key; with the OR of the two
+        // cases it scanned every earlier row of the period again for each page.
+        q = q.where((eb) => eb(eb.refTuple('filed_at', 'id'), '>', eb.tuple(filedAt, id)));
       }
       const rows = await q.orderBy('filed_at').orderBy('id').limit(Math.min(f.limit ?? 100, 10_000)).execute();
       return withItems(rows);

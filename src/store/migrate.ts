@@ -2,12 +2,14 @@ import { type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { PortcullisError } from '../domain/errors.ts';
 import * as initial from './migrations/0001-initial.ts';
 import * as dropImporterIndex from './migrations/0002-drop-importer-index.ts';
+import * as targeting from './migrations/0003-targeting.ts';
 import type { StoreAdapter } from './store-adapter.ts';
 
 /** Migrations are listed here, in order; the same ones run on SQLite and PostgreSQL. */
-const MIGRATIONS: Record<string, Migration> = {
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0002-drop-importer-index': dropImporterIndex,
+  '0003-targeting': targeting,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -72,9 +72,130 @@ export interface IngestRunTable {
   reject_file: string | null;
 }
 
+export interface UserTable {
+  id: string;
+  name: string;
+  /** JSON array of roles. */
+  roles: string;
+  /** The party a trader or carrier user acts for. */
+  party: string | null;
+  created_at: string;
+  disabled: number;
+}
+
+/** One version of a rule; (id, version) is the key. */
+export interface RuleTable {
+  id: string;
+  version: number;
+  status: string;
+  /** JSON of the RuleDefinition fields: name, reason, threat, condition, action, validFrom, validTo, offices. */
+  definition: string;
+  author: string;
+  created_at: string;
+  submitted_at: string | null;
+  approved_by: string | null;
+  approved_at: string | null;
+  activated_by: string | null;
+  activated_at: string | null;
+  retired_by: string | null;
+  retired_at: string | null;
+}
+
+export interface ModelTable {
+  /** The model file's content hash, "sha256:…". */
+  id: string;
+  label: string;
+  /** The model file's JSON text (several MB). */
+  body: string;
+  /** JSON of the training record, without its large parts. */
+  summary: string;
+  registered_by: string;
+  registered_at: string;
+  /** registered | active | retired; at most one active per label (a partial unique index). */
+  status: string;
+  activated_by: string | null;
+  activated_at: string | null;
+}
+
+/** A targeting decision; a declaration decided again gets the next revision. */
+export interface DecisionTable {
+  declaration_id: string;
+  revision: number;
+  decided_at: string;
+  office: string;
+  lane: string;
+  selection_type: string;
+  propensity: number;
+  probability: number | null;
+  score: number | null;
+  /** JSON object { red, yellow }. */
+  thresholds: string;
+  /** JSON array of reasons. */
+  reasons: string;
+  /** JSON array of rule id@version. */
+  rules: string;
+  model: string | null;
+  rule_set: string;
+}
+
+/** An inspection result; a correction is the next revision, never an update. */
+export interface InspectionTable {
+  declaration_id: string;
+  revision: number;
+  officer: string;
+  finding: string;
+  revenue_recovered: number;
+  currency: string | null;
+  notes: string;
+  inspected_at: string;
+  recorded_at: string;
+}
+
+export interface BudgetTable {
+  /** A customs office, or "*" for every office without one of its own. */
+  office: string;
+  red_rate: number;
+  yellow_rate: number;
+  explore_share: number;
+  explore_mode: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+/** The running state of an office's selector (thresholds and the like), as JSON text. */
+export interface SelectorStateTable {
+  office: string;
+  state: string;
+  updated_at: string;
+}
+
+export interface AlertTable {
+  id: string;
+  kind: string;
+  subject: string;
+  severity: string;
+  message: string;
+  /** JSON object. */
+  detail: string;
+  raised_at: string;
+  /** open | acknowledged */
+  status: string;
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+  acknowledge_reason: string | null;
+}
+
 export interface Schema {
   declarations: DeclarationTable;
   goods_items: GoodsItemTable;
   parties: PartyTable;
   ingest_runs: IngestRunTable;
+  users: UserTable;
+  rules: RuleTable;
+  models: ModelTable;
+  decisions: DecisionTable;
+  inspections: InspectionTable;
+  budgets: BudgetTable;
+  selector_state: SelectorStateTable;
+  alerts: AlertTable;
 }

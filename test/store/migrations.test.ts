@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { sql } from 'kysely';
-import { migrateToLatest } from '../../src/store/migrate.ts';
-import { declarationsRepo, type StoreAdapter } from '../../src/store/index.ts';
+import { Migrator, NO_MIGRATIONS, sql } from 'kysely';
+import { MIGRATIONS, migrateToLatest } from '../../src/store/migrate.ts';
+import { decisionsRepo, declarationsRepo, type StoreAdapter } from '../../src/store/index.ts';
 import { forEachStore, makeRecords } from '../support/stores.ts';
+import { decision } from '../support/targeting-fixtures.ts';
 
-const TABLES = ['declarations', 'goods_items', 'ingest_runs', 'parties'];
+const TARGETING = ['alerts', 'budgets', 'decisions', 'inspections', 'models', 'rules', 'selector_state', 'users'];
+const TABLES = ['declarations', 'goods_items', 'ingest_runs', 'parties', ...TARGETING];
 
 /** The tables of the store's own schema (PostgreSQL) or database (SQLite), Kysely's included. */
 async function tableNames(store: StoreAdapter): Promise<string[]> {
@@ -26,7 +28,7 @@ forEachStore('migrations', (h) => {
   it('openStore records the migrations it ran', async () => {
     const store = await h.open();
     const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(store.db);
-    assert.deepEqual(rows.map((r) => r.name), ['0001-initial', '0002-drop-importer-index']);
+    assert.deepEqual(rows.map((r) => r.name), ['0001-initial', '0002-drop-importer-index', '0003-targeting']);
   });
 
   it('the new tables are empty', async () => {
@@ -60,5 +62,44 @@ forEachStore('migrations', (h) => {
     assert.deepEqual(await migrateToLatest(again), []);
     assert.deepEqual(await tableNames(again), await tableNames(store));
     assert.equal((await declarationsRepo(again.db).stats()).declarations, 2);
+  });
+});
+
+/** A migrator of the store's database that knows only the first `n` migrations. */
+function migratorOf(store: StoreAdapter, n: number): Migrator {
+  const migrations = Object.fromEntries(Object.entries(MIGRATIONS).slice(0, n));
+  return new Migrator({ db: store.db, provider: { getMigrations: async () => migrations }, ...(store.schema === undefined ? {} : { migrationTableSchema: store.schema }) });
+}
+
+forEachStore('migrations from an older database', (h) => {
+  it('a database made by 0001 and 0002 gets only 0003, and keeps its data', async () => {
+    const store = await h.open();
+    // Down to nothing, then up with the migrations that existed at 0002, as an older release left it.
+    assert.equal((await migratorOf(store, Object.keys(MIGRATIONS).length).migrateTo(NO_MIGRATIONS)).error, undefined);
+    assert.deepEqual((await tableNames(store)).filter((t) => TABLES.includes(t)), []);
+    const old = await migratorOf(store, 2).migrateToLatest();
+    assert.equal(old.error, undefined);
+    assert.deepEqual(old.results?.map((r) => r.migrationName), ['0001-initial', '0002-drop-importer-index']);
+    const sink = await store.openDeclarationSink({ atomic: false });
+    await sink.write(makeRecords(4));
+    await sink.commit();
+    assert.ok(!(await tableNames(store)).includes('decisions'));
+
+    assert.deepEqual(await migrateToLatest(store), ['0003-targeting']);
+
+    const names = await tableNames(store);
+    for (const t of TABLES) assert.ok(names.includes(t), `table ${t} missing from ${names.join(', ')}`);
+    assert.equal((await declarationsRepo(store.db).stats()).declarations, 4);
+    await decisionsRepo(store.db).insert([decision('DEC-000002', 1)]);
+    assert.equal((await decisionsRepo(store.db).latest('DEC-000002'))?.revision, 1);
+    assert.deepEqual(await migrateToLatest(store), []);
+  });
+
+  it('0003 goes down and up again', async () => {
+    const store = await h.open();
+    assert.equal((await migratorOf(store, 3).migrateTo('0002-drop-importer-index')).error, undefined);
+    const names = await tableNames(store);
+    for (const t of TARGETING) assert.ok(!names.includes(t), `table ${t} left behind`);
+    assert.deepEqual(await migrateToLatest(store), ['0003-targeting']);
   });
 });
