@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { benchIngest } from './ingest.ts';
 import { benchLearner } from './learner.ts';
 import { benchRisk } from './risk.ts';
+import { benchTargeting } from './targeting.ts';
 import { benchTrainMemory } from './train-memory.ts';
 
 const { values } = parseArgs({
@@ -16,8 +17,9 @@ const { values } = parseArgs({
   },
 });
 const only = values.only;
-if (only !== undefined && !['sqlite', 'postgres', 'risk'].includes(only)) throw new Error(`--only ${only}: expected sqlite, postgres or risk`);
-if (only !== 'risk') await benchIngest({ rows: Number(values.rows), runs: Number(values.runs), only });
+if (only !== undefined && !['sqlite', 'postgres', 'risk', 'targeting'].includes(only)) throw new Error(`--only ${only}: expected sqlite, postgres, risk or targeting`);
+if (only === undefined || only === 'targeting') await benchTargeting({ runs: Number(values.runs) });
+if (only !== 'risk' && only !== 'targeting') await benchIngest({ rows: Number(values.rows), runs: Number(values.runs), only });
 if (only === undefined || only === 'risk') {
   await benchRisk({ runs: Number(values.runs) });
   await benchLearner({ runs: Number(values.runs) });

@@ -12,10 +12,18 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   mapping: async () => (await import('./commands/mapping.ts')).mappingCommand,
   declarations: async () => (await import('./commands/declarations.ts')).declarationsCommand,
   migrate: async () => (await import('./commands/migrate.ts')).migrateCommand,
-  models: async () => (await import('./commands/models.ts')).modelsCommands,
+  training: async () => (await import('./commands/models.ts')).modelsCommands,
+  models: async () => (await import('./commands/registry.ts')).registryCommand,
+  users: async () => (await import('./commands/users.ts')).usersCommand,
+  rules: async () => (await import('./commands/rules.ts')).rulesCommand,
+  budgets: async () => (await import('./commands/budgets.ts')).budgetsCommand,
+  decide: async () => (await import('./commands/decide.ts')).decideCommands,
+  inspections: async () => (await import('./commands/inspections.ts')).inspectionsCommand,
+  effectiveness: async () => (await import('./commands/effectiveness.ts')).effectivenessCommands,
+  simulate: async () => (await import('./commands/simulate.ts')).simulateCommand,
 };
 /** Subcommands registered by a module under another name. */
-const MODULE_OF: Record<string, string> = { train: 'models', evaluate: 'models', score: 'models' };
+const MODULE_OF: Record<string, string> = { train: 'training', evaluate: 'training', score: 'training', decisions: 'decide', drift: 'effectiveness' };
 
 const program = new Command()
   .name('portcullis')

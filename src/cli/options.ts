@@ -10,3 +10,10 @@ export function positiveInt(flag: string, value: string): number {
   }
   return n;
 }
+
+/** The user a command acts as: --as, else PORTCULLIS_USER. */
+export function actorOf(o: { as?: string }): string | undefined {
+  return o.as ?? (process.env.PORTCULLIS_USER?.trim() || undefined);
+}
+
+export const AS_OPTION = ['--as <user>', 'the user who acts (default: PORTCULLIS_USER)'] as const;

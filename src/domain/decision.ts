@@ -30,7 +30,8 @@ export const Decision = z.object({
   selectionType: SelectionType,
   /**
    * The probability with which this declaration was to be selected for a check (yellow or red),
-   * before the draw: 1 for rule-mandated and risk-based selections, the exploration probability
+   * before the draw: 1 for rule-mandated and risk-based selections (below 1 only where a group of
+   * equal scores straddles the threshold and part of it is drawn), the exploration probability
    * otherwise. Inverse-propensity weighting divides by it.
    */
   propensity: z.number().min(0).max(1),

@@ -1,12 +1,14 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Decision, SelectionType } from '../domain/decision.ts';
-import type { Labels } from '../domain/declaration.ts';
+import type { Declaration, Labels } from '../domain/declaration.ts';
 import { PortcullisError } from '../domain/errors.ts';
 import type { Lane } from '../domain/rule.ts';
 import { decisionRow, fromDecisionRow } from './decision-rows.ts';
 import { labelsOf } from './declaration-rows.ts';
+import { withItems } from './declarations-repo.ts';
 import { latestInspections, type StoredInspection } from './inspection-rows.ts';
 import type { Schema } from './schema.ts';
+import { putStates } from './selector-state-repo.ts';
 
 export interface DecisionFilter {
   readonly office?: string;
@@ -36,6 +38,27 @@ export interface PeriodRow {
 /** Rows per insert statement: 14 parameters each, far below either database's limit. */
 const INSERT_CHUNK = 500;
 
+/** Inserts decisions in a transaction; a CONFLICT error when a (declaration, revision) is taken (the transaction then stores nothing). */
+async function insertDecisions(trx: Kysely<Schema>, decisions: readonly Decision[]): Promise<void> {
+  for (let i = 0; i < decisions.length; i += INSERT_CHUNK) {
+    const chunk = decisions.slice(i, i + INSERT_CHUNK);
+    const inserted = await trx
+      .insertInto('decisions')
+      .values(chunk.map(decisionRow))
+      .onConflict((oc) => oc.columns(['declaration_id', 'revision']).doNothing())
+      .returning(['declaration_id', 'revision'])
+      .execute();
+    if (inserted.length < chunk.length) {
+      // What was not inserted: stored before, or a repeat within the batch (its first one took the key).
+      const done = new Set(inserted.map((r) => `${r.declaration_id}\u0000${r.revision}`));
+      const details = chunk.flatMap((d, k) =>
+        done.delete(`${d.declarationId}\u0000${d.revision}`) ? [] : [{ row: i + k, field: 'revision', problem: `${d.declarationId} revision ${d.revision} is stored already`, expected: 'the next revision of the declaration' }],
+      );
+      throw new PortcullisError('CONFLICT', `${details.length} of ${decisions.length} decisions are stored already; none was stored`, details.slice(0, 20));
+    }
+  }
+}
+
 type DecisionsEb = ExpressionBuilder<Schema & { d: Schema['decisions'] }, 'd'>;
 
 /** Only a declaration's latest decision: no later revision of it exists. */
@@ -54,25 +77,43 @@ export function decisionsRepo(db: Kysely<Schema>) {
      */
     async insert(decisions: readonly Decision[]): Promise<void> {
       if (decisions.length === 0) return;
+      await db.transaction().execute((trx) => insertDecisions(trx, decisions));
+    },
+    /**
+     * Stores decisions and the selector states they moved in one transaction, so that after a crash
+     * the states never run ahead of (or behind) the decisions stored.
+     */
+    async insertWithStates(decisions: readonly Decision[], states: readonly { readonly office: string; readonly state: unknown }[], at: string): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        for (let i = 0; i < decisions.length; i += INSERT_CHUNK) {
-          const chunk = decisions.slice(i, i + INSERT_CHUNK);
-          const inserted = await trx
-            .insertInto('decisions')
-            .values(chunk.map(decisionRow))
-            .onConflict((oc) => oc.columns(['declaration_id', 'revision']).doNothing())
-            .returning(['declaration_id', 'revision'])
-            .execute();
-          if (inserted.length < chunk.length) {
-            // What was not inserted: stored before, or a repeat within the batch (its first one took the key).
-            const done = new Set(inserted.map((r) => `${r.declaration_id}\u0000${r.revision}`));
-            const details = chunk.flatMap((d, k) =>
-              done.delete(`${d.declarationId}\u0000${d.revision}`) ? [] : [{ row: i + k, field: 'revision', problem: `${d.declarationId} revision ${d.revision} is stored already`, expected: 'the next revision of the declaration' }],
-            );
-            throw new PortcullisError('CONFLICT', `${details.length} of ${decisions.length} decisions are stored already; none was stored`, details.slice(0, 20));
-          }
-        }
+        await insertDecisions(trx, decisions);
+        await putStates(trx, states, at);
       });
+    },
+    /** The latest revision of each declaration decided already (those never decided are absent). */
+    async latestRevisions(declarationIds: readonly string[]): Promise<Map<string, number>> {
+      const out = new Map<string, number>();
+      for (let i = 0; i < declarationIds.length; i += INSERT_CHUNK) {
+        const rows = await db
+          .selectFrom('decisions')
+          .select((eb) => ['declaration_id', eb.fn.max('revision').as('revision')])
+          .where('declaration_id', 'in', declarationIds.slice(i, i + INSERT_CHUNK))
+          .groupBy('declaration_id')
+          .execute();
+        for (const r of rows) out.set(r.declaration_id, Number(r.revision));
+      }
+      return out;
+    },
+    /** Declarations never decided, in filing order, at most `limit`. */
+    async undecided(limit: number): Promise<Declaration[]> {
+      const rows = await db
+        .selectFrom('declarations as dec')
+        .selectAll('dec')
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('decisions as d').select('d.revision').whereRef('d.declaration_id', '=', 'dec.id'))))
+        .orderBy('dec.filed_at')
+        .orderBy('dec.id')
+        .limit(Math.max(1, Math.min(limit, 10_000)))
+        .execute();
+      return (await withItems(db, rows)).map((r) => r.declaration);
     },
     async latest(declarationId: string): Promise<Decision | undefined> {
       const r = await db.selectFrom('decisions').selectAll().where('declaration_id', '=', declarationId).orderBy('revision', 'desc').limit(1).executeTakeFirst();

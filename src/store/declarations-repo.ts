@@ -30,24 +30,25 @@ export interface DeclarationStats {
   readonly lastFiledAt: string | null;
 }
 
+/** Declaration rows with their goods items, as stored declarations. */
+export async function withItems(db: Kysely<Schema>, rows: Schema['declarations'][]): Promise<StoredDeclaration[]> {
+  if (rows.length === 0) return [];
+  const items = await db.selectFrom('goods_items').selectAll().where('declaration_id', 'in', rows.map((r) => r.id)).execute();
+  const byId = new Map<string, Schema['goods_items'][]>();
+  for (const it of items) {
+    const list = byId.get(it.declaration_id);
+    if (list) list.push(it);
+    else byId.set(it.declaration_id, [it]);
+  }
+  return rows.map((r) => ({ ...fromRows(r, byId.get(r.id) ?? []), source: r.source }));
+}
+
 /** Reads declarations back, written once against Kysely for both databases. */
 export function declarationsRepo(db: Kysely<Schema>) {
-  async function withItems(rows: Schema['declarations'][]): Promise<StoredDeclaration[]> {
-    if (rows.length === 0) return [];
-    const items = await db.selectFrom('goods_items').selectAll().where('declaration_id', 'in', rows.map((r) => r.id)).execute();
-    const byId = new Map<string, Schema['goods_items'][]>();
-    for (const it of items) {
-      const list = byId.get(it.declaration_id);
-      if (list) list.push(it);
-      else byId.set(it.declaration_id, [it]);
-    }
-    return rows.map((r) => ({ ...fromRows(r, byId.get(r.id) ?? []), source: r.source }));
-  }
-
   return {
     async get(id: string): Promise<StoredDeclaration | undefined> {
       const row = await db.selectFrom('declarations').selectAll().where('id', '=', id).executeTakeFirst();
-      return row ? (await withItems([row]))[0] : undefined;
+      return row ? (await withItems(db, [row]))[0] : undefined;
     },
 
     /** Declarations in filing order (then id), filtered, one page at a time. */
@@ -70,7 +71,7 @@ export function declarationsRepo(db: Kysely<Schema>) {
         q = q.where((eb) => eb(eb.refTuple('filed_at', 'id'), '>', eb.tuple(filedAt, id)));
       }
       const rows = await q.orderBy('filed_at').orderBy('id').limit(Math.min(f.limit ?? 100, 10_000)).execute();
-      return withItems(rows);
+      return withItems(db, rows);
     },
 
     async stats(): Promise<DeclarationStats> {

@@ -95,6 +95,14 @@ export function rulesRepo(db: Kysely<Schema>) {
       return rows.map(toVersion);
     },
     /** The version number the next change of a rule gets: 1 for a new rule. */
+    /** An id for a new rule: R0001, R0002, … (the insert still refuses one taken meanwhile). */
+    async newId(): Promise<string> {
+      const r = await db.selectFrom('rules').select((eb) => eb.fn.count<number | string>('id').distinct().as('n')).executeTakeFirst();
+      for (let n = Number(r?.n ?? 0) + 1; ; n++) {
+        const id = `R${String(n).padStart(4, '0')}`;
+        if ((await db.selectFrom('rules').select('id').where('id', '=', id).limit(1).executeTakeFirst()) === undefined) return id;
+      }
+    },
     async nextVersion(id: string): Promise<number> {
       const r = await db.selectFrom('rules').select((eb) => eb.fn.max('version').as('v')).where('id', '=', id).executeTakeFirst();
       return Number(r?.v ?? 0) + 1;

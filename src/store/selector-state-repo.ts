@@ -14,6 +14,12 @@ function upsert(db: Kysely<Schema>, rows: readonly Schema['selector_state'][]) {
 
 const row = (office: string, state: unknown, at: string): Schema['selector_state'] => ({ office, state: JSON.stringify(state) ?? 'null', updated_at: at });
 
+/** Saves the states of several offices within a transaction the caller holds; of an office given twice, the last. */
+export async function putStates(trx: Kysely<Schema>, states: readonly { readonly office: string; readonly state: unknown }[], at: string): Promise<void> {
+  const rows = [...new Map(states.map((s) => [s.office, row(s.office, s.state, at)])).values()];
+  for (let i = 0; i < rows.length; i += CHUNK) await upsert(trx, rows.slice(i, i + CHUNK));
+}
+
 /**
  * The running state of each office's selector (its thresholds and what they were learnt from),
  * saved as JSON so that a restart carries on where it stopped. What is in it is the app layer's.
@@ -31,11 +37,8 @@ export function selectorStateRepo(db: Kysely<Schema>) {
     },
     /** Saves the states of several offices together, in one transaction; of an office given twice, the last. */
     async putMany(states: readonly { readonly office: string; readonly state: unknown }[], at: string): Promise<void> {
-      const rows = [...new Map(states.map((s) => [s.office, row(s.office, s.state, at)])).values()];
-      if (rows.length === 0) return;
-      await db.transaction().execute(async (trx) => {
-        for (let i = 0; i < rows.length; i += CHUNK) await upsert(trx, rows.slice(i, i + CHUNK));
-      });
+      if (states.length === 0) return;
+      await db.transaction().execute((trx) => putStates(trx, states, at));
     },
   };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
+import type { Declaration, Labels } from '../../domain/declaration.ts';
 import { PortcullisError } from '../../domain/errors.ts';
 import { FeatureRows } from '../../risk/features/columnar.ts';
 import type { AttributeFeature, PipelineConfig, Target } from '../../risk/features/pipeline.ts';
@@ -10,8 +11,19 @@ import { measure } from './evaluate-model.ts';
 import type { ModelFile } from './model-file.ts';
 import { forEachLabelled, revenueOf, type LabelName } from './read-labelled.ts';
 
+/**
+ * Where labelled declarations come from other than files: the store, whose labels are the officers'
+ * inspection results (or the labels history came with). `each` hands every one to `visit`.
+ */
+export interface LabelledSource {
+  readonly name: string;
+  each(visit: (d: Declaration, l: Labels) => void): Promise<{ rows: number; rejected: number }>;
+}
+
 export interface TrainOptions {
+  /** Data files read through the mapping; or give `source`. */
   readonly files: readonly string[];
+  readonly source?: LabelledSource;
   readonly mapping: Mapping;
   readonly mappingName: string;
   readonly label: LabelName;
@@ -64,6 +76,12 @@ export function laneCrossings(mapping: Mapping): string[][] {
     .flatMap((a) => [[...LANE, `attr:${a.name}`], [...LANE, `attr:${a.name}`, 'mass', 'value']]);
 }
 
+/** The feature pipeline's settings for data read through a mapping. */
+export function pipelineConfig(mapping: Mapping, seed: number): PipelineConfig {
+  const crossings = laneCrossings(mapping);
+  return { folds: 5, seed, smoothing: SMOOTHING, attributes: attributeFeatures(mapping), ...(crossings.length > 0 ? { crossings } : {}) };
+}
+
 /** Trains a model on labelled declaration files; returns the model file's content. */
 export async function trainModel(o: TrainOptions): Promise<ModelFile> {
   const validFrom = new Date(o.validFrom);
@@ -71,8 +89,7 @@ export async function trainModel(o: TrainOptions): Promise<ModelFile> {
     throw new PortcullisError('INVALID_INPUT', `--valid-from "${o.validFrom}" is not a date`, [{ field: 'valid-from', problem: 'not a date', expected: 'YYYY-MM-DD' }]);
   }
   const cut = validFrom.toISOString();
-  const crossings = laneCrossings(o.mapping);
-  const config: PipelineConfig = { folds: 5, seed: o.seed, smoothing: SMOOTHING, attributes: attributeFeatures(o.mapping), ...(crossings.length > 0 ? { crossings } : {}) };
+  const config = pipelineConfig(o.mapping, o.seed);
   // Declarations are kept as feature columns only, as they are read (see FeatureRows).
   const features = new FeatureRows(config);
   const others = (['illicit', 'critical'] as const).filter((n) => n !== o.label && o.mapping.labels[n] !== undefined);
@@ -85,7 +102,7 @@ export async function trainModel(o: TrainOptions): Promise<ModelFile> {
   let unlabelled = 0;
   let firstFiled: string | null = null;
   let lastFiled: string | null = null;
-  const read = await forEachLabelled(o.files, o.mapping, o.label, (d, l) => {
+  const visit = (d: Declaration, l: Labels) => {
     const y = l[o.label];
     if (y === undefined) {
       unlabelled += 1;
@@ -103,7 +120,8 @@ export async function trainModel(o: TrainOptions): Promise<ModelFile> {
       validLabels.push(y ? 1 : 0);
       validRevenue.push(revenueOf(d, l));
     }
-  }, o.onRead);
+  };
+  const read = o.source !== undefined ? await o.source.each(visit) : await forEachLabelled(o.files, o.mapping, o.label, visit, o.onRead);
   if (train.length === 0) throw new PortcullisError('INVALID_INPUT', `no labelled declaration was filed before ${o.validFrom}: the training period is empty`, [{ field: 'valid-from', problem: 'leaves no training rows', expected: 'a date after the first filings' }]);
   if (valid.length === 0) throw new PortcullisError('INVALID_INPUT', `no labelled declaration was filed on or after ${o.validFrom}: nothing to validate on`, [{ field: 'valid-from', problem: 'leaves no validation rows', expected: 'a date before the last filings' }]);
   const trainY = Float64Array.from(trainLabels);
@@ -132,7 +150,7 @@ export async function trainModel(o: TrainOptions): Promise<ModelFile> {
     version: 1,
     training: {
       label: o.label,
-      files: await Promise.all(o.files.map(async (f) => ({ name: basename(f), sha256: await sha256(f) }))),
+      files: o.source !== undefined ? [{ name: o.source.name, sha256: '' }] : await Promise.all(o.files.map(async (f) => ({ name: basename(f), sha256: await sha256(f) }))),
       mapping: o.mappingName,
       trainPeriod: { from: firstFiled, to: lastFiled },
       validFrom: cut,

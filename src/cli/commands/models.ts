@@ -4,7 +4,7 @@ import { loadMapping } from '../../app/intake/load-mapping.ts';
 import { evaluateModel } from '../../app/models/evaluate-model.ts';
 import { readModel, writeModel } from '../../app/models/model-file.ts';
 import { scoreFile } from '../../app/models/score-file.ts';
-import { trainModel } from '../../app/models/train-model.ts';
+import { trainModel, type LabelledSource } from '../../app/models/train-model.ts';
 import { PortcullisError } from '../../domain/errors.ts';
 import { positiveInt } from '../options.ts';
 import { runAction } from '../output.ts';
@@ -16,32 +16,38 @@ export function modelsCommands(program: Command): void {
   program
     .command('train')
     .description('train a risk model (features + gradient-boosted trees) on labelled declaration files')
-    .requiredOption('--data <files...>', 'CSV or JSON Lines files with outcome labels')
-    .requiredOption('-m, --mapping <file>', 'mapping file (see docs/mapping.md)')
+    .option('--data <files...>', 'CSV or JSON Lines files with outcome labels')
+    .option('--from-store', "the store's declarations instead of files, labelled by the officers' inspection results (else by the labels they came with)", false)
+    .requiredOption('-m, --mapping <file>', 'mapping file (see docs/mapping.md): which attributes are features')
     .requiredOption('--label <label>', 'the outcome to predict: illicit or critical')
     .requiredOption('--valid-from <date>', 'rows filed from this date on validate and stop training early; earlier rows train')
     .requiredOption('--out <file>', 'where to write the model file')
     .option('--seed <n>', 'seed of folds and subsampling (same seed, same model file)', '1')
     .option('--json', 'print one JSON object summarising the result', false)
-    .action((o: { data: string[]; mapping: string; label: string; validFrom: string; out: string; seed: string; json: boolean }) =>
+    .action((o: { data?: string[]; fromStore: boolean; mapping: string; label: string; validFrom: string; out: string; seed: string; json: boolean }) =>
       runAction(o.json, async (out) => {
+        if ((o.data === undefined) === !o.fromStore) throw new PortcullisError('INVALID_INPUT', 'train on --data FILE... or --from-store, one of them', [{ field: 'data', problem: o.fromStore ? 'both given' : 'neither given', expected: '--data FILE... or --from-store' }]);
         if (o.label !== 'illicit' && o.label !== 'critical') {
           throw new PortcullisError('INVALID_INPUT', `--label "${o.label}" is not a label`, [{ field: 'label', problem: `"${o.label}"`, expected: 'illicit or critical' }]);
         }
+        const label = o.label;
         const seed = positiveInt('--seed', o.seed);
         const mapping = await loadMapping(o.mapping);
         const bar = progressLine();
         const started = performance.now();
-        const model = await trainModel({
-          files: o.data.map((f) => resolve(f)),
+        const train = (source?: LabelledSource) => trainModel({
+          files: (o.data ?? []).map((f) => resolve(f)),
+          ...(source !== undefined ? { source } : {}),
           mapping,
           mappingName: o.mapping,
-          label: o.label,
+          label,
           validFrom: o.validFrom,
           seed,
           onRead: (rows, file) => bar.update(`reading ${file.split('/').pop()}  rows ${fmt(rows)}`),
           onRound: (r) => bar.update(`round ${r.round}  train loss ${r.trainLoss.toFixed(4)}  validation loss ${r.validLoss?.toFixed(4) ?? '-'}`),
         });
+        // The store's modules are loaded only when asked for: training from files needs no database.
+        const model = o.fromStore ? await (await import('../with-app.ts')).withApp(async (app) => train((await import('../../app/models/store-labelled.ts')).storeLabelled(app))) : await train();
         bar.done();
         const hash = await writeModel(resolve(o.out), model);
         const v = model.training.validation as { auc: number; prAuc: number; precisionAt: Record<string, number> };

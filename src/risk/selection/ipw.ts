@@ -15,7 +15,16 @@
  *                                                                   the residuals y − m only, so an
  *                                                                   informative model shrinks it
  *
- * AIPW is given only when every unit has a prediction (null otherwise).
+ *   post-stratified   μ_PS   = Σ_h (N_h/N) μ_H,h                  the Hájek estimate within strata
+ *                                                                   of the prediction (its deciles over
+ *                                                                   all units), weighted by their sizes
+ *
+ * AIPW and the post-stratified estimate are given only when every unit has a prediction (null
+ * otherwise). Post-stratification needs the prediction to rank units only, not to be calibrated:
+ * a model retrained on the few inspected declarations ranks well long before its probabilities are
+ * right, and then the strata's rates differ widely, which is where the variance goes down (the
+ * variance becomes Σ_h (N_h/N)² V_h, each V_h linearised as below within its stratum). A stratum
+ * with no inspected unit is merged into its neighbour below (above, for the lowest).
  *
  * Standard error: of the Hájek estimate, by Taylor linearisation under Poisson sampling (each
  * unit selected independently with its π):
@@ -53,6 +62,8 @@ export interface IpwEstimate {
   readonly horvitzThompson: number;
   readonly hajek: number;
   readonly aipw: number | null;
+  /** Post-stratified Hájek estimate by deciles of the prediction, with its standard error and interval. */
+  readonly stratified: { readonly estimate: number; readonly se: number; readonly ci95: readonly [number, number]; readonly strata: number } | null;
   /** Standard error of the Hájek estimate (linearised). */
   readonly se: number;
   readonly ci95: readonly [number, number];
@@ -106,13 +117,74 @@ export function ipwEstimate(units: readonly IpwUnit[]): IpwEstimate {
     variance = sum / (weights * weights);
   }
   const se = Math.sqrt(variance);
+  const stratified = allPredicted && n > 0 && inspected > 0 ? postStratified(units) : null;
   return {
     n,
     inspected,
     horvitzThompson: n === 0 ? NaN : weightedOutcome / n,
     hajek,
     aipw: allPredicted ? (n === 0 ? NaN : (predictions + weightedResiduals) / n) : null,
+    stratified,
     se,
     ci95: [hajek - Z95 * se, hajek + Z95 * se],
   };
+}
+
+/** Strata of units by prediction: at most `count` groups of about equal size, ties kept together. */
+function strataOf(units: readonly IpwUnit[], count: number): number[][] {
+  const order = Array.from(units.keys()).sort((a, b) => units[a]!.prediction! - units[b]!.prediction! || a - b);
+  const strata: number[][] = [];
+  const size = Math.ceil(order.length / count);
+  let current: number[] = [];
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
+    const prev = k > 0 ? units[order[k - 1]!]!.prediction : undefined;
+    if (current.length >= size && units[i]!.prediction !== prev) {
+      strata.push(current);
+      current = [];
+    }
+    current.push(i);
+  }
+  if (current.length > 0) strata.push(current);
+  // Every stratum needs an inspected unit: merge the others into a neighbour.
+  const inspectedIn = (s: readonly number[]) => s.some((i) => units[i]!.inspected);
+  const merged: number[][] = [];
+  for (const s of strata) {
+    if (merged.length > 0 && !inspectedIn(merged[merged.length - 1]!)) merged[merged.length - 1]!.push(...s);
+    else merged.push(s);
+  }
+  if (merged.length > 1 && !inspectedIn(merged[merged.length - 1]!)) merged[merged.length - 2]!.push(...merged.pop()!);
+  return merged;
+}
+
+const STRATA = 10;
+
+function postStratified(units: readonly IpwUnit[]): NonNullable<IpwEstimate['stratified']> {
+  const n = units.length;
+  let estimate = 0;
+  let variance = 0;
+  const strata = strataOf(units, STRATA);
+  for (const s of strata) {
+    let w = 0;
+    let wy = 0;
+    for (const i of s) {
+      const u = units[i]!;
+      if (!u.inspected) continue;
+      w += 1 / u.propensity;
+      wy += u.outcome / u.propensity;
+    }
+    const mean = wy / w;
+    let v = 0;
+    for (const i of s) {
+      const u = units[i]!;
+      if (!u.inspected) continue;
+      const d = u.outcome - mean;
+      v += ((1 - u.propensity) / (u.propensity * u.propensity)) * d * d;
+    }
+    const share = s.length / n;
+    estimate += share * mean;
+    variance += share * share * (v / (w * w));
+  }
+  const se = Math.sqrt(variance);
+  return { estimate, se, ci95: [estimate - Z95 * se, estimate + Z95 * se], strata: strata.length };
 }

@@ -1,0 +1,113 @@
+import { randomInt } from 'node:crypto';
+import type { Declaration } from '../../domain/declaration.ts';
+import type { Budget, Decision } from '../../domain/decision.ts';
+import { decide, modelViews, type DecisionInputs, type RiskModel } from '../../risk/decision/decide.ts';
+import { SeededRandom } from '../../risk/random.ts';
+import { compileRuleSet } from '../../risk/rules/rule-set.ts';
+import { newSelectorState, type SelectorState } from '../../risk/selection/selector.ts';
+import { PortcullisError } from '../../domain/errors.ts';
+import { budgetsRepo, declarationsRepo, decisionsRepo, rulesRepo, selectorStateRepo } from '../../store/index.ts';
+import type { AppContext } from '../context.ts';
+import { activeModel } from '../models/registry.ts';
+import { DEFAULT_BUDGET } from './budgets.ts';
+
+/**
+ * Deciding declarations as they arrive: the model and rules in force, each office's budget and
+ * running selector state, loaded once; each batch of decisions is stored together with the states
+ * it moved, so that a restart goes on where it stopped.
+ */
+export interface Decider {
+  readonly inputs: DecisionInputs;
+  /** Decides declarations (in the order given) and stores the decisions. */
+  decide(declarations: readonly Declaration[]): Promise<Decision[]>;
+}
+
+export interface DeciderOptions {
+  /** Seed of the exploration draws, to repeat a run; by default a fresh one (so that no trader can foresee a draw). */
+  readonly seed?: number;
+  readonly label?: string;
+}
+
+export async function openDecider(app: AppContext, o: DeciderOptions = {}): Promise<Decider> {
+  const db = app.store.db;
+  const m = await activeModel(app, o.label ?? 'illicit');
+  const model: RiskModel | undefined = m === undefined ? undefined : { id: m.contentHash, pipeline: m.pipeline, booster: m.booster };
+  const rules = compileRuleSet(await rulesRepo(db).active());
+  const budgets = new Map<string, Budget>((await budgetsRepo(db).list()).map((b) => [b.office, b]));
+  const states = new Map<string, SelectorState>();
+  const random = new SeededRandom(o.seed ?? randomInt(2 ** 32 - 1));
+  const inputs: DecisionInputs = {
+    model,
+    rules,
+    budgetOf: (office) => budgets.get(office) ?? budgets.get('*') ?? DEFAULT_BUDGET,
+    stateOf: (office) => {
+      let s = states.get(office);
+      if (s === undefined) states.set(office, (s = newSelectorState()));
+      return s;
+    },
+    random: () => random.next(),
+  };
+  return {
+    inputs,
+    async decide(declarations) {
+      // Offices' states as last stored, read before their first decision in this process.
+      for (const office of new Set(declarations.map((d) => d.customsOffice))) {
+        if (states.has(office)) continue;
+        const stored = await selectorStateRepo(db).get(office);
+        states.set(office, (stored as SelectorState | undefined) ?? newSelectorState());
+      }
+      const revisions = await decisionsRepo(db).latestRevisions(declarations.map((d) => d.id));
+      const views = model === undefined ? undefined : modelViews(model, declarations);
+      const now = app.clock().toISOString();
+      const decisions = declarations.map((d, i) => decide(inputs, d, now, (revisions.get(d.id) ?? 0) + 1, views?.[i]));
+      const offices = [...new Set(declarations.map((d) => d.customsOffice))];
+      await decisionsRepo(db).insertWithStates(decisions, offices.map((office) => ({ office, state: states.get(office)! })), now);
+      return decisions;
+    },
+  };
+}
+
+export interface DecideSummary {
+  readonly decided: number;
+  readonly lanes: Record<'green' | 'yellow' | 'red', number>;
+  readonly selectionTypes: Record<string, number>;
+  readonly model: string | null;
+  readonly rules: number;
+  readonly decisions: readonly Decision[];
+}
+
+/**
+ * Decides stored declarations: the ones named, or those not decided yet (in filing order, up to a
+ * limit), a thousand at a time. Keeps the decisions themselves only for the named ones.
+ */
+export async function decideStored(app: AppContext, o: DeciderOptions & { ids?: readonly string[]; undecided?: boolean; limit?: number; onProgress?: (decided: number) => void }): Promise<DecideSummary> {
+  const decider = await openDecider(app, o);
+  const lanes = { green: 0, yellow: 0, red: 0 };
+  const selectionTypes: Record<string, number> = {};
+  const kept: Decision[] = [];
+  let decided = 0;
+  const tally = (ds: readonly Decision[], keep: boolean) => {
+    for (const d of ds) {
+      lanes[d.lane] += 1;
+      selectionTypes[d.selectionType] = (selectionTypes[d.selectionType] ?? 0) + 1;
+    }
+    decided += ds.length;
+    if (keep) kept.push(...ds);
+    o.onProgress?.(decided);
+  };
+  const repo = declarationsRepo(app.store.db);
+  if (o.ids !== undefined && o.ids.length > 0) {
+    const found = await Promise.all(o.ids.map((id) => repo.get(id)));
+    const missing = o.ids.filter((_, i) => found[i] === undefined);
+    if (missing.length > 0) throw new PortcullisError('NOT_FOUND', `no declaration ${missing.map((m) => `"${m}"`).join(', ')}`, missing.map((m) => ({ field: 'id', problem: `"${m}" not found`, expected: 'the id of a filed declaration' })));
+    tally(await decider.decide(found.map((f) => f!.declaration)), true);
+  } else if (o.undecided) {
+    const limit = o.limit ?? Number.POSITIVE_INFINITY;
+    while (decided < limit) {
+      const batch = await decisionsRepo(app.store.db).undecided(Math.min(1000, limit - decided));
+      if (batch.length === 0) break;
+      tally(await decider.decide(batch), false);
+    }
+  }
+  return { decided, lanes, selectionTypes, model: decider.inputs.model?.id ?? null, rules: decider.inputs.rules.versions.length, decisions: kept };
+}
