@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { DEMO_ROWS, seedDemoIfEmpty } from '../../app/demo/seed-demo.ts';
+import { seedTargetingDemo } from '../../app/demo/seed-targeting.ts';
 import { storeSummary } from '../../app/queries.ts';
 import { runAction } from '../output.ts';
 import { withApp } from '../with-app.ts';
@@ -28,11 +29,18 @@ export function startCommand(program: Command): void {
             if (seed.seeded && seed.ingest) {
               out.text(`first start: generated ${fmt(seed.ingest.rows)} demo declarations and ${fmt(seed.parties ?? 0)} parties (${seed.file}); ingested ${fmt(seed.ingest.accepted)}, rejected ${fmt(seed.ingest.rejected)} in ${seed.ingest.seconds.toFixed(1)} s`);
             }
+            const targeting = seed.seeded && seed.file !== undefined ? await seedTargetingDemo(app, seed.file, (step) => bar.update(step)) : undefined;
+            bar.done();
+            if (targeting !== undefined) {
+              const d = targeting.decisions;
+              out.text(`demo targeting: users ana (analyst), sam and sue (supervisors), olga (officer); model ${targeting.model.slice(0, 19)}… in force; rule ${targeting.rule} active; budget red 3% yellow 2%`);
+              out.text(`decided ${fmt(d.decided)}: red ${fmt(d.lanes.red)}, yellow ${fmt(d.lanes.yellow)}, green ${fmt(d.lanes.green)} (${Object.entries(d.selectionTypes).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')})`);
+            }
             const s = await storeSummary(app);
-            out.result({ ok: true, seeded: seed.seeded, demo: seed.ingest ?? null, summary: s }, [
+            out.result({ ok: true, seeded: seed.seeded, demo: seed.ingest ?? null, targeting: targeting ?? null, summary: s }, [
               `declarations ${fmt(s.declarations)} (goods items ${fmt(s.goodsItems)}), filed ${s.firstFiledAt ?? '-'} to ${s.lastFiledAt ?? '-'}`,
               `labelled ${fmt(s.labelled)}: illicit ${fmt(s.illicit)} (${pct(s.illicit, s.labelled)}), critical ${fmt(s.critical)}`,
-              `next: ./bin/portcullis declarations list --limit 5   |   ./bin/portcullis --help`,
+              `next: ./bin/portcullis decisions list --lane red   |   ./bin/portcullis rules list   |   ./bin/portcullis --help`,
             ]);
           } finally {
             bar.done();
