@@ -17,3 +17,10 @@ export function actorOf(o: { as?: string }): string | undefined {
 }
 
 export const AS_OPTION = ['--as <user>', 'the user who acts (default: PORTCULLIS_USER)'] as const;
+
+/** A number option within [min, max]; anything else is INVALID_INPUT naming the flag and what was expected. */
+export function boundedNumber(flag: string, value: string, min: number, max: number, expected: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new PortcullisError('INVALID_INPUT', `${flag} "${value}" is not ${expected}`, [{ field: flag, problem: `"${value}"`, expected }]);
+  return n;
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PortcullisError } from '../../domain/errors.ts';
-import { effectiveness, isDecayed } from '../../risk/effectiveness/summary.ts';
+import { effectiveness, isDecayed, type Effectiveness } from '../../risk/effectiveness/summary.ts';
 import { ipwEstimate } from '../../risk/selection/ipw.ts';
 import { alertsRepo, historyRepo, rulesRepo } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
@@ -14,16 +14,8 @@ import { outcomeOf } from './outcome.ts';
  * A rule whose hit rate has decayed below the set level (the interval's upper bound under it, with
  * enough inspections) is flagged for review, and an alert is raised for it.
  */
-export interface Effect {
-  readonly selected: number;
-  readonly inspected: number;
-  readonly findings: number;
-  readonly hitRate: number;
-  readonly hitRateLow: number;
-  readonly hitRateHigh: number;
-  readonly revenue: number;
-  readonly lift: number;
-}
+/** A rule's, a model's or a selection type's figures (risk/effectiveness). */
+export type Effect = Effectiveness;
 
 export interface EffectivenessReport {
   readonly from: string;
@@ -102,10 +94,7 @@ export async function effectivenessReport(app: AppContext, o: EffectivenessOptio
   }
   const flow = units.some((u) => u.inspected) ? ipwEstimate(units) : undefined;
   const baseRate = flow?.hajek ?? Number.NaN;
-  const effect = (t: Tally): Effect => {
-    const e = effectiveness({ ...t, baseRate });
-    return { selected: t.selected, inspected: t.inspected, findings: t.findings, hitRate: e.hitRate, hitRateLow: e.hitRateLow, hitRateHigh: e.hitRateHigh, revenue: t.revenue, lift: e.lift };
-  };
+  const effect = (t: Tally): Effect => effectiveness({ ...t, baseRate });
   const minHitRate = o.minHitRate ?? 0.05;
   const minInspected = o.minInspected ?? 30;
   const rules = [];

@@ -1,16 +1,11 @@
 import type { Command } from 'commander';
 import { listBudgets, setBudget } from '../../app/targeting/budgets.ts';
 import type { Budget } from '../../domain/decision.ts';
-import { PortcullisError } from '../../domain/errors.ts';
-import { actorOf, AS_OPTION } from '../options.ts';
+import { actorOf, AS_OPTION, boundedNumber } from '../options.ts';
 import { runAction } from '../output.ts';
 import { withApp } from '../with-app.ts';
 
-const percent = (flag: string, s: string): number => {
-  const n = Number(s);
-  if (s.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100) throw new PortcullisError('INVALID_INPUT', `${flag} "${s}" is not a percentage`, [{ field: flag, problem: `"${s}"`, expected: 'a percentage from 0 to 100' }]);
-  return n / 100;
-};
+const percent = (flag: string, s: string): number => boundedNumber(flag, s, 0, 100, 'a percentage from 0 to 100') / 100;
 
 const describe = (b: Budget) => `${b.office.padEnd(12)} red ${(100 * b.redRate).toFixed(2)}%  yellow ${(100 * b.yellowRate).toFixed(2)}%  exploration ${(100 * b.exploreShare).toFixed(0)}% of it (${b.exploreMode})`;
 
@@ -28,7 +23,7 @@ export function budgetsCommand(program: Command): void {
     .option('--json', 'print one JSON object', false)
     .action((office: string, o: { red: string; yellow: string; explore: string; exploreMode: string; as?: string; json: boolean }) =>
       runAction(o.json, async (out) => {
-        const input = { office, redRate: percent('--red', o.red), yellowRate: percent('--yellow', o.yellow), exploreShare: Number(o.explore), exploreMode: o.exploreMode };
+        const input = { office, redRate: percent('--red', o.red), yellowRate: percent('--yellow', o.yellow), exploreShare: boundedNumber('--explore', o.explore, 0, 1, 'a share from 0 to 1, e.g. 0.1'), exploreMode: o.exploreMode };
         return withApp(async (app) => {
           const b = await setBudget(app, actorOf(o), input);
           out.result({ ok: true, budget: b }, [describe(b)]);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { driftReport } from '../../app/targeting/drift.ts';
 import { effectivenessReport, type Effect } from '../../app/targeting/effectiveness.ts';
-import { PortcullisError } from '../../domain/errors.ts';
+import { boundedNumber } from '../options.ts';
 import { runAction } from '../output.ts';
 import { withApp } from '../with-app.ts';
 import { fmt, progressLine } from '../progress.ts';
@@ -9,11 +9,7 @@ import { fmt, progressLine } from '../progress.ts';
 const pc = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '-');
 const effect = (e: Effect) => `selected ${fmt(e.selected).padStart(6)}  inspected ${fmt(e.inspected).padStart(6)}  findings ${fmt(e.findings).padStart(5)}  hit rate ${pc(e.hitRate).padStart(6)} [${pc(e.hitRateLow)}, ${pc(e.hitRateHigh)}]  lift ${Number.isFinite(e.lift) ? e.lift.toFixed(2) : '-'}  revenue ${fmt(Math.round(e.revenue))}`;
 
-function share(flag: string, s: string): number {
-  const n = Number(s);
-  if (s.trim() === '' || !Number.isFinite(n) || n < 0) throw new PortcullisError('INVALID_INPUT', `${flag} "${s}" is not a number`, [{ field: flag, problem: `"${s}"`, expected: 'a number of 0 or more' }]);
-  return n;
-}
+const share = (flag: string, s: string): number => boundedNumber(flag, s, 0, Number.MAX_VALUE, 'a number of 0 or more');
 
 export function effectivenessCommands(program: Command): void {
   program

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { recordInspection } from '../../app/targeting/inspections.ts';
-import { PortcullisError } from '../../domain/errors.ts';
-import { actorOf, AS_OPTION } from '../options.ts';
+import { actorOf, AS_OPTION, boundedNumber } from '../options.ts';
 import { runAction } from '../output.ts';
 import { withApp } from '../with-app.ts';
 
@@ -19,8 +18,7 @@ export function inspectionsCommand(program: Command): void {
     .option('--json', 'print one JSON object', false)
     .action((declarationId: string, o: { finding: string; revenue: string; notes: string; at?: string; as?: string; json: boolean }) =>
       runAction(o.json, async (out) => {
-        const revenue = Number(o.revenue);
-        if (o.revenue.trim() === '' || !Number.isFinite(revenue) || revenue < 0) throw new PortcullisError('INVALID_INPUT', `--revenue "${o.revenue}" is not an amount`, [{ field: 'revenue', problem: `"${o.revenue}"`, expected: 'an amount of 0 or more' }]);
+        const revenue = boundedNumber('--revenue', o.revenue, 0, Number.MAX_VALUE, 'an amount of 0 or more');
         return withApp(async (app) => {
           const r = await recordInspection(app, actorOf(o), { declarationId, finding: o.finding, revenueRecovered: revenue, notes: o.notes, ...(o.at !== undefined ? { inspectedAt: o.at } : {}) });
           out.result({ ok: true, inspection: r }, [`recorded ${r.finding} on ${r.declarationId} by ${r.officer} (revision ${r.revision})`]);

@@ -3,18 +3,11 @@ import type { Command } from 'commander';
 import { loadMapping } from '../../app/intake/load-mapping.ts';
 import { simulate, type RetrainEvery } from '../../app/targeting/simulate.ts';
 import { PortcullisError } from '../../domain/errors.ts';
-import { positiveInt } from '../options.ts';
+import { boundedNumber, positiveInt } from '../options.ts';
 import { runAction } from '../output.ts';
 import { fmt, progressLine } from '../progress.ts';
 
 const pc = (x: number, digits = 1) => (Number.isFinite(x) ? `${(100 * x).toFixed(digits)}%` : '-');
-
-/** A number option within bounds; anything else is INVALID_INPUT naming the flag. */
-function boundedNumber(flag: string, value: string, min: number, max: number, expected: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new PortcullisError('INVALID_INPUT', `${flag} "${value}" is not ${expected}`, [{ field: flag, problem: `"${value}"`, expected }]);
-  return n;
-}
 
 export function simulateCommand(program: Command): void {
   program

@@ -27,6 +27,9 @@ describe('effectiveness', () => {
     const noBase = effectiveness({ selected: 10, inspected: 10, findings: 2, revenue: 0, baseRate: 0 });
     assert.equal(noBase.hitRate, 0.2);
     assert.ok(Number.isNaN(noBase.lift));
+    const unknownBase = effectiveness({ selected: 10, inspected: 10, findings: 2, revenue: 0, baseRate: NaN });
+    assert.equal(unknownBase.hitRate, 0.2);
+    assert.ok(Number.isNaN(unknownBase.lift));
   });
 
   it('refuses impossible counts', () => {
