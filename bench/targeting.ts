@@ -30,8 +30,8 @@ const KCS = resolve(ROOT, '../shared/data/kcs-synthetic');
 const KCS_FILES = [join(KCS, 'df_syn_train_eng.csv'), join(KCS, 'df_syn_valid_eng.csv')];
 const KCS_MAPPING = join(ROOT, 'examples/mappings/kcs-synthetic.json');
 const RULES = 500;
-const WARMUP = 200;
-const CALLS = 2000;
+const WARMUP = 1000;
+const CALLS = 3000;
 
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 
