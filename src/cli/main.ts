@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   inspections: async () => (await import('./commands/inspections.ts')).inspectionsCommand,
   effectiveness: async () => (await import('./commands/effectiveness.ts')).effectivenessCommands,
   simulate: async () => (await import('./commands/simulate.ts')).simulateCommand,
+  alerts: async () => (await import('./commands/alerts.ts')).alertsCommand,
 };
 /** Subcommands registered by a module under another name. */
 const MODULE_OF: Record<string, string> = { train: 'training', evaluate: 'training', score: 'training', decisions: 'decide', drift: 'effectiveness' };
