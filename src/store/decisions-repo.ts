@@ -103,12 +103,17 @@ export function decisionsRepo(db: Kysely<Schema>) {
       }
       return out;
     },
-    /** Declarations never decided, in filing order, at most `limit`. */
-    async undecided(limit: number): Promise<Declaration[]> {
-      const rows = await db
+    /**
+     * Declarations never decided, in filing order, at most `limit`, after the (filedAt, id) of the
+     * previous page (so that a long backlog is read once, not from its start for every page).
+     */
+    async undecided(limit: number, after?: { readonly filedAt: string; readonly id: string }): Promise<Declaration[]> {
+      let q = db
         .selectFrom('declarations as dec')
         .selectAll('dec')
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('decisions as d').select('d.revision').whereRef('d.declaration_id', '=', 'dec.id'))))
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('decisions as d').select('d.revision').whereRef('d.declaration_id', '=', 'dec.id'))));
+      if (after !== undefined) q = q.where((eb) => eb(eb.refTuple('dec.filed_at', 'dec.id'), '>', eb.tuple(after.filedAt, after.id)));
+      const rows = await q
         .orderBy('dec.filed_at')
         .orderBy('dec.id')
         .limit(Math.max(1, Math.min(limit, 10_000)))

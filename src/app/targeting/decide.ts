@@ -103,10 +103,13 @@ export async function decideStored(app: AppContext, o: DeciderOptions & { ids?: 
     tally(await decider.decide(found.map((f) => f!.declaration)), true);
   } else if (o.undecided) {
     const limit = o.limit ?? Number.POSITIVE_INFINITY;
+    let after: { filedAt: string; id: string } | undefined;
     while (decided < limit) {
-      const batch = await decisionsRepo(app.store.db).undecided(Math.min(1000, limit - decided));
+      const batch = await decisionsRepo(app.store.db).undecided(Math.min(1000, limit - decided), after);
       if (batch.length === 0) break;
       tally(await decider.decide(batch), false);
+      const last = batch[batch.length - 1]!;
+      after = { filedAt: last.filedAt, id: last.id };
     }
   }
   return { decided, lanes, selectionTypes, model: decider.inputs.model?.id ?? null, rules: decider.inputs.rules.versions.length, decisions: kept };
