@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isPortcullisError, PortcullisError } from '../../domain/errors.ts';
-import { MAX_DEPTH } from '../../risk/rules/check-expression.ts';
+import { MAX_DEPTH, checkExpression } from '../../risk/rules/check-expression.ts';
+import { conditionField } from '../../risk/rules/condition.ts';
 import { offsetOf, parseSource, positionAt, type JsonPath } from '../../risk/rules/source-text.ts';
 
 /**
@@ -25,12 +26,19 @@ export function parseRuleText(text: string, name: string): RuleFile {
   }
   const locate = (e: unknown): never => {
     if (!isPortcullisError(e) || e.details.length === 0) throw e;
+    // The condition's problems that are about an operator's name (an unknown operator) rather than
+    // its arguments: those are pointed at the name, as the condition's own text positions are.
+    const value = parsed.value;
+    const condition = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>).condition : undefined;
+    const checked = condition === undefined ? undefined : checkExpression(condition);
+    const keys = new Set(checked === undefined || checked.ok ? [] : checked.problems.filter((p) => p.key === true).map((p) => conditionField(p.path)));
     const details = e.details.map((d) => {
       // Parts of a parsed condition come as JSON Pointers ("condition/and/1"), other fields dotted ("action.type").
       const path: JsonPath | undefined = d.field === undefined ? undefined : (d.field.includes('/') ? d.field.split('/').map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~')) : d.field.split('.')).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+      const key = d.field !== undefined && keys.has(d.field);
       let offset: number | undefined;
       // The deepest part that the file has: an unknown operator's arguments may not be there.
-      for (let n = path?.length ?? 0; n > 0 && offset === undefined; n--) offset = offsetOf(parsed.root, path!.slice(0, n));
+      for (let n = path?.length ?? 0; n > 0 && offset === undefined; n--) offset = offsetOf(parsed.root, path!.slice(0, n), key && n === path!.length);
       if (offset === undefined) return d;
       const at = positionAt(text, offset);
       return { ...d, problem: `${d.problem} (${name} line ${at.line}, column ${at.column})` };

@@ -4,6 +4,7 @@ import { SeededRandom } from '../../risk/random.ts';
 import { scoreDeclarations } from '../../risk/scoring/score-batch.ts';
 import { ipwEstimate } from '../../risk/selection/ipw.ts';
 import { newSelectorState, select } from '../../risk/selection/selector.ts';
+import { CAPACITY } from '../../risk/selection/window.ts';
 import { sigmoid } from '../../risk/gbdt/tree.ts';
 import type { Mapping } from '../intake/mapping.ts';
 import { fitDeclarations } from '../models/fit-declarations.ts';
@@ -183,6 +184,12 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
       if (fitted !== undefined) {
         model = fitted;
         trainedOn = seen.length;
+        // The selector's thresholds are quantiles of its window of recent scores; those were the
+        // old model's, on its own scale, and a model refitted on a few more inspected rows scores
+        // otherwise (often far lower), so that its scores would fall short of thresholds drawn from
+        // the old ones for weeks. The window is what the new model says of the latest arrivals.
+        const recent = order.slice(Math.max(0, to - CAPACITY), to).map((i) => data.declarations[i]!);
+        state.scores = Array.from(scoreDeclarations(model.pipeline, model.booster, recent), sigmoid).sort((a, b) => a - b);
       }
     }
   }

@@ -22,7 +22,7 @@ export interface EffectivenessInput {
   readonly findings: number;
   /** Revenue the findings recovered, in the office's currency. */
   readonly revenue: number;
-  /** The finding rate of random selection, a fraction in [0, 1]; NaN where unknown (the lift is then NaN). */
+  /** The finding rate of random selection, a fraction in [0, 1]; NaN when it is not known. */
   readonly baseRate: number;
 }
 
@@ -55,9 +55,9 @@ export function effectiveness(input: EffectivenessInput): Effectiveness {
     throw new RangeError(`effectiveness: findings (${findings}) is more than inspected (${inspected}); each inspection finds at most once`);
   }
   if (!Number.isFinite(revenue)) throw new RangeError(`effectiveness: revenue is ${String(revenue)}; it must be a finite amount`);
-  // NaN: the base rate is not known (nothing inspected at random), and neither is the lift.
+  // NaN: the base rate is not known (nothing of the period has a known outcome yet); the lift is then NaN.
   if (!Number.isNaN(baseRate) && !(baseRate >= 0 && baseRate <= 1)) {
-    throw new RangeError(`effectiveness: baseRate is ${String(baseRate)}; it must be a fraction in [0, 1]`);
+    throw new RangeError(`effectiveness: baseRate is ${String(baseRate)}; it must be a fraction in [0, 1], or NaN when unknown`);
   }
   const w = wilsonInterval(findings, inspected);
   return {

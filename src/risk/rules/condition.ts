@@ -18,8 +18,8 @@ export const MAX_CONDITION_TEXT = 100_000;
 /** JSON nesting no condition reaches: an operation is an object holding a list, plus the list of `in`. */
 const MAX_NESTING = 2 * MAX_DEPTH + 2;
 
-/** A JSON Pointer (RFC 6901) into the condition: `condition/and/1/>/0`. */
-function field(path: JsonPath): string {
+/** A JSON Pointer (RFC 6901) into the condition: `condition/and/1/>/0`, the field of a detail about that part. */
+export function conditionField(path: JsonPath): string {
   return 'condition' + path.map((s) => '/' + String(s).replaceAll('~', '~0').replaceAll('/', '~1')).join('');
 }
 
@@ -46,13 +46,13 @@ export function parseCondition(input: unknown): Condition {
     };
     if (text.trim() === '') reject([{ field: 'condition', problem: `the condition is empty${at(0)}`, expected: 'an operation such as {">": [{"var": "score"}, 0.8]}, or true or false' }]);
     const parsed = parseSource(text, MAX_NESTING, TOO_DEEP);
-    if (!parsed.ok) reject([{ field: field(parsed.error.path), problem: parsed.error.problem + at(parsed.error.offset), expected: parsed.error.expected }]);
+    if (!parsed.ok) reject([{ field: conditionField(parsed.error.path), problem: parsed.error.problem + at(parsed.error.offset), expected: parsed.error.expected }]);
     value = parsed.value;
     const root = parsed.root;
     where = (path, key = false) => at(offsetOf(root, path, key) ?? root.offset);
   }
   const checked = checkExpression(value);
-  if (!checked.ok) reject(checked.problems.map((p: Problem) => ({ field: field(p.path), problem: p.problem + where(p.path, p.key), expected: p.expected })));
+  if (!checked.ok) reject(checked.problems.map((p: Problem) => ({ field: conditionField(p.path), problem: p.problem + where(p.path, p.key), expected: p.expected })));
   try {
     engine.build(checked.expression);
   } catch (e) {
