@@ -74,6 +74,12 @@ export function declarationsRepo(db: Kysely<Schema>) {
       return withItems(db, rows);
     },
 
+    /** The newest `limit` declarations filed at an office, newest first. */
+    async newest(office: string, limit: number): Promise<StoredDeclaration[]> {
+      const rows = await db.selectFrom('declarations').selectAll().where('customs_office', '=', office).orderBy('filed_at', 'desc').orderBy('id', 'desc').limit(Math.min(limit, 10_000)).execute();
+      return withItems(db, rows);
+    },
+
     async stats(): Promise<DeclarationStats> {
       const d = await db
         .selectFrom('declarations')

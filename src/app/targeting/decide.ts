@@ -4,7 +4,10 @@ import type { Budget, Decision } from '../../domain/decision.ts';
 import { decide, modelViews, type DecisionInputs, type RiskModel } from '../../risk/decision/decide.ts';
 import { SeededRandom } from '../../risk/random.ts';
 import { compileRuleSet } from '../../risk/rules/rule-set.ts';
-import { newSelectorState, type SelectorState } from '../../risk/selection/selector.ts';
+import { newSelectorState, rescore, type SelectorState } from '../../risk/selection/selector.ts';
+import { CAPACITY } from '../../risk/selection/window.ts';
+import { scoreDeclarations } from '../../risk/scoring/score-batch.ts';
+import { sigmoid } from '../../risk/gbdt/tree.ts';
 import { PortcullisError } from '../../domain/errors.ts';
 import { budgetsRepo, declarationsRepo, decisionsRepo, rulesRepo, selectorStateRepo } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
@@ -53,8 +56,14 @@ export async function openDecider(app: AppContext, o: DeciderOptions = {}): Prom
       // Offices' states as last stored, read before their first decision in this process.
       for (const office of new Set(declarations.map((d) => d.customsOffice))) {
         if (states.has(office)) continue;
-        const stored = await selectorStateRepo(db).get(office);
-        states.set(office, (stored as SelectorState | undefined) ?? newSelectorState());
+        const state = ((await selectorStateRepo(db).get(office)) as SelectorState | undefined) ?? newSelectorState();
+        // Thresholds drawn from another model's scores mean nothing for this one: the office's
+        // recent traffic, scored by the model in force, starts its sample of scores afresh.
+        if (model !== undefined && state.scoredBy !== model.id) {
+          const recent = await declarationsRepo(db).newest(office, CAPACITY);
+          rescore(state, Array.from(scoreDeclarations(model.pipeline, model.booster, recent.map((r) => r.declaration)), sigmoid), model.id);
+        }
+        states.set(office, state);
       }
       const revisions = await decisionsRepo(db).latestRevisions(declarations.map((d) => d.id));
       const views = model === undefined ? undefined : modelViews(model, declarations);

@@ -3,7 +3,7 @@ import { PortcullisError } from '../../domain/errors.ts';
 import { SeededRandom } from '../../risk/random.ts';
 import { scoreDeclarations } from '../../risk/scoring/score-batch.ts';
 import { ipwEstimate } from '../../risk/selection/ipw.ts';
-import { newSelectorState, select } from '../../risk/selection/selector.ts';
+import { newSelectorState, rescore, select } from '../../risk/selection/selector.ts';
 import { CAPACITY } from '../../risk/selection/window.ts';
 import { sigmoid } from '../../risk/gbdt/tree.ts';
 import type { Mapping } from '../intake/mapping.ts';
@@ -189,7 +189,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
         // otherwise (often far lower), so that its scores would fall short of thresholds drawn from
         // the old ones for weeks. The window is what the new model says of the latest arrivals.
         const recent = order.slice(Math.max(0, to - CAPACITY), to).map((i) => data.declarations[i]!);
-        state.scores = Array.from(scoreDeclarations(model.pipeline, model.booster, recent), sigmoid).sort((a, b) => a - b);
+        rescore(state, Array.from(scoreDeclarations(model.pipeline, model.booster, recent), sigmoid), `week ${wi + 1}`);
       }
     }
   }

@@ -31,7 +31,12 @@
  *
  *   V̂ = (1/N̂²) Σ_S (1 − π)/π² · (y − μ_H)²,   N̂ = Σ_S 1/π,
  *
- * and ci95 = μ_H ± 1.959964·√V̂. Units selected with certainty (π = 1) add no variance. The
+ * Units selected with certainty (π = 1) add no variance. The 95% interval: for a finding rate
+ * (every outcome 0 or 1), Wilson's interval at the effective sample size n* = μ_H(1 − μ_H)/V̂
+ * (Korn and Graubard's approach for survey proportions), so that a rate near 0, estimated from few
+ * randomly selected findings, gets the asymmetric interval it needs rather than a normal one that
+ * under-covers (with no finding at all, n* is Kish's (Σ1/π)²/Σ1/π² over the inspected units drawn at
+ * random); for other outcomes (revenue), μ_H ± 1.959964·√V̂. The
  * selector's propensities depend on what went before; each is the selection probability given the
  * past, so the estimators stay unbiased, and treating the draws as independent is the usual
  * approximation for the variance. The interval is a normal approximation: it needs a fair number
@@ -117,6 +122,7 @@ export function ipwEstimate(units: readonly IpwUnit[]): IpwEstimate {
     variance = sum / (weights * weights);
   }
   const se = Math.sqrt(variance);
+  const ci95 = interval(units, hajek, se, inspected);
   const stratified = allPredicted && n > 0 && inspected > 0 ? postStratified(units) : null;
   return {
     n,
@@ -126,7 +132,7 @@ export function ipwEstimate(units: readonly IpwUnit[]): IpwEstimate {
     aipw: allPredicted ? (n === 0 ? NaN : (predictions + weightedResiduals) / n) : null,
     stratified,
     se,
-    ci95: [hajek - Z95 * se, hajek + Z95 * se],
+    ci95,
   };
 }
 
@@ -187,4 +193,33 @@ function postStratified(units: readonly IpwUnit[]): NonNullable<IpwEstimate['str
   }
   const se = Math.sqrt(variance);
   return { estimate, se, ci95: [estimate - Z95 * se, estimate + Z95 * se], strata: strata.length };
+}
+
+/** Wilson's score interval for a proportion p observed on (an effective) n units. */
+function wilson(p: number, n: number): [number, number] {
+  const z2 = Z95 * Z95;
+  const d = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / d;
+  const half = (Z95 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / d;
+  // At p = 0 or 1 a bound equals p exactly in theory; rounding must not leave p outside.
+  return [Math.min(p, Math.max(0, centre - half)), Math.max(p, Math.min(1, centre + half))];
+}
+
+function interval(units: readonly IpwUnit[], hajek: number, se: number, inspected: number): readonly [number, number] {
+  if (inspected === 0) return [NaN, NaN];
+  let binary = true;
+  let w = 0;
+  let w2 = 0;
+  for (const u of units) {
+    if (!u.inspected) continue;
+    if (u.outcome !== 0 && u.outcome !== 1) binary = false;
+    if (u.propensity < 1) {
+      w += 1 / u.propensity;
+      w2 += 1 / (u.propensity * u.propensity);
+    }
+  }
+  // Nothing drawn at random (every inspected unit was certain), or not a rate: the normal interval.
+  if (!binary || w === 0) return [hajek - Z95 * se, hajek + Z95 * se];
+  const n = se > 0 && hajek > 0 && hajek < 1 ? (hajek * (1 - hajek)) / (se * se) : (w * w) / w2;
+  return wilson(hajek, n);
 }

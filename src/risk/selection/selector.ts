@@ -3,7 +3,7 @@ import type { Lane } from '../../domain/rule.ts';
 import { explorationProbability, Q_MIN_RATIO } from './exploration.ts';
 import { meanOf, newRunningMean, observe, type RunningMean } from './running-mean.ts';
 import { wanted } from './targets.ts';
-import { chanceOf, insertScore } from './window.ts';
+import { CAPACITY, chanceOf, insertScore } from './window.ts';
 
 /**
  * The streaming selector of one customs office: for each declaration, as it is filed, the lane
@@ -74,6 +74,12 @@ export interface SelectorState {
   scores: number[];
   /** How many scores have entered the sample. */
   seen: number;
+  /**
+   * What made the scores in the sample (the model's content hash): scores of another model are on
+   * another scale, and a sample of them would set thresholds the new model's scores never meet (or
+   * always do). Absent in states written before it.
+   */
+  scoredBy?: string | null;
   /** The UTC day counted (days since 1970-01-01), null before the first declaration. */
   day: number | null;
   /** Declarations, reds and yellows of that day, every selection type included. */
@@ -132,6 +138,19 @@ export function newSelectorState(): SelectorState {
     weight: none(),
     gain: 1,
   };
+}
+
+/**
+ * Starts the sample of recent scores afresh from `scores` (the new model's scores of recent
+ * traffic, at most CAPACITY of them kept), when the model changes. The day's counts stay: the
+ * budget of the day goes on.
+ */
+export function rescore(state: SelectorState, scores: ArrayLike<number>, scoredBy: string | null): void {
+  const all = Array.from(scores).filter((x) => Number.isFinite(x));
+  const kept = all.length <= CAPACITY ? all : Array.from({ length: CAPACITY }, (_, i) => all[Math.floor((i * all.length) / CAPACITY)]!);
+  state.scores = kept.map((x) => x + 0).sort((a, b) => a - b);
+  state.seen = kept.length;
+  state.scoredBy = scoredBy;
 }
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));

@@ -13,6 +13,9 @@ import type { Decision } from '../../../src/domain/decision.ts';
 import type { Declaration, Labels } from '../../../src/domain/declaration.ts';
 import type { RuleVersion } from '../../../src/domain/rule.ts';
 import type { SelectorState } from '../../../src/risk/selection/selector.ts';
+import { CAPACITY } from '../../../src/risk/selection/window.ts';
+import { scoreDeclarations } from '../../../src/risk/scoring/score-batch.ts';
+import { sigmoid } from '../../../src/risk/gbdt/tree.ts';
 import { alertsRepo, declarationsRepo, historyRepo, inspectionsRepo, selectorStateRepo, type StoreAdapter } from '../../../src/store/index.ts';
 import { forEachStore } from '../../support/stores.ts';
 import {
@@ -157,7 +160,10 @@ forEachStore('deciding and learning from inspections', (h) => {
     const [office, open] = [...byOffice].sort((a, b) => b[1] - a[1])[0]!;
     const stored = (await selectorStateRepo(app.store.db).get(office)) as SelectorState;
     assert.equal(stored.version, 1);
-    assert.equal(stored.seen, open, 'every open score of the office entered its state, across batches');
+    // Its sample of scores started from the model's scores of the office's newest declarations.
+    const primed = Math.min(CAPACITY, count(data.rows, (r) => r.customs_office === office));
+    assert.equal(stored.seen, primed + open, 'every open score of the office entered its state, across batches');
+    assert.equal(stored.scoredBy, model);
     assert.ok(stored.scores.length > 0);
 
     // A new decider (as after a restart) reads the stored state and carries on from it.
@@ -166,7 +172,7 @@ forEachStore('deciding and learning from inspections', (h) => {
     const [again] = await decider.decide([await storedDeclaration(app.store, row.declaration_id)]);
     assert.equal(again!.revision, 2, 'deciding again is revision 2');
     const now = (await selectorStateRepo(app.store.db).get(office)) as SelectorState;
-    assert.equal(now.seen, open + 1, 'the state went on from the stored one, not from a new one');
+    assert.equal(now.seen, primed + open + 1, 'the state went on from the stored one, not from a new one');
     assert.deepEqual(now, JSON.parse(JSON.stringify(decider.inputs.stateOf(office))), 'what is stored is what the decider holds');
     assert.deepEqual((await decisionHistory(app, row.declaration_id)).map((d) => d.revision), [1, 2]);
     assert.deepEqual(await decisionHistory(app, row.declaration_id).then((ds) => ds[0]), first.get(row.declaration_id), 'revision 1 is kept');
@@ -308,6 +314,27 @@ forEachStore('deciding and learning from inspections', (h) => {
     assert.equal((await alertsRepo(app.store.db).list({ kind: 'rule-decay' })).length, 1);
 
     await assert.rejects(effectivenessReport(app, { from: '2025-03-01', to: '2025-01-01' }), failsWith('INVALID_INPUT', 'to'));
+  });
+
+  it('starts an office\'s sample of scores afresh from the new model\'s scores when another model is put in force', async () => {
+    const office = data.rows[0]!.customs_office;
+    const before = (await selectorStateRepo(app.store.db).get(office)) as SelectorState;
+    const other = await trainSmall(data.file, '2025-02-01', tmp.path('other.json'), 99);
+    const otherId = await putModelInForce(app, other.path);
+    assert.notEqual(otherId, model);
+    const decider = await openDecider(app, { seed: 5 });
+    const row = data.rows.find((r) => r.customs_office === office && !TRANSHIP(r) && !PAPER_ROUTE(r))!;
+    const [d] = await decider.decide([await storedDeclaration(app.store, row.declaration_id)]);
+    assert.equal(d!.model, otherId);
+    const after = (await selectorStateRepo(app.store.db).get(office)) as SelectorState;
+    assert.equal(after.scoredBy, otherId);
+    const newest = (await declarationsRepo(app.store.db).newest(office, CAPACITY)).map((r) => r.declaration);
+    assert.equal(after.seen, newest.length + 1, 'the sample is the new model\'s scores of the newest declarations, and the one decided');
+    const expected = Array.from(scoreDeclarations(other.model.pipeline, other.model.booster, newest), sigmoid);
+    const sorted = [...expected].sort((a, b) => a - b);
+    assert.ok(sorted.every((x) => after.scores.includes(x)), 'the new model\'s scores are in the sample');
+    assert.equal(after.day, before.day, 'the day\'s counts go on');
+    await putModelInForce(app, trained.path);
   });
 
   it('back-tests over decided history with the inverse-propensity base rate', async () => {

@@ -19,6 +19,8 @@ describe('simulating the service on labelled history', () => {
   let m: Mapping;
   let greedy: SimulationReport;
   let exploring: SimulationReport;
+  /** The same replay with exploration, under other seeds: one run's estimate is one draw of a noisy estimator. */
+  let others: SimulationReport[];
   const options = (over: Partial<SimulateOptions> = {}): SimulateOptions => ({
     files: [data.file], mapping: m, label: 'illicit', rate: 0.1, explore: 0, exploreMode: 'uncertainty', retrain: 'weekly', seed: 2, ...over,
   });
@@ -30,6 +32,8 @@ describe('simulating the service on labelled history', () => {
     // Without exploration, retrained every four weeks; with it, every week.
     greedy = await simulate(options({ retrain: 'monthly' }));
     exploring = await simulate(options({ explore: 0.1 }));
+    others = [];
+    for (const seed of [3, 4, 5, 6, 7]) others.push(await simulate(options({ explore: 0.1, seed })));
   });
 
   it('reports the weeks in order, each with the arrivals of the file', () => {
@@ -91,9 +95,17 @@ describe('simulating the service on labelled history', () => {
     assert.ok(g.precision > 2 * g.trueRate, 'the model finds fraud better than chance');
     const e = exploring.total;
     assert.ok(e.naiveRate > 2 * e.trueRate, `naive ${e.naiveRate} against a true rate of ${e.trueRate}`);
-    const [low, high] = e.estimate.ci95;
-    assert.ok(low <= e.trueRate && e.trueRate <= high, `95% interval [${low}, ${high}] holds the true rate ${e.trueRate}`);
-    assert.ok(Math.abs(e.estimate.hajek - e.trueRate) < Math.abs(e.naiveRate - e.trueRate) / 3, `estimate ${e.estimate.hajek}, naive ${e.naiveRate}, truth ${e.trueRate}`);
+    // Some 60 declarations are explored a run, with a handful of findings among them: one run's
+    // estimate is one noisy draw (its interval's coverage is tested in test/risk/selection/ipw.test.ts,
+    // where it can be measured over hundreds of draws). Over six seeds, each estimate is nearer the
+    // truth than the rate among the inspected, and their mean centres on the truth.
+    const runs = [exploring, ...others];
+    for (const r of runs) assert.ok(Math.abs(r.total.estimate.hajek - r.total.trueRate) < Math.abs(r.total.naiveRate - r.total.trueRate), `seed ${r.seed}: estimate ${r.total.estimate.hajek}, naive ${r.total.naiveRate}, truth ${r.total.trueRate}`);
+    const meanError = runs.reduce((sum, r) => sum + Math.abs(r.total.estimate.hajek - r.total.trueRate), 0) / runs.length;
+    const naiveError = runs.reduce((sum, r) => sum + Math.abs(r.total.naiveRate - r.total.trueRate), 0) / runs.length;
+    assert.ok(meanError < naiveError / 3, `mean error of the estimate ${meanError}, of the naive rate ${naiveError}`);
+    const mean = runs.reduce((sum, r) => sum + r.total.estimate.hajek, 0) / runs.length;
+    assert.ok(Math.abs(mean - e.trueRate) < 0.25 * e.trueRate, `mean estimate ${mean} against the true rate ${e.trueRate}`);
     assert.equal(e.estimateError, Math.abs(e.estimate.hajek - e.trueRate));
   });
 
