@@ -2,7 +2,7 @@
  * Targeting benchmarks.
  * - targeting-decide-one: deciding one declaration as it arrives — features, the model's probability
  *   with TreeSHAP reasons, 500 active analyst rules over its facts, selection within the office's
- *   budget — median and p99 over many calls, in memory (the store's write is not part of it). The
+ *   budget — median and p99 of 3,000 calls, per round (`--runs` rounds; the median of their p99s), in memory (the store's write is not part of it). The
  *   model is trained on generated declarations (50,000 rows, validation from 2025-11-01), the rules
  *   are 500 varied conditions over the facts. Target: p99 < 2 ms.
  * - targeting-simulate-kcs: `simulate` on the public KCS data, 2020 to 2021 Q1 replayed week by week at
@@ -60,7 +60,7 @@ export function benchRules(n: number, seed = 1): RuleVersion[] {
   }));
 }
 
-export async function benchDecideOne(): Promise<void> {
+export async function benchDecideOne(runs: number): Promise<void> {
   const file = await generatedFile(50_000);
   const mapping = await loadMapping(GENERATED_MAPPING);
   const m = await trainModel({ files: [file], mapping, mappingName: GENERATED_MAPPING, label: 'illicit', validFrom: '2025-11-01', seed: 7 });
@@ -84,21 +84,26 @@ export async function benchDecideOne(): Promise<void> {
   let hits = 0;
   let selected = 0;
   for (let i = 0; i < WARMUP; i++) decide(inputs, recent[i % recent.length]!, '2025-12-01T00:00:00.000Z');
-  const ms = new Float64Array(CALLS);
-  for (let i = 0; i < CALLS; i++) {
-    const d = recent[(WARMUP + i) % recent.length]!;
-    const t = performance.now();
-    const decision = decide(inputs, d, '2025-12-01T00:00:00.000Z');
-    ms[i] = performance.now() - t;
-    hits += decision.rules.length;
-    if (decision.lane !== 'green') selected += 1;
+  // Several rounds of calls: the machine is shared, and one round's tail can be another process's.
+  const rounds: { median: number; p99: number; max: number }[] = [];
+  for (let k = 0; k < runs; k++) {
+    const ms = new Float64Array(CALLS);
+    for (let i = 0; i < CALLS; i++) {
+      const d = recent[(WARMUP + k * CALLS + i) % recent.length]!;
+      const t = performance.now();
+      const decision = decide(inputs, d, '2025-12-01T00:00:00.000Z');
+      ms[i] = performance.now() - t;
+      hits += decision.rules.length;
+      if (decision.lane !== 'green') selected += 1;
+    }
+    const sorted = Array.from(ms).sort((a, b) => a - b);
+    rounds.push({ median: sorted[sorted.length >> 1]!, p99: sorted[Math.ceil(0.99 * sorted.length) - 1]!, max: sorted.at(-1)! });
   }
-  const sorted = Array.from(ms).sort((a, b) => a - b);
-  const p99 = sorted[Math.ceil(0.99 * sorted.length) - 1]!;
+  const p99 = median(rounds.map((r) => r.p99));
   emit({
-    bench: 'targeting-decide-one', rules: RULES, trees: m.booster.trees.length, calls: CALLS, warmup: WARMUP,
-    msMedian: round(median(sorted)), msP99: round(p99), msMax: round(sorted.at(-1)!),
-    meanRuleHits: round(hits / CALLS, 2), selectedShare: round(selected / CALLS, 4),
+    bench: 'targeting-decide-one', rules: RULES, trees: m.booster.trees.length, calls: CALLS, rounds: runs, warmup: WARMUP,
+    msMedian: round(median(rounds.map((r) => r.median))), msP99Median: round(p99), msP99Rounds: rounds.map((r) => round(r.p99)), msMax: round(Math.max(...rounds.map((r) => r.max))),
+    meanRuleHits: round(hits / (CALLS * runs), 2), selectedShare: round(selected / (CALLS * runs), 4),
     target: { maxP99Ms: 2 }, meetsTarget: p99 < 2, machine: machine(),
   });
 }
@@ -132,6 +137,6 @@ async function benchSimulate(runs: number): Promise<void> {
 }
 
 export async function benchTargeting(opts: { runs: number }): Promise<void> {
-  await benchDecideOne();
+  await benchDecideOne(opts.runs);
   await benchSimulate(opts.runs);
 }

@@ -12,7 +12,7 @@ import type { AppContext } from '../context.ts';
 import { activeModel } from '../models/registry.ts';
 import { outcomeOf } from './outcome.ts';
 import { checkDefinition } from './rules.ts';
-import { weekOf } from './simulate.ts';
+import { weekOf } from './week.ts';
 
 /** What a rule would have done over a period of history. */
 export interface Backtest {

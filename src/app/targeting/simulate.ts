@@ -9,6 +9,7 @@ import { sigmoid } from '../../risk/gbdt/tree.ts';
 import type { Mapping } from '../intake/mapping.ts';
 import { fitDeclarations } from '../models/fit-declarations.ts';
 import { readLabelled, type LabelName } from '../models/read-labelled.ts';
+import { weekOf } from './week.ts';
 
 /**
  * Replays labelled history week by week as if the service had run on it: each week it scores the
@@ -101,13 +102,6 @@ export interface SimulationReport {
   };
 }
 
-/** The Monday 00:00 UTC of the week holding an ISO time. */
-export function weekOf(iso: string): string {
-  const t = Date.parse(iso);
-  const day = (new Date(t).getUTCDay() + 6) % 7; // Monday 0
-  const monday = Math.floor(t / 86_400_000) * 86_400_000 - day * 86_400_000;
-  return new Date(monday).toISOString().slice(0, 10);
-}
 
 export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
   if (!(o.rate > 0 && o.rate <= 1)) throw new PortcullisError('INVALID_INPUT', `the inspection rate ${o.rate * 100}% is not between 0 and 100%`, [{ field: 'rate', problem: `${o.rate * 100}`, expected: 'a percentage above 0, at most 100' }]);

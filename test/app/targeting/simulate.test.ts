@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Mapping } from '../../../src/app/intake/mapping.ts';
-import { simulate, weekOf, type SimulateOptions, type SimulationReport } from '../../../src/app/targeting/simulate.ts';
+import { simulate, type SimulateOptions, type SimulationReport } from '../../../src/app/targeting/simulate.ts';
+import { weekOf } from '../../../src/app/targeting/week.ts';
 import { failsWith, generated, mapping, tempDir, type Generated } from './fixtures.ts';
 
 /**
