@@ -13,7 +13,7 @@ import { fmt, pct, progressLine } from '../progress.ts';
 export function startCommand(program: Command): void {
   program
     .command('start')
-    .description(`prepare the store (on first start: ${fmt(DEMO_ROWS)} demo declarations generated and ingested) and summarise it`)
+    .description(`prepare the store (on first start: ${fmt(DEMO_ROWS)} demo declarations generated and ingested, a model trained on them and put in force, a rule approved, every declaration decided) and summarise it`)
     .option('--json', 'print one JSON object', false)
     .action((o: { json: boolean }) =>
       runAction(o.json, async (out) => {
