@@ -1,35 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { BIN, lastJson, MAPPING, ROOT, runCli } from '../support/cli.ts';
 
 /**
  * The `portcullis` command as a user runs it: bin/portcullis in a child process, on a store of its
  * own. Covers --json output, exit codes, and that a crash mid-intake loses nothing committed.
  */
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/portcullis');
-const MAPPING = join(ROOT, 'examples/mappings/generated.json');
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(env: Record<string, string>, ...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(BIN, args, { env: { ...process.env, DATABASE_URL: '', ...env }, cwd: ROOT, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
-      done({ code, stdout, stderr });
-    });
-  });
-}
-
-const lastJson = (out: string): Record<string, unknown> => JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
+const run = runCli;
 
 describe('portcullis command', () => {
   let dir: string;

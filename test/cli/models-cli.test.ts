@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { lastJson, MAPPING, runCli } from '../support/cli.ts';
 
 /** `portcullis train`, `evaluate` and `score` as a user runs them, on generated declarations. */
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/portcullis');
-const MAPPING = join(ROOT, 'examples/mappings/generated.json');
-
-function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(BIN, args, { cwd: ROOT, env: { ...process.env, DATABASE_URL: '' }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
-      done({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
-    });
-  });
-}
-const lastJson = (out: string) => JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
+const run = (...args: string[]) => runCli({}, ...args);
 
 describe('portcullis train, evaluate and score', () => {
   let dir: string;

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/app/config.ts';
 import { openApp, type AppContext } from '../../src/app/context.ts';
@@ -11,6 +10,7 @@ import { ingestFiles } from '../../src/app/intake/ingest.ts';
 import { loadMapping } from '../../src/app/intake/load-mapping.ts';
 import { activateRule, approveRule, draftRule, submitRule } from '../../src/app/targeting/rules.ts';
 import { addUser } from '../../src/app/targeting/users.ts';
+import { lastJson, MAPPING, runCli, type Run } from '../support/cli.ts';
 
 /**
  * The targeting commands as a user runs them: bin/portcullis in child processes on a SQLite file of
@@ -18,25 +18,7 @@ import { addUser } from '../../src/app/targeting/users.ts';
  * approval); the commands run in three waves of processes started together, each wave needing the
  * one before.
  */
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/portcullis');
-const MAPPING = join(ROOT, 'examples/mappings/generated.json');
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(env: Record<string, string>, ...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(BIN, args, { env: { ...process.env, DATABASE_URL: '', PORTCULLIS_USER: '', ...env }, cwd: ROOT, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
-      done({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
-    });
-  });
-}
-
-const lastJson = (out: string): Record<string, unknown> => JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
+const run = runCli;
 const ok = (r: Run, what: string): Record<string, unknown> => {
   assert.equal(r.code, 0, `${what}: ${r.stderr}`);
   return lastJson(r.stdout);
