@@ -81,16 +81,8 @@ export interface SimulationReport {
   readonly rows: number;
   readonly skipped: number;
   readonly weeks: readonly WeekReport[];
-  readonly total: {
-    readonly arrivals: number;
-    readonly selected: number;
-    readonly explored: number;
-    readonly positives: number;
-    readonly findings: number;
-    readonly precision: number;
-    readonly recall: number;
-    readonly revenue: number;
-    readonly revenueShare: number;
+  /** The weeks' figures over the whole replay, and what the service could tell of the flow's rate. */
+  readonly total: Omit<WeekReport, 'week' | 'trainedOn'> & {
     /** The true rate of illicit declarations in the flow. */
     readonly trueRate: number;
     /** The rate among what was inspected: what a service without propensities would report. */
