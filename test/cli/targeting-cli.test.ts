@@ -155,4 +155,13 @@ describe('portcullis targeting commands', () => {
     // Every hit was selected red, and is known: its label, or for one of them the seizure just recorded.
     assert.deepEqual(e.rules.map((r) => [r.rule, r.selected, r.inspected, r.findings]), [[`${rule}@1`, hits.length, hits.length, hits.filter((r) => r.illicit === 1).length + 1]]);
   });
+
+  it('ingest --decide decides what it took in, with what is in force', async () => {
+    const more = join(dir, 'more.csv');
+    await writeGeneratedCsv(more, { rows: 300, seed: 'targeting-cli-more', start: '2025-02-10', days: 7 });
+    const r = ok(await run(env, 'ingest', more, '--mapping', MAPPING, '--decide', '--json'), 'ingest --decide') as { accepted: number; decided: { decided: number; lanes: Record<string, number> } | null };
+    assert.ok(r.accepted > 0);
+    assert.equal(r.decided?.decided, r.accepted, 'every declaration taken in is decided, and nothing decided before again');
+    assert.equal(r.decided.lanes.green! + r.decided.lanes.yellow! + r.decided.lanes.red!, r.accepted);
+  });
 });

@@ -13,9 +13,10 @@ export function ingestCommand(program: Command): void {
     .requiredOption('-m, --mapping <file>', 'mapping file (see docs/mapping.md)')
     .option('--strict', 'keep a file only if every row of it is good (all or nothing)', false)
     .option('--rejects <file>', 'where to write rejected rows (default: <data dir>/rejects/...)')
+    .option('--decide', 'then decide every declaration not decided yet (lane, reasons, selection), with the model, rules and budgets in force', false)
     .option('--json', 'print one JSON object summarising the result', false)
-    .addHelpText('after', '\nOutput (--json): {accepted, rejected, duplicates, rejectFile, rows, files, seconds, rowsPerSecond, peakRssMB}.\nExit code: 0 when the files were read (rejected rows are listed in the reject file),\n1 when a --strict file was refused or the run failed, 2 for a bad mapping or file.')
-    .action((files: string[], o: { mapping: string; strict: boolean; rejects?: string; json: boolean }) =>
+    .addHelpText('after', '\nOutput (--json): {accepted, rejected, duplicates, rejectFile, rows, files, seconds, rowsPerSecond, peakRssMB, decided}.\nExit code: 0 when the files were read (rejected rows are listed in the reject file),\n1 when a --strict file was refused or the run failed, 2 for a bad mapping or file.')
+    .action((files: string[], o: { mapping: string; strict: boolean; rejects?: string; decide: boolean; json: boolean }) =>
       runAction(o.json, async (out) => {
         const mapping = await loadMapping(o.mapping);
         return withApp(async (app) => {
@@ -33,14 +34,18 @@ export function ingestCommand(program: Command): void {
             });
             bar.done();
             const refused = s.files.filter((f) => f.rolledBack);
+            // Deciding loads the risk modules: only when asked.
+            const decided = o.decide ? await (await import('../../app/targeting/decide.ts')).decideStored(app, { undecided: true, onProgress: (n) => bar.update(`deciding: ${fmt(n)}`) }) : undefined;
+            bar.done();
             const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
             out.result(
-              { ok: refused.length === 0, accepted: s.accepted, rejected: s.rejected, duplicates: s.duplicates, rejectFile: s.rejectFile, rows: s.rows, strict: s.strict, seconds: s.seconds, rowsPerSecond: s.rowsPerSecond, peakRssMB, store: app.store.description, files: s.files },
+              { ok: refused.length === 0, accepted: s.accepted, rejected: s.rejected, duplicates: s.duplicates, rejectFile: s.rejectFile, rows: s.rows, strict: s.strict, seconds: s.seconds, rowsPerSecond: s.rowsPerSecond, peakRssMB, store: app.store.description, files: s.files, decided: decided === undefined ? null : { decided: decided.decided, lanes: decided.lanes, selectionTypes: decided.selectionTypes, model: decided.model } },
               [
                 `ingested ${files.length} file(s) into ${app.store.description} in ${s.seconds.toFixed(1)} s (${fmt(s.rowsPerSecond)} rows/s, peak memory ${fmt(peakRssMB)} MB)`,
                 `  rows ${fmt(s.rows)}  accepted ${fmt(s.accepted)}  rejected ${fmt(s.rejected)}  duplicates ${fmt(s.duplicates)}`,
                 ...refused.map((f) => `  refused (strict): ${f.file} had ${fmt(f.rejected)} bad row(s); nothing of it was kept`),
                 ...(s.rejectFile ? [`  rejected rows, with the field and what was expected: ${s.rejectFile}`] : []),
+                ...(decided === undefined ? [] : [`  decided ${fmt(decided.decided)}: red ${fmt(decided.lanes.red)}, yellow ${fmt(decided.lanes.yellow)}, green ${fmt(decided.lanes.green)} (${decided.model === null ? 'no model in force' : `model ${decided.model.slice(0, 19)}…`})`]),
               ],
             );
             return refused.length > 0 ? 1 : 0;
