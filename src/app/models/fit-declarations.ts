@@ -17,7 +17,7 @@ export const REFIT_PARAMS: Partial<TrainParams> = { rounds: 120, learningRate: 0
  * Fits the feature pipeline and the trees on declarations held in memory, with their labels (1/0),
  * and the labels' name. Undefined when the labels hold a single class, from which nothing can be learnt.
  */
-export function fitDeclarations(declarations: readonly Declaration[], labels: ArrayLike<number>, o: { mapping: Mapping; label: string; seed: number; params?: Partial<TrainParams>; weights?: ArrayLike<number> }): { pipeline: FittedPipeline; booster: Booster } | undefined {
+export function fitDeclarations(declarations: readonly Declaration[], labels: ArrayLike<number>, o: { mapping: Mapping; label: string; seed: number; params?: Partial<TrainParams> }): { pipeline: FittedPipeline; booster: Booster } | undefined {
   let positives = 0;
   for (let i = 0; i < labels.length; i++) positives += labels[i]!;
   if (positives === 0 || positives === labels.length) return undefined;
@@ -25,6 +25,6 @@ export function fitDeclarations(declarations: readonly Declaration[], labels: Ar
   for (const d of declarations) features.add(d);
   const y = Float64Array.from(labels);
   const fitted = features.fit(Int32Array.from({ length: declarations.length }, (_, i) => i), [{ name: o.label, values: y }]);
-  const { booster } = trainBooster({ matrix: fitted.matrix, labels: y, weights: o.weights }, undefined, { ...REFIT_PARAMS, ...o.params, seed: o.seed });
+  const { booster } = trainBooster({ matrix: fitted.matrix, labels: y }, undefined, { ...REFIT_PARAMS, ...o.params, seed: o.seed });
   return { pipeline: fitted.pipeline, booster };
 }
