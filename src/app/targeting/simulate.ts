@@ -71,13 +71,8 @@ export interface Estimate {
   readonly ci95: readonly [number, number];
 }
 
-export interface SimulationReport {
-  readonly label: LabelName;
-  readonly rate: number;
-  readonly explore: number;
-  readonly exploreMode: Budget['exploreMode'];
-  readonly retrain: RetrainEvery;
-  readonly seed: number;
+/** The replay's settings, and what came of it. */
+export interface SimulationReport extends Pick<SimulateOptions, 'label' | 'rate' | 'explore' | 'exploreMode' | 'retrain' | 'seed'> {
   readonly rows: number;
   readonly skipped: number;
   readonly weeks: readonly WeekReport[];
