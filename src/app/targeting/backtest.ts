@@ -1,9 +1,9 @@
 import { PortcullisError } from '../../domain/errors.ts';
 import type { RuleDefinition, RuleVersion } from '../../domain/rule.ts';
-import { effectiveness } from '../../risk/effectiveness/summary.ts';
+import { effectiveness, type Effectiveness } from '../../risk/effectiveness/summary.ts';
 import { sigmoid } from '../../risk/gbdt/tree.ts';
 import { compileRuleSet, evaluateRuleSet } from '../../risk/rules/rule-set.ts';
-import { factsOf } from '../../risk/rules/facts.ts';
+import { factsOf, MODEL_FACTS } from '../../risk/rules/facts.ts';
 import { parseCondition } from '../../risk/rules/condition.ts';
 import { scoreDeclarations } from '../../risk/scoring/score-batch.ts';
 import { ipwEstimate } from '../../risk/selection/ipw.ts';
@@ -14,8 +14,11 @@ import { outcomeOf } from './outcome.ts';
 import { checkDefinition } from './rules.ts';
 import { weekOf } from './week.ts';
 
-/** What a rule would have done over a period of history. */
-export interface Backtest {
+/**
+ * What a rule would have done over a period of history: its hits' figures (`inspected` counts the
+ * hits whose outcome is known: inspected, or labelled history), and the period's.
+ */
+export interface Backtest extends Omit<Effectiveness, 'selected'> {
   readonly rule: { readonly id: string | null; readonly version: number | null; readonly name: string };
   readonly from: string;
   readonly to: string;
@@ -25,17 +28,9 @@ export interface Backtest {
   readonly declarations: number;
   readonly hits: number;
   readonly hitShare: number;
-  /** Hits whose outcome is known (inspected, or labelled history). */
-  readonly inspected: number;
-  readonly findings: number;
-  readonly hitRate: number;
-  readonly hitRateLow: number;
-  readonly hitRateHigh: number;
-  readonly revenue: number;
   /** The hit rate random selection would have had over the period. */
   readonly baseRate: number;
   readonly baseRateMethod: 'inverse-propensity' | 'among known outcomes';
-  readonly lift: number;
   readonly weekly: readonly { readonly week: string; readonly hits: number; readonly inspected: number; readonly findings: number }[];
 }
 
@@ -60,8 +55,7 @@ export async function backtestRule(app: AppContext, rule: RuleVersion | unknown,
   const stored = typeof rule === 'object' && rule !== null && 'version' in rule && 'status' in rule ? (rule as RuleVersion) : undefined;
   const definition: RuleDefinition = stored ?? checkDefinition(rule);
   const reads = parseCondition(definition.condition).facts;
-  const needsModel = reads.some((f) => f === 'score' || f === 'unitValueRatio' || f === 'importerSeen' || f === 'newImporter');
-  const model = needsModel ? await activeModel(app) : undefined;
+  const model = reads.some((f) => MODEL_FACTS.has(f)) ? await activeModel(app) : undefined;
   if (reads.includes('score') && model === undefined) throw new PortcullisError('CONFLICT', 'the rule reads the model score, and no model is active (portcullis models activate)');
   const set = compileRuleSet([{ ...definition, id: stored?.id ?? 'draft', version: stored?.version ?? 0, status: 'active', author: stored?.author ?? '-', createdAt: stored?.createdAt ?? from }]);
 

@@ -14,9 +14,11 @@ export interface FactInfo {
   readonly name: string;
   readonly type: FactType;
   readonly description: string;
+  /** Read from the model in force (its score, or its training data's statistics): null without one. */
+  readonly fromModel: boolean;
 }
 
-const fact = (name: string, type: FactType, description: string): FactInfo => ({ name, type, description });
+const fact = (name: string, type: FactType, description: string, fromModel = false): FactInfo => ({ name, type, description, fromModel });
 
 export const FACTS: readonly FactInfo[] = [
   fact('office', 'string', 'customs office of the declaration'),
@@ -41,10 +43,10 @@ export const FACTS: readonly FactInfo[] = [
   fact('unitValue', 'number', 'customsValue / netMassKg; null when the mass is unknown or zero'),
   fact('taxRate', 'number', "main goods item's ad-valorem duty rate in percent; null when absent"),
   fact('duty', 'number', 'sum of the duty assessed on the goods items; null when no item states one'),
-  fact('unitValueRatio', 'number', 'unit value divided by the median unit value of the same HS6 in the model’s training data; null without a model, a median or a mass'),
-  fact('importerSeen', 'number', 'how many training declarations of the model had this importer; null without a model'),
-  fact('newImporter', 'boolean', 'importerSeen is 0; null without a model'),
-  fact('score', 'number', 'the model’s risk probability, 0 to 1; null without a model'),
+  fact('unitValueRatio', 'number', 'unit value divided by the median unit value of the same HS6 in the model’s training data; null without a model, a median or a mass', true),
+  fact('importerSeen', 'number', 'how many training declarations of the model had this importer; null without a model', true),
+  fact('newImporter', 'boolean', 'importerSeen is 0; null without a model', true),
+  fact('score', 'number', 'the model’s risk probability, 0 to 1; null without a model', true),
 ];
 
 /** The prefix under which a declaration's attributes are read: `{"var": "attr.incoterm"}`. */
@@ -53,6 +55,9 @@ export const ATTRIBUTE_PREFIX = 'attr.';
 const TYPES: ReadonlyMap<string, FactType> = new Map(FACTS.map((f) => [f.name, f.type]));
 
 /** The type of a named fact, or undefined when there is no such fact (attributes have no fixed type). */
+/** The facts read from the model in force. */
+export const MODEL_FACTS: ReadonlySet<string> = new Set(FACTS.filter((f) => f.fromModel).map((f) => f.name));
+
 export function factType(name: string): FactType | undefined {
   return TYPES.get(name);
 }
