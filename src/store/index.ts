@@ -15,3 +15,4 @@ export { budgetsRepo, type BudgetsRepo, type StoredBudget, EVERY_OFFICE } from '
 export { selectorStateRepo, type SelectorStateRepo } from './selector-state-repo.ts';
 export { alertsRepo, type AlertsRepo, type AlertFilter } from './alerts-repo.ts';
 export { historyRepo, type HistoryRepo, type HistoryRow, type HistoryQuery } from './history-repo.ts';
+export { ledgerRepo, type LedgerRepo, type NodeRow, type StoredEntry, type IntegrateBatch, type StoredCheckpoint, type StoredCosignature, type StoredLedgerKey } from './ledger-repo.ts';

@@ -185,6 +185,61 @@ export interface AlertTable {
   acknowledge_reason: string | null;
 }
 
+/** An entry of the shared ledger (ledger/entry/entry.ts), with the subject the store files it under. */
+export interface LedgerEntryTable {
+  idx: number;
+  type: string;
+  party: string;
+  key_id: string;
+  time: string;
+  corrects: number | null;
+  commitment: string;
+  signature: string;
+  subject: string | null;
+}
+
+/** An entry's payload (canonical JSON) and salt (base64): private, for the commitment's check. */
+export interface LedgerPayloadTable {
+  idx: number;
+  salt: string;
+  payload: string;
+}
+
+/** A complete subtree's hash (base64); level 0 holds the leaf hashes. */
+export interface LedgerNodeTable {
+  level: number;
+  idx: number;
+  hash: string;
+}
+
+export interface LedgerCheckpointTable {
+  size: number;
+  root: string;
+  /** The signed note, as published. */
+  note: string;
+  signed_at: string;
+}
+
+export interface LedgerCosignatureTable {
+  size: number;
+  witness: string;
+  key_id: string;
+  time: number;
+  /** The signature line, to append to the checkpoint's note. */
+  line: string;
+  received_at: string;
+}
+
+export interface LedgerKeyTable {
+  name: string;
+  key_id: string;
+  vkey: string;
+  role: string;
+  added_by: string;
+  added_at: string;
+  revoked_at: string | null;
+}
+
 export interface Schema {
   declarations: DeclarationTable;
   goods_items: GoodsItemTable;
@@ -198,4 +253,10 @@ export interface Schema {
   budgets: BudgetTable;
   selector_state: SelectorStateTable;
   alerts: AlertTable;
+  ledger_entries: LedgerEntryTable;
+  ledger_payloads: LedgerPayloadTable;
+  ledger_nodes: LedgerNodeTable;
+  ledger_checkpoints: LedgerCheckpointTable;
+  ledger_cosignatures: LedgerCosignatureTable;
+  ledger_keys: LedgerKeyTable;
 }

@@ -1,0 +1,289 @@
+import { randomBytes } from 'node:crypto';
+import { PortcullisError } from '../../domain/errors.ts';
+import { canonicalJson } from '../../ledger/entry/canonical.ts';
+import { commitCanonical, SALT_BYTES } from '../../ledger/entry/commitment.ts';
+import { checkEntry, entrySignatureValid, signEntry, type Entry } from '../../ledger/entry/entry.ts';
+import type { EntryType } from '../../ledger/entry/entry-type.ts';
+import { integrate } from '../../ledger/log/integrate.ts';
+import { consistencyPlan, emptyRange, inclusionPlan, rangeFrom, rangeNodeIds, rootOf, verifyConsistency, type CompactRange } from '../../ledger/merkle/index.ts';
+import { formatCheckpoint, parseVerifierKey, signCheckpoint, type Verifier } from '../../ledger/note/index.ts';
+import { ledgerRepo, type LedgerRepo, type StoredCheckpoint } from '../../store/index.ts';
+import type { AppContext } from '../context.ts';
+import { loadLedgerKeys, type LedgerKeys } from './keys.ts';
+
+/** An entry the service makes and signs with its own party key. */
+export interface NewEntry {
+  readonly type: EntryType;
+  /** What it is about (a declaration id, a rule id…): the store files it under this. */
+  readonly subject: string | null;
+  /** The payload: kept in the store, committed to in the log. */
+  readonly payload: unknown;
+  readonly corrects?: number | null;
+}
+
+/** An entry a party signed itself, with the payload and salt its commitment is made of. */
+export interface SubmittedEntry {
+  readonly entry: unknown;
+  /** The payload, as JSON (it is kept in canonical form). */
+  readonly payload: unknown;
+  /** base64 of the 32-byte salt. */
+  readonly salt: string;
+  readonly subject: string | null;
+}
+
+interface Pending {
+  readonly rows: { entry: Entry; subject: string | null; salt: string; payload: string }[];
+  resolve(indices: number[]): void;
+  reject(e: unknown): void;
+}
+
+/** Most entries integrated in one transaction. */
+const MAX_BATCH = 20_000;
+/** A checkpoint at most this often while entries arrive. */
+const CHECKPOINT_MS = 1000;
+
+/**
+ * The service's ledger: sequencing (entries of concurrent callers are gathered into one batch: one
+ * transaction, one new root), integrate-then-acknowledge (a caller's promise resolves with the
+ * entries' indices only after the transaction that holds them and the tree's new nodes has
+ * committed), and checkpoint publishing (a signed checkpoint at most every second while entries
+ * arrive, and on close; never one that is not consistent with the last one signed).
+ */
+export class Ledger {
+  readonly keys: LedgerKeys;
+  readonly repo: LedgerRepo;
+  private range: CompactRange | undefined;
+  private queue: Pending[] = [];
+  private running: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastSigned = 0;
+  private checkpointing: Promise<StoredCheckpoint | undefined> = Promise.resolve(undefined);
+  private partyKeys = new Map<string, Verifier | null>();
+
+  constructor(private readonly app: AppContext) {
+    this.keys = loadLedgerKeys(app.config.ledger);
+    this.repo = ledgerRepo(app.store.db);
+  }
+
+  get origin(): string {
+    return this.keys.log.name;
+  }
+
+  /** The log's public key, which anyone verifies its checkpoints with. */
+  get verifierKey(): string {
+    return this.keys.log.verifierKey;
+  }
+
+  /** Records entries made by the service itself, signed with its party key. Resolves with their indices once durable. */
+  async record(entries: readonly NewEntry[]): Promise<number[]> {
+    if (entries.length === 0) return [];
+    await this.ensurePartyKey();
+    const time = this.app.clock().toISOString();
+    const rows = entries.map((n) => {
+      const salt = randomBytes(SALT_BYTES);
+      const payload = canonicalJson(n.payload);
+      const entry = signEntry({ type: n.type, time, corrects: n.corrects ?? null, commitment: commitCanonical(payload, salt) }, this.keys.party);
+      return { entry, subject: n.subject, salt: salt.toString('base64'), payload };
+    });
+    return this.enqueue(rows);
+  }
+
+  /**
+   * Accepts entries signed by parties: each must be well formed, signed by a key registered for its
+   * party (and not revoked), commit to the payload and salt given, and correct only an entry the
+   * log holds. Refused whole (INVALID_INPUT, naming the entry and field) when any is not.
+   */
+  async submit(items: readonly SubmittedEntry[]): Promise<number[]> {
+    const size = await this.repo.size();
+    const rows: Pending['rows'] = [];
+    for (const [i, it] of items.entries()) {
+      const where = items.length > 1 ? `entry ${i + 1}: ` : '';
+      let entry: Entry;
+      try {
+        entry = checkEntry(it.entry);
+      } catch (e) {
+        if (e instanceof PortcullisError) throw new PortcullisError(e.code, where + e.message, e.details.map((d) => ({ ...d, row: i + 1 })));
+        throw e;
+      }
+      const verifier = await this.partyVerifier(entry.party, entry.keyId);
+      if (verifier === null) throw new PortcullisError('FORBIDDEN', `${where}no key ${entry.keyId} is registered for party "${entry.party}" (or it was revoked)`, [{ row: i + 1, field: 'keyId', problem: `${entry.party}/${entry.keyId} unknown`, expected: 'a key registered with `portcullis ledger keys add`' }]);
+      if (!entrySignatureValid(entry, verifier)) throw new PortcullisError('INVALID_INPUT', `${where}the signature is not ${entry.party}'s over this entry`, [{ row: i + 1, field: 'signature', problem: 'does not verify', expected: "an Ed25519 signature by the party's key over the entry's signed message" }]);
+      const salt = Buffer.from(it.salt, 'base64');
+      if (salt.length !== SALT_BYTES) throw new PortcullisError('INVALID_INPUT', `${where}the salt is not ${SALT_BYTES} bytes`, [{ row: i + 1, field: 'salt', problem: `${salt.length} bytes`, expected: `base64 of ${SALT_BYTES} random bytes` }]);
+      const payload = canonicalJson(it.payload);
+      if (commitCanonical(payload, salt) !== entry.commitment) throw new PortcullisError('INVALID_INPUT', `${where}the commitment is not SHA-256(salt ‖ canonical payload)`, [{ row: i + 1, field: 'commitment', problem: 'does not match the payload and salt', expected: 'base64 SHA-256 of the salt followed by the RFC 8785 JSON of the payload' }]);
+      if (entry.corrects !== null && entry.corrects >= size + rows.length) throw new PortcullisError('INVALID_INPUT', `${where}corrects entry ${entry.corrects}, which the log does not hold`, [{ row: i + 1, field: 'corrects', problem: `${entry.corrects}`, expected: `an index below ${size}` }]);
+      rows.push({ entry, subject: it.subject, salt: salt.toString('base64'), payload });
+    }
+    return this.enqueue(rows);
+  }
+
+  private async partyVerifier(party: string, keyId: string): Promise<Verifier | null> {
+    const k = `${party}/${keyId}`;
+    if (!this.partyKeys.has(k)) {
+      const found = (await this.repo.keys('party')).find((r) => r.name === party && r.keyId === keyId && r.revokedAt === null);
+      this.partyKeys.set(k, found === undefined ? null : parseVerifierKey(found.vkey));
+    }
+    return this.partyKeys.get(k)!;
+  }
+
+  /** The service's own party key is registered (once) so that anyone can check its entries. */
+  private partyKeyRegistered = false;
+  private async ensurePartyKey(): Promise<void> {
+    if (this.partyKeyRegistered) return;
+    const p = this.keys.party;
+    await this.repo.addKey({ name: p.name, keyId: hex(p.keyId), vkey: p.verifierKey, role: 'party', addedBy: 'system', addedAt: this.app.clock().toISOString() });
+    this.partyKeyRegistered = true;
+  }
+
+  private enqueue(rows: Pending['rows']): Promise<number[]> {
+    return new Promise<number[]>((resolve, reject) => {
+      this.queue.push({ rows, resolve, reject });
+      this.running ??= this.drain().finally(() => {
+        this.running = undefined;
+      });
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch: Pending[] = [];
+      let n = 0;
+      while (this.queue.length > 0 && (n === 0 || n + this.queue[0]!.rows.length <= MAX_BATCH)) {
+        const p = this.queue.shift()!;
+        batch.push(p);
+        n += p.rows.length;
+      }
+      try {
+        const first = await this.integrateBatch(batch.flatMap((p) => p.rows));
+        let at = first;
+        for (const p of batch) {
+          p.resolve(p.rows.map((_, i) => at + i));
+          at += p.rows.length;
+        }
+        this.scheduleCheckpoint();
+      } catch (e) {
+        for (const p of batch) p.reject(e);
+      }
+    }
+  }
+
+  /** One transaction; retried on a fresh view of the tree when another process appended meanwhile. */
+  private async integrateBatch(rows: Pending['rows']): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      const range = this.range ?? (await this.loadRange());
+      const done = integrate(range, rows.map((r) => r.entry));
+      try {
+        await this.repo.integrate({ first: range.size, entries: rows, nodes: done.nodes });
+      } catch (e) {
+        this.range = undefined;
+        if (e instanceof PortcullisError && e.code === 'CONFLICT' && attempt < 5) continue;
+        throw e;
+      }
+      this.range = done.range;
+      return range.size;
+    }
+  }
+
+  private async loadRange(): Promise<CompactRange> {
+    const size = await this.repo.size();
+    if (size === 0) return emptyRange();
+    return rangeFrom(size, await this.repo.nodes(rangeNodeIds(size)));
+  }
+
+  private scheduleCheckpoint(): void {
+    if (this.timer !== undefined) return;
+    const wait = Math.max(0, this.lastSigned + CHECKPOINT_MS - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.checkpoint().catch(() => {});
+    }, wait);
+    this.timer.unref();
+  }
+
+  /** The size and root of the tree as stored now. */
+  async head(): Promise<{ size: number; root: Uint8Array }> {
+    await this.running;
+    const range = await this.loadRange();
+    return { size: range.size, root: rootOf(range) };
+  }
+
+  /**
+   * Signs a checkpoint of the tree as stored, unless the latest one already covers it. Before it
+   * signs, it proves the new tree consistent with the latest checkpoint from the stored nodes, and
+   * refuses (STORE_ERROR) when it is not: the log never signs two inconsistent views.
+   */
+  checkpoint(): Promise<StoredCheckpoint | undefined> {
+    this.checkpointing = this.checkpointing.catch(() => undefined).then(() => this.signCheckpoint());
+    return this.checkpointing;
+  }
+
+  private async signCheckpoint(): Promise<StoredCheckpoint | undefined> {
+    this.lastSigned = Date.now();
+    const { size, root } = await this.head();
+    const last = await this.repo.latestCheckpoint();
+    if (size === 0 || (last !== undefined && last.size >= size)) return undefined;
+    if (last !== undefined) {
+      const plan = consistencyPlan(last.size, size);
+      const proof = plan.assemble(await this.repo.nodes(plan.ids));
+      try {
+        verifyConsistency(last.size, size, proof, Buffer.from(last.root, 'base64'), root);
+      } catch (e) {
+        throw new PortcullisError('STORE_ERROR', `the ledger's tree of ${size} entries is not consistent with its checkpoint of ${last.size} (${(e as Error).message}); no checkpoint signed — run \`portcullis ledger verify\``);
+      }
+    }
+    const note = signCheckpoint({ origin: this.origin, size, root, extensions: [] }, this.keys.log);
+    const c: StoredCheckpoint = { size, root: Buffer.from(root).toString('base64'), note, signedAt: this.app.clock().toISOString() };
+    try {
+      await this.repo.putCheckpoint(c);
+    } catch (e) {
+      // Another process signed this size meanwhile: keep its checkpoint.
+      const other = await this.repo.checkpoint(size);
+      if (other !== undefined && other.root === c.root) return other;
+      throw e;
+    }
+    return c;
+  }
+
+  /** The body of a checkpoint (for witnesses), without signatures. */
+  static body(c: StoredCheckpoint, origin: string): string {
+    return formatCheckpoint({ origin, size: c.size, root: Buffer.from(c.root, 'base64'), extensions: [] });
+  }
+
+  async inclusionProof(index: number, size: number): Promise<Uint8Array[]> {
+    const plan = inclusionPlan(index, size);
+    return plan.assemble(await this.repo.nodes(plan.ids));
+  }
+
+  async consistencyProof(size1: number, size2: number): Promise<Uint8Array[]> {
+    const plan = consistencyPlan(size1, size2);
+    return plan.assemble(await this.repo.nodes(plan.ids));
+  }
+
+  /** Waits for every entry asked for, then signs a last checkpoint. */
+  async close(): Promise<void> {
+    while (this.running !== undefined) await this.running;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.checkpoint().catch(() => undefined);
+  }
+}
+
+const hex = (id: number) => (id >>> 0).toString(16).padStart(8, '0');
+
+const ledgers = new WeakMap<AppContext, Ledger>();
+
+/** The ledger of an application context (one per context). */
+export function ledgerOf(app: AppContext): Ledger {
+  let l = ledgers.get(app);
+  if (l === undefined) {
+    l = new Ledger(app);
+    ledgers.set(app, l);
+  }
+  return l;
+}
+
+/** Closes the context's ledger, if it was opened: pending entries are written and a checkpoint signed. */
+export async function closeLedger(app: AppContext): Promise<void> {
+  await ledgers.get(app)?.close();
+}

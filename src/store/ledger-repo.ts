@@ -1,0 +1,205 @@
+import { sql, type Kysely } from 'kysely';
+import { PortcullisError } from '../domain/errors.ts';
+import type { Entry } from '../ledger/entry/entry.ts';
+import type { EntryType } from '../ledger/entry/entry-type.ts';
+import type { Schema } from './schema.ts';
+
+/** A complete subtree's hash, as the tree computes it (level 0: a leaf). */
+export interface NodeRow {
+  readonly level: number;
+  readonly index: number;
+  readonly hash: Uint8Array;
+}
+
+/** An entry as stored: its index in the log and what the store files it under. */
+export interface StoredEntry extends Entry {
+  readonly index: number;
+  readonly subject: string | null;
+}
+
+/** What the sequencer integrates in one transaction. */
+export interface IntegrateBatch {
+  /** The index of the first entry: the size of the log before the batch. */
+  readonly first: number;
+  readonly entries: readonly { readonly entry: Entry; readonly subject: string | null; readonly salt: string; readonly payload: string }[];
+  /** Every node the batch completes, leaves included. */
+  readonly nodes: readonly NodeRow[];
+}
+
+export interface StoredCheckpoint {
+  readonly size: number;
+  readonly root: string;
+  readonly note: string;
+  readonly signedAt: string;
+}
+
+export interface StoredCosignature {
+  readonly size: number;
+  readonly witness: string;
+  readonly keyId: string;
+  readonly time: number;
+  readonly line: string;
+  readonly receivedAt: string;
+}
+
+export interface StoredLedgerKey {
+  readonly name: string;
+  readonly keyId: string;
+  readonly vkey: string;
+  readonly role: 'party' | 'witness';
+  readonly addedBy: string;
+  readonly addedAt: string;
+  readonly revokedAt: string | null;
+}
+
+const b64 = (h: Uint8Array) => Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString('base64');
+const bytes = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
+
+/** Rows per INSERT: well under SQLite's 32,766 bound variables with the widest table (9 columns). */
+const CHUNK = 1000;
+
+const toEntry = (r: Schema['ledger_entries']): StoredEntry => ({
+  index: Number(r.idx), type: r.type as EntryType, party: r.party, keyId: r.key_id, time: r.time,
+  corrects: r.corrects === null ? null : Number(r.corrects), commitment: r.commitment, signature: r.signature, subject: r.subject,
+});
+
+/**
+ * The ledger's tables: appended to in one transaction per batch, never updated or deleted (keys are
+ * revoked by a date, not removed). The primary key on the entry index is what keeps two sequencers
+ * from both writing the same index: the second one's transaction fails whole.
+ */
+export function ledgerRepo(db: Kysely<Schema>) {
+  return {
+    /** How many entries the log holds. */
+    async size(): Promise<number> {
+      const r = await db.selectFrom('ledger_entries').select(sql<number | string | null>`max(idx)`.as('m')).executeTakeFirst();
+      return r?.m === null || r?.m === undefined ? 0 : Number(r.m) + 1;
+    },
+
+    /** Entries, payloads and tree nodes of one batch, in one transaction: all of them or none. */
+    async integrate(batch: IntegrateBatch): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const r = await trx.selectFrom('ledger_entries').select(sql<number | string | null>`max(idx)`.as('m')).executeTakeFirst();
+        const size = r?.m === null || r?.m === undefined ? 0 : Number(r.m) + 1;
+        if (size !== batch.first) {
+          throw new PortcullisError('CONFLICT', `the ledger holds ${size} entries, not ${batch.first}: another sequencer has written to it`);
+        }
+        const entries = batch.entries.map(({ entry: e, subject }, i) => ({
+          idx: batch.first + i, type: e.type, party: e.party, key_id: e.keyId, time: e.time, corrects: e.corrects, commitment: e.commitment, signature: e.signature, subject,
+        }));
+        for (let i = 0; i < entries.length; i += CHUNK) await trx.insertInto('ledger_entries').values(entries.slice(i, i + CHUNK)).execute();
+        const payloads = batch.entries.map(({ salt, payload }, i) => ({ idx: batch.first + i, salt, payload }));
+        for (let i = 0; i < payloads.length; i += CHUNK) await trx.insertInto('ledger_payloads').values(payloads.slice(i, i + CHUNK)).execute();
+        const nodes = batch.nodes.map((n) => ({ level: n.level, idx: n.index, hash: b64(n.hash) }));
+        for (let i = 0; i < nodes.length; i += 3 * CHUNK) await trx.insertInto('ledger_nodes').values(nodes.slice(i, i + 3 * CHUNK)).execute();
+      });
+    },
+
+    /** The hashes of the given complete subtrees, in the order asked; a missing one is a STORE_ERROR. */
+    async nodes(ids: readonly { readonly level: number; readonly index: number }[]): Promise<Uint8Array[]> {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom('ledger_nodes')
+        .select(['level', 'idx', 'hash'])
+        .where((eb) => eb.or(ids.map((id) => eb.and([eb('level', '=', id.level), eb('idx', '=', id.index)]))))
+        .execute();
+      const found = new Map(rows.map((r) => [`${r.level}/${r.idx}`, r.hash]));
+      return ids.map((id) => {
+        const h = found.get(`${id.level}/${id.index}`);
+        if (h === undefined) throw new PortcullisError('STORE_ERROR', `the ledger's tree has no node at level ${id.level}, index ${id.index}`);
+        return bytes(h);
+      });
+    },
+
+    /** Stored nodes of one level over an index range, in order (for verification). */
+    async nodesOfLevel(level: number, from: number, to: number): Promise<{ index: number; hash: string }[]> {
+      const rows = await db.selectFrom('ledger_nodes').select(['idx', 'hash']).where('level', '=', level).where('idx', '>=', from).where('idx', '<', to).orderBy('idx').execute();
+      return rows.map((r) => ({ index: Number(r.idx), hash: r.hash }));
+    },
+
+    async nodeCount(): Promise<number> {
+      const r = await db.selectFrom('ledger_nodes').select(sql<number | string>`count(*)`.as('n')).executeTakeFirst();
+      return Number(r?.n ?? 0);
+    },
+
+    /** Entries [from, to), in order. */
+    async entries(from: number, to: number): Promise<StoredEntry[]> {
+      const rows = await db.selectFrom('ledger_entries').selectAll().where('idx', '>=', from).where('idx', '<', to).orderBy('idx').execute();
+      return rows.map(toEntry);
+    },
+
+    async entry(index: number): Promise<StoredEntry | undefined> {
+      const r = await db.selectFrom('ledger_entries').selectAll().where('idx', '=', index).executeTakeFirst();
+      return r === undefined ? undefined : toEntry(r);
+    },
+
+    /** The entries filed under a subject (a declaration id…), oldest first. */
+    async entriesAbout(subject: string): Promise<StoredEntry[]> {
+      const rows = await db.selectFrom('ledger_entries').selectAll().where('subject', '=', subject).orderBy('idx').execute();
+      return rows.map(toEntry);
+    },
+
+    async payloads(from: number, to: number): Promise<{ index: number; salt: string; payload: string }[]> {
+      const rows = await db.selectFrom('ledger_payloads').selectAll().where('idx', '>=', from).where('idx', '<', to).orderBy('idx').execute();
+      return rows.map((r) => ({ index: Number(r.idx), salt: r.salt, payload: r.payload }));
+    },
+
+    async putCheckpoint(c: StoredCheckpoint): Promise<void> {
+      await db.insertInto('ledger_checkpoints').values({ size: c.size, root: c.root, note: c.note, signed_at: c.signedAt }).execute();
+    },
+
+    async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
+      const r = await db.selectFrom('ledger_checkpoints').selectAll().orderBy('size', 'desc').limit(1).executeTakeFirst();
+      return r === undefined ? undefined : { size: Number(r.size), root: r.root, note: r.note, signedAt: r.signed_at };
+    },
+
+    async checkpoint(size: number): Promise<StoredCheckpoint | undefined> {
+      const r = await db.selectFrom('ledger_checkpoints').selectAll().where('size', '=', size).executeTakeFirst();
+      return r === undefined ? undefined : { size: Number(r.size), root: r.root, note: r.note, signedAt: r.signed_at };
+    },
+
+    /** Every checkpoint, oldest first. */
+    async checkpoints(): Promise<StoredCheckpoint[]> {
+      const rows = await db.selectFrom('ledger_checkpoints').selectAll().orderBy('size').execute();
+      return rows.map((r) => ({ size: Number(r.size), root: r.root, note: r.note, signedAt: r.signed_at }));
+    },
+
+    /** Keeps a witness's cosignature; false when that witness had cosigned this checkpoint already. */
+    async putCosignature(c: StoredCosignature): Promise<boolean> {
+      const r = await db
+        .insertInto('ledger_cosignatures')
+        .values({ size: c.size, witness: c.witness, key_id: c.keyId, time: c.time, line: c.line, received_at: c.receivedAt })
+        .onConflict((oc) => oc.columns(['size', 'witness', 'key_id']).doNothing())
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+
+    async cosignatures(size: number): Promise<StoredCosignature[]> {
+      const rows = await db.selectFrom('ledger_cosignatures').selectAll().where('size', '=', size).orderBy('witness').execute();
+      return rows.map((r) => ({ size: Number(r.size), witness: r.witness, keyId: r.key_id, time: Number(r.time), line: r.line, receivedAt: r.received_at }));
+    },
+
+    async addKey(k: Omit<StoredLedgerKey, 'revokedAt'>): Promise<boolean> {
+      const r = await db
+        .insertInto('ledger_keys')
+        .values({ name: k.name, key_id: k.keyId, vkey: k.vkey, role: k.role, added_by: k.addedBy, added_at: k.addedAt, revoked_at: null })
+        .onConflict((oc) => oc.columns(['name', 'key_id', 'role']).doNothing())
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+
+    async revokeKey(name: string, keyId: string, role: StoredLedgerKey['role'], at: string): Promise<boolean> {
+      const r = await db.updateTable('ledger_keys').set({ revoked_at: at }).where('name', '=', name).where('key_id', '=', keyId).where('role', '=', role).where('revoked_at', 'is', null).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    async keys(role?: StoredLedgerKey['role']): Promise<StoredLedgerKey[]> {
+      let q = db.selectFrom('ledger_keys').selectAll().orderBy('name').orderBy('key_id');
+      if (role !== undefined) q = q.where('role', '=', role);
+      const rows = await q.execute();
+      return rows.map((r) => ({ name: r.name, keyId: r.key_id, vkey: r.vkey, role: r.role as StoredLedgerKey['role'], addedBy: r.added_by, addedAt: r.added_at, revokedAt: r.revoked_at }));
+    },
+  };
+}
+
+export type LedgerRepo = ReturnType<typeof ledgerRepo>;
