@@ -62,10 +62,10 @@ export function verifyConsistency(size1: number, size2: number, proof: readonly 
   checkSize(size1, 'size1');
   checkSize(size2, 'size2');
   if (size1 > size2) throw new ProofError('BAD_SIZE', `size1 ${size1} is larger than size2 ${size2}: a log only grows`);
+  if (size1 === 0) throw new ProofError('SIZE1_ZERO', 'size1 is 0: every tree extends the empty tree, so there is nothing to prove');
   checkHash(root1, 'root1');
   checkHash(root2, 'root2');
   checkProof(proof);
-  if (size1 === 0) throw new ProofError('SIZE1_ZERO', 'size1 is 0: every tree extends the empty tree, so there is nothing to prove');
   if (size1 === size2) {
     if (proof.length !== 0) throw new ProofError('WRONG_PROOF_SIZE', `sizes are equal (${size1}), so the proof must be empty; it has ${proof.length} elements`);
     if (!hashesEqual(root1, root2)) throw new ProofError('ROOT_MISMATCH', `sizes are equal (${size1}) but the roots differ`);
