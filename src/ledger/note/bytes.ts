@@ -17,7 +17,7 @@ export function decodeBase64(text: string): Uint8Array | undefined {
   if (!BASE64.test(text)) return undefined;
   const bytes = Buffer.from(text, 'base64');
   if (bytes.toString('base64') !== text) return undefined;
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Uint8Array.from(bytes);
 }
 
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
