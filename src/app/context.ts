@@ -1,5 +1,6 @@
 import { openStore, type StoreAdapter } from '../store/index.ts';
 import type { Config } from './config.ts';
+import { closeLedger } from './ledger/ledger.ts';
 
 /** What every use case works with: the configuration, the store and a clock. */
 export interface AppContext {
@@ -11,5 +12,18 @@ export interface AppContext {
 
 export async function openApp(config: Config, clock: () => Date = () => new Date()): Promise<AppContext> {
   const store = await openStore({ databaseUrl: config.databaseUrl, pgSchema: config.pgSchema, sqliteFile: config.sqliteFile });
-  return { config, store, clock, close: () => store.close() };
+  const app: AppContext = {
+    config,
+    store,
+    clock,
+    // The ledger first: what was asked of it is written, and a last checkpoint signed.
+    close: async () => {
+      try {
+        await closeLedger(app);
+      } finally {
+        await store.close();
+      }
+    },
+  };
+  return app;
 }

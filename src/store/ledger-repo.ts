@@ -139,6 +139,26 @@ export function ledgerRepo(db: Kysely<Schema>) {
       return rows.map(toEntry);
     },
 
+    /** Per subject, the index of its latest entry of one of the types given (for `corrects`). */
+    async latestAbout(subjects: readonly string[], types: readonly string[]): Promise<Map<string, number>> {
+      const out = new Map<string, number>();
+      for (let i = 0; i < subjects.length; i += CHUNK) {
+        const rows = await db
+          .selectFrom('ledger_entries')
+          .select(['subject', sql<number | string>`max(idx)`.as('m')])
+          .where('subject', 'in', subjects.slice(i, i + CHUNK))
+          .where('type', 'in', types)
+          .groupBy('subject')
+          .execute();
+        for (const r of rows) if (r.subject !== null) out.set(r.subject, Number(r.m));
+      }
+      return out;
+    },
+
+    async payload(index: number): Promise<{ salt: string; payload: string } | undefined> {
+      return db.selectFrom('ledger_payloads').select(['salt', 'payload']).where('idx', '=', index).executeTakeFirst();
+    },
+
     async payloads(from: number, to: number): Promise<{ index: number; salt: string; payload: string }[]> {
       const rows = await db.selectFrom('ledger_payloads').selectAll().where('idx', '>=', from).where('idx', '<', to).orderBy('idx').execute();
       return rows.map((r) => ({ index: Number(r.idx), salt: r.salt, payload: r.payload }));

@@ -36,7 +36,9 @@ export const CLOCK = (): Date => new Date('2026-01-05T09:00:00.000Z');
 
 /** The application around a store the harness opened (the harness closes the store). */
 export function appOf(store: StoreAdapter, clock: () => Date = CLOCK): AppContext {
-  return { config: loadConfig({}), store, clock, close: async () => {} };
+  const config = loadConfig({});
+  // Ledger keys made for the test's process, not written to ./data/keys.
+  return { config: { ...config, ledger: { ...config.ledger, keysDir: null } }, store, clock, close: async () => {} };
 }
 
 export interface TempDir {

@@ -1,0 +1,35 @@
+import type { EntryType } from '../../ledger/entry/entry-type.ts';
+import type { AppContext } from '../context.ts';
+import { ledgerOf, type NewEntry } from './ledger.ts';
+
+/**
+ * How use cases put what they did in the ledger: one entry per thing recorded, filed under its
+ * subject (`declaration:ID` for a filing and everything decided or found about it, `rule:ID`,
+ * `model:ID`, `user:ID`, `budget:OFFICE`, `alert:ID`), correcting the subject's latest entry of the
+ * same kind when there is one (a new decision revision corrects the one before; nothing is deleted).
+ */
+export interface Recorded {
+  readonly subject: string;
+  readonly payload: unknown;
+}
+
+/** Which earlier entries a new one of a type corrects: the subject's latest of these types. */
+const CORRECTS: Partial<Record<EntryType, readonly EntryType[]>> = {
+  'declaration.amended': ['declaration.filed', 'declaration.amended'],
+  'decision.made': ['decision.made'],
+  'inspection.recorded': ['inspection.recorded'],
+};
+
+export async function recordInLedger(app: AppContext, type: EntryType, items: readonly Recorded[]): Promise<number[]> {
+  if (items.length === 0) return [];
+  const ledger = ledgerOf(app);
+  const kinds = CORRECTS[type];
+  const previous = kinds === undefined ? new Map<string, number>() : await ledger.repo.latestAbout([...new Set(items.map((i) => i.subject))], kinds);
+  const entries: NewEntry[] = items.map((i) => ({ type, subject: i.subject, payload: i.payload, corrects: previous.get(i.subject) ?? null }));
+  return ledger.record(entries);
+}
+
+/** A privileged action (users, keys, budgets, model activations…): who did what to what. */
+export function recordPrivileged(app: AppContext, actor: string, action: string, subject: string, detail: Record<string, unknown> = {}): Promise<number[]> {
+  return recordInLedger(app, 'privileged.action', [{ subject, payload: { actor, action, ...detail } }]);
+}
