@@ -1,6 +1,6 @@
 import { decodeBase64, encodeBase64 } from './bytes.ts';
 import { checkCosignature } from './cosignature.ts';
-import { ED25519_COSIGNATURE, ED25519_NOTE, formatKeyId, type Signer, type Verifier } from './keys.ts';
+import { ED25519_COSIGNATURE, formatKeyId, type Signer, type Verifier } from './keys.ts';
 import { NoteError } from './note-error.ts';
 import { noteText } from './note-text.ts';
 import { openNote, signNote } from './note.ts';

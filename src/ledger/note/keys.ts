@@ -90,7 +90,7 @@ export function generateSignerKey(name: string, seed: Uint8Array, type: number =
   if (!isValidKeyName(name)) throw new NoteError('MALFORMED_KEY', `key name ${JSON.stringify(name)}: expected a non-empty name with no spaces and no '+'`);
   if (seed.length !== 32) throw new NoteError('MALFORMED_KEY', `seed: expected 32 bytes, got ${seed.length}`);
   if (type !== ED25519_NOTE && type !== ED25519_COSIGNATURE) throw new NoteError('MALFORMED_KEY', `type: expected 0x01 or 0x04, got ${type}`);
-  const { privateKey, publicKey } = ed25519FromSeed(seed);
+  const { publicKey } = ed25519FromSeed(seed);
   const id = formatKeyId(keyIdOf(name, type, publicKey));
   return {
     signerKey: `PRIVATE+KEY+${name}+${id}+${encodeBase64(concatBytes(Uint8Array.of(type), seed))}`,

@@ -7,6 +7,7 @@ import { NoteError } from './note-error.ts';
 
 /** The Unicode spaces (White_Space: Zs, and the spacing controls), as Go's unicode.IsSpace. */
 const SPACE = /[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]/u;
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0009\u000B-\u001F]/u;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
