@@ -22,9 +22,17 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   effectiveness: async () => (await import('./commands/effectiveness.ts')).effectivenessCommands,
   simulate: async () => (await import('./commands/simulate.ts')).simulateCommand,
   alerts: async () => (await import('./commands/alerts.ts')).alertsCommand,
+  ledger: async () => (await import('./commands/ledger.ts')).ledgerCommand,
+  witness: async () => (await import('./commands/witness.ts')).witnessCommand,
 };
 /** Subcommands registered by a module under another name. */
 const MODULE_OF: Record<string, string> = { train: 'training', evaluate: 'training', score: 'training', decisions: 'decide', drift: 'effectiveness' };
+
+// Output piped into a reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 
 const program = new Command()
   .name('portcullis')

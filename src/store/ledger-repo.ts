@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { PortcullisError } from '../domain/errors.ts';
 import type { Entry } from '../ledger/entry/entry.ts';
 import type { EntryType } from '../ledger/entry/entry-type.ts';
+import type { StoreAdapter } from './store-adapter.ts';
 import type { Schema } from './schema.ts';
 
 /** A complete subtree's hash, as the tree computes it (level 0: a leaf). */
@@ -68,7 +69,8 @@ const toEntry = (r: Schema['ledger_entries']): StoredEntry => ({
  * revoked by a date, not removed). The primary key on the entry index is what keeps two sequencers
  * from both writing the same index: the second one's transaction fails whole.
  */
-export function ledgerRepo(db: Kysely<Schema>) {
+export function ledgerRepo(store: Pick<StoreAdapter, 'db' | 'durableTransaction'>) {
+  const db = store.db;
   return {
     /** How many entries the log holds. */
     async size(): Promise<number> {
@@ -78,7 +80,7 @@ export function ledgerRepo(db: Kysely<Schema>) {
 
     /** Entries, payloads and tree nodes of one batch, in one transaction: all of them or none. */
     async integrate(batch: IntegrateBatch): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await store.durableTransaction(async (trx) => {
         const r = await trx.selectFrom('ledger_entries').select(sql<number | string | null>`max(idx)`.as('m')).executeTakeFirst();
         const size = r?.m === null || r?.m === undefined ? 0 : Number(r.m) + 1;
         if (size !== batch.first) {

@@ -5,6 +5,7 @@ import { Party } from '../../domain/party.ts';
 import { declarationsRepo, partiesRepo } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
 import { buildWorld, generateParties, writeGeneratedCsv } from '../generator/index.ts';
+import { fileDeclarations } from '../ledger/record.ts';
 import { ingestFiles, loadMapping, type IngestProgress, type IngestSummary } from '../intake/index.ts';
 
 export const DEMO_ROWS = 10_000;
@@ -44,6 +45,7 @@ export async function seedDemoIfEmpty(
     rejectFile: join(dir, 'declarations.rejects.csv'),
     clock: app.clock,
     onProgress: opts.onIngest,
+    onStored: fileDeclarations(app),
   });
   return { seeded: true, file, parties: parties.length, ingest };
 }

@@ -47,6 +47,11 @@ export interface IngestOptions {
   readonly rejectFile: string;
   readonly clock: () => Date;
   readonly onProgress?: (p: IngestProgress) => void;
+  /**
+   * Called with the declarations newly stored, once they are durable (after each batch, or after
+   * the file's commit in strict mode), in file order: the ledger's entries for them are made here.
+   */
+  readonly onStored?: (records: readonly DeclarationRecord[]) => Promise<unknown>;
 }
 
 /**
@@ -150,6 +155,8 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
   // batch, conflicts come after the other rows).
   let tail: Promise<void> = Promise.resolve();
   const inFlight: Promise<void>[] = [];
+  // Strict intake keeps nothing until the file commits: what it stored waits for that.
+  const storedInStrict: DeclarationRecord[] = [];
   const store_ = async (records: DeclarationRecord[], rows: Place[], out: Rejection[]) => {
     const previous = tail;
     if (records.length === 0 || (opts.strict && t.rejected > 0)) {
@@ -157,7 +164,9 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
     } else {
       const written = sink.write(records);
       tail = Promise.all([previous, written]).then(async ([, statuses]) => {
+        const stored: DeclarationRecord[] = [];
         statuses.forEach((s, i) => {
+          if (s === 'inserted') stored.push(records[i]!);
           if (s === 'inserted') t.accepted += 1;
           else if (s === 'duplicate') t.duplicates += 1;
           else {
@@ -167,6 +176,10 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
           }
         });
         await rejects.write(out);
+        if (opts.onStored !== undefined && stored.length > 0) {
+          if (opts.strict) storedInStrict.push(...stored);
+          else await opts.onStored(stored);
+        }
       });
     }
     // Keep an unhandled rejection from surfacing before an await picks the failure up.
@@ -216,6 +229,7 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
     const rolledBack = opts.strict && t.rejected > 0;
     if (rolledBack) await sink.rollback();
     else await sink.commit();
+    if (!rolledBack && storedInStrict.length > 0) await opts.onStored?.(storedInStrict);
     const summary: FileSummary = {
       file,
       sha256: hash.digest('hex'),

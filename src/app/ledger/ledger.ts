@@ -58,11 +58,10 @@ export class Ledger {
   private timer: NodeJS.Timeout | undefined;
   private lastSigned = 0;
   private checkpointing: Promise<StoredCheckpoint | undefined> = Promise.resolve(undefined);
-  private partyKeys = new Map<string, Verifier | null>();
 
   constructor(private readonly app: AppContext) {
     this.keys = loadLedgerKeys(app.config.ledger);
-    this.repo = ledgerRepo(app.store.db);
+    this.repo = ledgerRepo(app.store);
   }
 
   get origin(): string {
@@ -95,6 +94,12 @@ export class Ledger {
    */
   async submit(items: readonly SubmittedEntry[]): Promise<number[]> {
     const size = await this.repo.size();
+    // The keys as they stand now: one revoked a moment ago signs nothing more.
+    const keys = new Map((await this.repo.keys('party')).filter((k) => k.revokedAt === null).map((k) => [`${k.name}/${k.keyId}`, k.vkey]));
+    const verifierOf = (party: string, keyId: string): Verifier | null => {
+      const vkey = keys.get(`${party}/${keyId}`);
+      return vkey === undefined ? null : parseVerifierKey(vkey);
+    };
     const rows: Pending['rows'] = [];
     for (const [i, it] of items.entries()) {
       const where = items.length > 1 ? `entry ${i + 1}: ` : '';
@@ -105,7 +110,7 @@ export class Ledger {
         if (e instanceof PortcullisError) throw new PortcullisError(e.code, where + e.message, e.details.map((d) => ({ ...d, row: i + 1 })));
         throw e;
       }
-      const verifier = await this.partyVerifier(entry.party, entry.keyId);
+      const verifier = verifierOf(entry.party, entry.keyId);
       if (verifier === null) throw new PortcullisError('FORBIDDEN', `${where}no key ${entry.keyId} is registered for party "${entry.party}" (or it was revoked)`, [{ row: i + 1, field: 'keyId', problem: `${entry.party}/${entry.keyId} unknown`, expected: 'a key registered with `portcullis ledger keys add`' }]);
       if (!entrySignatureValid(entry, verifier)) throw new PortcullisError('INVALID_INPUT', `${where}the signature is not ${entry.party}'s over this entry`, [{ row: i + 1, field: 'signature', problem: 'does not verify', expected: "an Ed25519 signature by the party's key over the entry's signed message" }]);
       const salt = Buffer.from(it.salt, 'base64');
@@ -116,15 +121,6 @@ export class Ledger {
       rows.push({ entry, subject: it.subject, salt: salt.toString('base64'), payload });
     }
     return this.enqueue(rows);
-  }
-
-  private async partyVerifier(party: string, keyId: string): Promise<Verifier | null> {
-    const k = `${party}/${keyId}`;
-    if (!this.partyKeys.has(k)) {
-      const found = (await this.repo.keys('party')).find((r) => r.name === party && r.keyId === keyId && r.revokedAt === null);
-      this.partyKeys.set(k, found === undefined ? null : parseVerifierKey(found.vkey));
-    }
-    return this.partyKeys.get(k)!;
   }
 
   /** The service's own party key is registered (once) so that anyone can check its entries. */

@@ -1,5 +1,6 @@
 import type { EntryType } from '../../ledger/entry/entry-type.ts';
 import type { AppContext } from '../context.ts';
+import type { DeclarationRecord } from '../../store/index.ts';
 import { ledgerOf, type NewEntry } from './ledger.ts';
 
 /**
@@ -27,6 +28,11 @@ export async function recordInLedger(app: AppContext, type: EntryType, items: re
   const previous = kinds === undefined ? new Map<string, number>() : await ledger.repo.latestAbout([...new Set(items.map((i) => i.subject))], kinds);
   const entries: NewEntry[] = items.map((i) => ({ type, subject: i.subject, payload: i.payload, corrects: previous.get(i.subject) ?? null }));
   return ledger.record(entries);
+}
+
+/** The intake hook that files each newly stored declaration in the ledger. */
+export function fileDeclarations(app: AppContext): (records: readonly DeclarationRecord[]) => Promise<number[]> {
+  return (records) => recordInLedger(app, 'declaration.filed', records.map((r) => ({ subject: `declaration:${r.declaration.id}`, payload: r.declaration })));
 }
 
 /** A privileged action (users, keys, budgets, model activations…): who did what to what. */

@@ -67,7 +67,17 @@ export async function verifyLedger(repo: LedgerRepo, o: VerifyOptions): Promise<
   const started = performance.now();
   const findings: Finding[] = [];
   let findingCount = 0;
+  // The highest entry index a finding so far concerns: a tree node over it differs only because of
+  // that finding, and is not reported again (one tampered entry is one finding, not one per level).
+  let lastBad = -1;
   const find = (f: Finding) => {
+    if (f.node !== undefined) {
+      const first = f.node.index * 2 ** f.node.level;
+      const last = first + 2 ** f.node.level - 1;
+      const derived = lastBad >= first;
+      lastBad = Math.max(lastBad, last);
+      if (derived) return;
+    } else if (f.entry !== undefined) lastBad = Math.max(lastBad, f.entry);
     findingCount++;
     if (findings.length < MAX_FINDINGS) findings.push(f);
   };

@@ -3,6 +3,7 @@ import { PortcullisError } from '../../domain/errors.ts';
 import { modelsRepo } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
 import { requireActor } from '../targeting/actors.ts';
+import { recordInLedger } from '../ledger/record.ts';
 import { parseModel, type ModelFile } from './model-file.ts';
 
 /**
@@ -35,6 +36,7 @@ export async function registerModel(app: AppContext, actor: string | undefined, 
   const measures = Object.fromEntries(Object.entries(validation as Record<string, unknown>).filter(([k]) => k !== 'reliability'));
   const repo = modelsRepo(app.store.db);
   await repo.register({ id: model.contentHash, label: model.training.label, body: text, summary: { ...training, validation: measures }, by: user.id, at: app.clock().toISOString() });
+  await recordInLedger(app, 'model.changed', [{ subject: `model:${model.contentHash}`, payload: { action: 'registered', model: model.contentHash, label: model.training.label, by: user.id, summary: { ...training, validation: measures } } }]);
   return (await listModels(app)).find((m) => m.id === model.contentHash)!;
 }
 
@@ -45,6 +47,7 @@ export async function activateModel(app: AppContext, actor: string | undefined, 
   const m = await repo.get(id);
   if (m === undefined) throw new PortcullisError('NOT_FOUND', `no registered model "${id}" (portcullis models list shows them)`);
   await repo.activate(id, user.id, app.clock().toISOString());
+  await recordInLedger(app, 'model.changed', [{ subject: `model:${id}`, payload: { action: 'activated', model: id, label: m.label, by: user.id } }]);
   return (await listModels(app)).find((x) => x.id === id)!;
 }
 

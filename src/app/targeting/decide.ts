@@ -12,6 +12,7 @@ import { PortcullisError } from '../../domain/errors.ts';
 import { budgetsRepo, declarationsRepo, decisionsRepo, rulesRepo, selectorStateRepo } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
 import { activeModel } from '../models/registry.ts';
+import { recordInLedger } from '../ledger/record.ts';
 import { DEFAULT_BUDGET } from './budgets.ts';
 
 /**
@@ -71,6 +72,7 @@ export async function openDecider(app: AppContext, o: DeciderOptions = {}): Prom
       const decisions = declarations.map((d, i) => decide(inputs, d, now, (revisions.get(d.id) ?? 0) + 1, views?.[i]));
       const offices = [...new Set(declarations.map((d) => d.customsOffice))];
       await decisionsRepo(db).insertWithStates(decisions, offices.map((office) => ({ office, state: states.get(office)! })), now);
+      await recordInLedger(app, 'decision.made', decisions.map((d) => ({ subject: `declaration:${d.declarationId}`, payload: d })));
       return decisions;
     },
   };

@@ -6,8 +6,9 @@ import { transformBatch } from '../../risk/features/transform-batch.ts';
 import { predictMarginFast } from '../../risk/gbdt/forest.ts';
 import { sigmoid, type Booster } from '../../risk/gbdt/tree.ts';
 import { SeededRandom } from '../../risk/random.ts';
-import { alertsRepo, historyRepo } from '../../store/index.ts';
+import { historyRepo } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
+import { raiseAlert } from './alerts.ts';
 import { activeModel } from '../models/registry.ts';
 
 /**
@@ -107,7 +108,7 @@ export async function driftReport(app: AppContext, o: DriftOptions): Promise<Dri
   let alert: string | null = null;
   if (drifted && o.raiseAlert) {
     alert = randomUUID();
-    await alertsRepo(app.store.db).raise({
+    await raiseAlert(app, {
       id: alert, kind: 'drift', subject: model.contentHash, severity: scorePsi >= threshold ? 'critical' : 'warning', status: 'open', raisedAt: app.clock().toISOString(),
       message: `traffic from ${o.recentFrom} to ${o.recentTo} drifted from the model's training period (largest PSI ${worst.toFixed(3)}): ${recommendation}`,
       detail: { score: scorePsi, features, threshold },

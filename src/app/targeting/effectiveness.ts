@@ -4,6 +4,7 @@ import { effectiveness, isDecayed, type Effectiveness } from '../../risk/effecti
 import { ipwEstimate } from '../../risk/selection/ipw.ts';
 import { alertsRepo, historyRepo, rulesRepo } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
+import { raiseAlert } from './alerts.ts';
 import { outcomeOf } from './outcome.ts';
 
 /**
@@ -108,7 +109,7 @@ export async function effectivenessReport(app: AppContext, o: EffectivenessOptio
     rules.push({ rule: key, name: v?.name ?? '?', status: v?.status ?? '?', ...e, decayed });
     if (decayed && o.raiseAlerts && !open.has(key)) {
       const id2 = randomUUID();
-      await alertsRepo(app.store.db).raise({
+      await raiseAlert(app, {
         id: id2, kind: 'rule-decay', subject: key, severity: 'warning', status: 'open', raisedAt: app.clock().toISOString(),
         message: `rule ${key} (${v?.name ?? '?'}) found ${e.findings} in ${e.inspected} inspections from ${o.from} to ${o.to}: hit rate ${(100 * e.hitRate).toFixed(1)}% (95% CI up to ${(100 * e.hitRateHigh).toFixed(1)}%), below the ${(100 * minHitRate).toFixed(1)}% set for review`,
         detail: { ...e, from: o.from, to: o.to, minHitRate, minInspected },

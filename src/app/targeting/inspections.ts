@@ -2,6 +2,7 @@ import { PortcullisError } from '../../domain/errors.ts';
 import { InspectionResult } from '../../domain/inspection-result.ts';
 import { declarationsRepo, inspectionsRepo } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
+import { recordInLedger } from '../ledger/record.ts';
 import { requireActor } from './actors.ts';
 
 /**
@@ -19,6 +20,7 @@ export async function recordInspection(app: AppContext, actor: string | undefine
   const d = await declarationsRepo(app.store.db).get(r.data.declarationId);
   if (d === undefined) throw new PortcullisError('NOT_FOUND', `no declaration "${r.data.declarationId}"`, [{ field: 'declarationId', problem: 'not found', expected: 'the id of a filed declaration' }]);
   const revision = await inspectionsRepo(app.store.db).record(r.data, app.clock().toISOString());
+  await recordInLedger(app, 'inspection.recorded', [{ subject: `declaration:${r.data.declarationId}`, payload: { ...r.data, revision } }]);
   return { ...r.data, revision };
 }
 

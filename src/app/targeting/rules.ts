@@ -3,6 +3,7 @@ import { RuleDefinition, ThreatCategory, type RuleStatus, type RuleVersion } fro
 import { parseCondition } from '../../risk/rules/condition.ts';
 import { rulesRepo } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
+import { recordInLedger } from '../ledger/record.ts';
 import { requireActor } from './actors.ts';
 
 /**
@@ -50,7 +51,14 @@ async function move(app: AppContext, v: RuleVersion, from: RuleStatus, patch: Pa
   const changed = await rulesRepo(app.store.db).transition(v.id, v.version, from, patch);
   // Someone else moved it between our read and our write.
   if (!changed) throw new PortcullisError('CONFLICT', `rule ${v.id} version ${v.version} changed while it was being ${doing}; look at it again`);
-  return versionOf(app, v.id, v.version);
+  const now = await versionOf(app, v.id, v.version);
+  await recordRule(app, now);
+  return now;
+}
+
+/** Every version of a rule as it now stands (its status, who moved it and when) is a ledger entry. */
+function recordRule(app: AppContext, v: RuleVersion): Promise<number[]> {
+  return recordInLedger(app, 'rule.changed', [{ subject: `rule:${v.id}`, payload: v }]);
 }
 
 /** A new rule, as version 1, in draft. Analysts and supervisors write rules. */
@@ -61,6 +69,7 @@ export async function draftRule(app: AppContext, actor: string | undefined, inpu
   const id = await repo.newId();
   const v: RuleVersion = { ...definition, id, version: 1, status: 'draft', author: user.id, createdAt: app.clock().toISOString() };
   await repo.insertVersion(v);
+  await recordRule(app, v);
   return v;
 }
 
@@ -72,6 +81,7 @@ export async function reviseRule(app: AppContext, actor: string | undefined, id:
   const repo = rulesRepo(app.store.db);
   const v: RuleVersion = { ...definition, id, version: await repo.nextVersion(id), status: 'draft', author: user.id, createdAt: app.clock().toISOString() };
   await repo.insertVersion(v);
+  await recordRule(app, v);
   return v;
 }
 

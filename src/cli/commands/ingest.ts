@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { defaultRejectFile, ingestFiles, loadMapping } from '../../app/intake/index.ts';
 import { runAction } from '../output.ts';
 import { withApp } from '../with-app.ts';
+import { fileDeclarations } from '../../app/ledger/record.ts';
 import { fmt, pct, progressLine } from '../progress.ts';
 
 export function ingestCommand(program: Command): void {
@@ -29,6 +30,7 @@ export function ingestCommand(program: Command): void {
               strict: o.strict,
               rejectFile: resolve(rejectFile),
               clock: app.clock,
+              onStored: fileDeclarations(app),
               onProgress: (p) =>
                 bar.update(`ingest ${p.file.split('/').pop()} ${pct(p.bytesRead, p.bytesTotal)}  rows ${fmt(p.rows)}  accepted ${fmt(p.accepted)}  rejected ${fmt(p.rejected)}  duplicates ${fmt(p.duplicates)}`),
             });
