@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { PortcullisError } from '../domain/errors.ts';
 import type { Entry } from '../ledger/entry/entry.ts';
 import type { EntryType } from '../ledger/entry/entry-type.ts';
