@@ -49,9 +49,11 @@ export interface IngestOptions {
   readonly onProgress?: (p: IngestProgress) => void;
   /**
    * Called with the declarations newly stored, once they are durable (after each batch, or after
-   * the file's commit in strict mode), in file order: the ledger's entries for them are made here.
+   * the file's commit in strict mode), in file order, and with those found stored already with the
+   * same content: the ledger's entries are made here (for a duplicate, only if a crash between its
+   * storing and its entry left it without one, so that ingesting the file again repairs that).
    */
-  readonly onStored?: (records: readonly DeclarationRecord[]) => Promise<unknown>;
+  readonly onStored?: (inserted: readonly DeclarationRecord[], duplicates: readonly DeclarationRecord[]) => Promise<unknown>;
 }
 
 /**
@@ -157,6 +159,7 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
   const inFlight: Promise<void>[] = [];
   // Strict intake keeps nothing until the file commits: what it stored waits for that.
   const storedInStrict: DeclarationRecord[] = [];
+  const duplicatesInStrict: DeclarationRecord[] = [];
   const store_ = async (records: DeclarationRecord[], rows: Place[], out: Rejection[]) => {
     const previous = tail;
     if (records.length === 0 || (opts.strict && t.rejected > 0)) {
@@ -165,8 +168,10 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
       const written = sink.write(records);
       tail = Promise.all([previous, written]).then(async ([, statuses]) => {
         const stored: DeclarationRecord[] = [];
+        const duplicates: DeclarationRecord[] = [];
         statuses.forEach((s, i) => {
           if (s === 'inserted') stored.push(records[i]!);
+          if (s === 'duplicate') duplicates.push(records[i]!);
           if (s === 'inserted') t.accepted += 1;
           else if (s === 'duplicate') t.duplicates += 1;
           else {
@@ -176,9 +181,11 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
           }
         });
         await rejects.write(out);
-        if (opts.onStored !== undefined && stored.length > 0) {
-          if (opts.strict) storedInStrict.push(...stored);
-          else await opts.onStored(stored);
+        if (opts.onStored !== undefined && stored.length + duplicates.length > 0) {
+          if (opts.strict) {
+            storedInStrict.push(...stored);
+            duplicatesInStrict.push(...duplicates);
+          } else await opts.onStored(stored, duplicates);
         }
       });
     }
@@ -229,7 +236,7 @@ async function ingestFile(store: StoreAdapter, file: string, opts: IngestOptions
     const rolledBack = opts.strict && t.rejected > 0;
     if (rolledBack) await sink.rollback();
     else await sink.commit();
-    if (!rolledBack && storedInStrict.length > 0) await opts.onStored?.(storedInStrict);
+    if (!rolledBack && storedInStrict.length + duplicatesInStrict.length > 0) await opts.onStored?.(storedInStrict, duplicatesInStrict);
     const summary: FileSummary = {
       file,
       sha256: hash.digest('hex'),

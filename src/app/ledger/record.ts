@@ -30,9 +30,18 @@ export async function recordInLedger(app: AppContext, type: EntryType, items: re
   return ledger.record(entries);
 }
 
-/** The intake hook that files each newly stored declaration in the ledger. */
-export function fileDeclarations(app: AppContext): (records: readonly DeclarationRecord[]) => Promise<number[]> {
-  return (records) => recordInLedger(app, 'declaration.filed', records.map((r) => ({ subject: `declaration:${r.declaration.id}`, payload: r.declaration })));
+/**
+ * The intake hook that files each newly stored declaration in the ledger — and each duplicate that
+ * has no entry yet: a process that stopped between storing a batch and filing it leaves such
+ * declarations, and ingesting the file again files them.
+ */
+export function fileDeclarations(app: AppContext): (inserted: readonly DeclarationRecord[], duplicates: readonly DeclarationRecord[]) => Promise<number[]> {
+  return async (inserted, duplicates) => {
+    const subject = (r: DeclarationRecord) => `declaration:${r.declaration.id}`;
+    const filed = duplicates.length === 0 ? new Map<string, number>() : await ledgerOf(app).repo.latestAbout(duplicates.map(subject), ['declaration.filed']);
+    const unfiled = duplicates.filter((r) => !filed.has(subject(r)));
+    return recordInLedger(app, 'declaration.filed', [...inserted, ...unfiled].map((r) => ({ subject: subject(r), payload: r.declaration })));
+  };
 }
 
 /** A privileged action (users, keys, budgets, model activations…): who did what to what. */
