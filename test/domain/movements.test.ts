@@ -38,9 +38,9 @@ describe('TransportEvent', () => {
   it('keeps event codes to their event type, equipment events to a container, and every event to something findable', () => {
     assert.deepEqual(problems(movementInput('E-1', { eventType: 'TRANSPORT', eventCode: 'LOAD' })).map((p) => p.field), ['eventCode']);
     assert.deepEqual(problems(movementInput('E-1', { eventType: 'EQUIPMENT', eventCode: 'ARRI' })).map((p) => p.field), ['eventCode']);
-    const { container: _, ...noContainer } = movementInput('E-1');
+    const noContainer = movementInput('E-1', { container: undefined });
     assert.deepEqual(problems(noContainer).map((p) => p.field), ['container']);
-    const { transportDocument: __, ...neither } = noContainer;
+    const neither = movementInput('E-1', { container: undefined, transportDocument: undefined });
     assert.deepEqual(problems({ ...neither, eventType: 'TRANSPORT', eventCode: 'DEPA' }).map((p) => p.field), ['transportDocument']);
     assert.equal(TransportEvent.safeParse({ ...noContainer, eventType: 'TRANSPORT', eventCode: 'DEPA' }).success, true);
   });
