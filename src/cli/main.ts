@@ -22,9 +22,10 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   effectiveness: async () => (await import('./commands/effectiveness.ts')).effectivenessCommands,
   simulate: async () => (await import('./commands/simulate.ts')).simulateCommand,
   alerts: async () => (await import('./commands/alerts.ts')).alertsCommand,
+  movements: async () => (await import('./commands/movements.ts')).movementsCommands,
 };
 /** Subcommands registered by a module under another name. */
-const MODULE_OF: Record<string, string> = { train: 'training', evaluate: 'training', score: 'training', decisions: 'decide', drift: 'effectiveness' };
+const MODULE_OF: Record<string, string> = { train: 'training', evaluate: 'training', score: 'training', decisions: 'decide', drift: 'effectiveness', telemetry: 'movements', discrepancies: 'movements' };
 
 const program = new Command()
   .name('portcullis')
