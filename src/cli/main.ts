@@ -24,9 +24,10 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   alerts: async () => (await import('./commands/alerts.ts')).alertsCommand,
   ledger: async () => (await import('./commands/ledger.ts')).ledgerCommand,
   witness: async () => (await import('./commands/witness.ts')).witnessCommand,
+  movements: async () => (await import('./commands/movements.ts')).movementsCommands,
 };
 /** Subcommands registered by a module under another name. */
-const MODULE_OF: Record<string, string> = { train: 'training', evaluate: 'training', score: 'training', decisions: 'decide', drift: 'effectiveness' };
+const MODULE_OF: Record<string, string> = { train: 'training', evaluate: 'training', score: 'training', decisions: 'decide', drift: 'effectiveness', telemetry: 'movements', discrepancies: 'movements' };
 
 // Output piped into a reader that stops early (`| head`) is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

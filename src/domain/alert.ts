@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-/** Something that needs a person's attention: drift of the traffic, a rule whose hit rate decayed, a telemetry event. */
-export const AlertKind = z.enum(['drift', 'rule-decay', 'telemetry']);
+/** Something that needs a person's attention: drift of the traffic, a rule whose hit rate decayed, a telemetry event, parties' records of a consignment that disagree. */
+export const AlertKind = z.enum(['drift', 'rule-decay', 'telemetry', 'discrepancy']);
 export type AlertKind = z.infer<typeof AlertKind>;
 
 export interface Alert {

@@ -16,3 +16,6 @@ export { selectorStateRepo, type SelectorStateRepo } from './selector-state-repo
 export { alertsRepo, type AlertsRepo, type AlertFilter } from './alerts-repo.ts';
 export { historyRepo, type HistoryRepo, type HistoryRow, type HistoryQuery } from './history-repo.ts';
 export { ledgerRepo, type LedgerRepo, type NodeRow, type StoredEntry, type IntegrateBatch, type StoredCheckpoint, type StoredCosignature, type StoredLedgerKey } from './ledger-repo.ts';
+export { movementsRepo, type MovementsRepo, type StoredMovement } from './movements-repo.ts';
+export { telemetryRepo, type TelemetryRepo, type StoredReading } from './telemetry-repo.ts';
+export type { AddOutcome, AddStatus } from './keyed-records.ts';

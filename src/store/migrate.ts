@@ -4,6 +4,7 @@ import * as initial from './migrations/0001-initial.ts';
 import * as dropImporterIndex from './migrations/0002-drop-importer-index.ts';
 import * as targeting from './migrations/0003-targeting.ts';
 import * as ledger from './migrations/0004-ledger.ts';
+import * as movements from './migrations/0005-movements.ts';
 import type { StoreAdapter } from './store-adapter.ts';
 
 /** Migrations are listed here, in order; the same ones run on SQLite and PostgreSQL. */
@@ -12,6 +13,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002-drop-importer-index': dropImporterIndex,
   '0003-targeting': targeting,
   '0004-ledger': ledger,
+  '0005-movements': movements,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

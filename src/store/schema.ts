@@ -240,6 +240,37 @@ export interface LedgerKeyTable {
   revoked_at: string | null;
 }
 
+/** A carrier's movement (domain/transport-event.ts); the whole record is `body`, the columns are what it is found by. */
+export interface TransportEventTable {
+  id: string;
+  carrier: string;
+  event_type: string;
+  event_code: string;
+  classifier: string;
+  event_time: string;
+  transport_document: string | null;
+  container: string | null;
+  location: string;
+  /** The normalised record, canonical JSON. */
+  body: string;
+  recorded_at: string;
+  /** The ledger entry that records it. */
+  ledger_idx: number | null;
+}
+
+/** A container telemetry reading (domain/telemetry-reading.ts). */
+export interface TelemetryReadingTable {
+  id: string;
+  device_id: string;
+  container: string;
+  time: string;
+  kind: string;
+  event_code: string | null;
+  body: string;
+  recorded_at: string;
+  ledger_idx: number | null;
+}
+
 export interface Schema {
   declarations: DeclarationTable;
   goods_items: GoodsItemTable;
@@ -259,4 +290,6 @@ export interface Schema {
   ledger_checkpoints: LedgerCheckpointTable;
   ledger_cosignatures: LedgerCosignatureTable;
   ledger_keys: LedgerKeyTable;
+  transport_events: TransportEventTable;
+  telemetry_readings: TelemetryReadingTable;
 }

@@ -8,7 +8,8 @@ import { decision } from '../support/targeting-fixtures.ts';
 
 const TARGETING = ['alerts', 'budgets', 'decisions', 'inspections', 'models', 'rules', 'selector_state', 'users'];
 const LEDGER = ['ledger_checkpoints', 'ledger_cosignatures', 'ledger_entries', 'ledger_keys', 'ledger_nodes', 'ledger_payloads'];
-const TABLES = ['declarations', 'goods_items', 'ingest_runs', 'parties', ...TARGETING, ...LEDGER];
+const MOVEMENTS = ['telemetry_readings', 'transport_events'];
+const TABLES = ['declarations', 'goods_items', 'ingest_runs', 'parties', ...TARGETING, ...LEDGER, ...MOVEMENTS];
 
 /** The tables of the store's own schema (PostgreSQL) or database (SQLite), Kysely's included. */
 async function tableNames(store: StoreAdapter): Promise<string[]> {
@@ -29,7 +30,7 @@ forEachStore('migrations', (h) => {
   it('openStore records the migrations it ran', async () => {
     const store = await h.open();
     const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(store.db);
-    assert.deepEqual(rows.map((r) => r.name), ['0001-initial', '0002-drop-importer-index', '0003-targeting', '0004-ledger']);
+    assert.deepEqual(rows.map((r) => r.name), ['0001-initial', '0002-drop-importer-index', '0003-targeting', '0004-ledger', '0005-movements']);
   });
 
   it('the new tables are empty', async () => {
@@ -73,7 +74,7 @@ function migratorOf(store: StoreAdapter, n: number): Migrator {
 }
 
 forEachStore('migrations from an older database', (h) => {
-  it('a database made by 0001 and 0002 gets only 0003 and 0004, and keeps its data', async () => {
+  it('a database made by 0001 and 0002 gets only 0003, 0004 and 0005, and keeps its data', async () => {
     const store = await h.open();
     // Down to nothing, then up with the migrations that existed at 0002, as an older release left it.
     assert.equal((await migratorOf(store, Object.keys(MIGRATIONS).length).migrateTo(NO_MIGRATIONS)).error, undefined);
@@ -86,7 +87,7 @@ forEachStore('migrations from an older database', (h) => {
     await sink.commit();
     assert.ok(!(await tableNames(store)).includes('decisions'));
 
-    assert.deepEqual(await migrateToLatest(store), ['0003-targeting', '0004-ledger']);
+    assert.deepEqual(await migrateToLatest(store), ['0003-targeting', '0004-ledger', '0005-movements']);
 
     const names = await tableNames(store);
     for (const t of TABLES) assert.ok(names.includes(t), `table ${t} missing from ${names.join(', ')}`);
@@ -98,17 +99,26 @@ forEachStore('migrations from an older database', (h) => {
 
   it('0003 goes down and up again', async () => {
     const store = await h.open();
-    assert.equal((await migratorOf(store, 4).migrateTo('0002-drop-importer-index')).error, undefined);
+    assert.equal((await migratorOf(store, 5).migrateTo('0002-drop-importer-index')).error, undefined);
     const names = await tableNames(store);
-    for (const t of [...TARGETING, ...LEDGER]) assert.ok(!names.includes(t), `table ${t} left behind`);
-    assert.deepEqual(await migrateToLatest(store), ['0003-targeting', '0004-ledger']);
+    for (const t of [...TARGETING, ...LEDGER, ...MOVEMENTS]) assert.ok(!names.includes(t), `table ${t} left behind`);
+    assert.deepEqual(await migrateToLatest(store), ['0003-targeting', '0004-ledger', '0005-movements']);
   });
 
   it('0004 goes down and up again', async () => {
     const store = await h.open();
-    assert.equal((await migratorOf(store, 4).migrateTo('0003-targeting')).error, undefined);
+    assert.equal((await migratorOf(store, 5).migrateTo('0003-targeting')).error, undefined);
     const names = await tableNames(store);
-    for (const t of LEDGER) assert.ok(!names.includes(t), `table ${t} left behind`);
-    assert.deepEqual(await migrateToLatest(store), ['0004-ledger']);
+    for (const t of [...LEDGER, ...MOVEMENTS]) assert.ok(!names.includes(t), `table ${t} left behind`);
+    assert.deepEqual(await migrateToLatest(store), ['0004-ledger', '0005-movements']);
+  });
+
+  it('0005 goes down and up again', async () => {
+    const store = await h.open();
+    assert.equal((await migratorOf(store, 5).migrateTo('0004-ledger')).error, undefined);
+    const names = await tableNames(store);
+    for (const t of MOVEMENTS) assert.ok(!names.includes(t), `table ${t} left behind`);
+    for (const t of LEDGER) assert.ok(names.includes(t), `table ${t} went with 0005`);
+    assert.deepEqual(await migrateToLatest(store), ['0005-movements']);
   });
 });
