@@ -60,6 +60,17 @@ export function ledgerCommand(program: Command): void {
     );
 
   cmd
+    .command('key')
+    .description("print the log's public (verifier) key, for `check-proof --key` and witnesses")
+    .action(() =>
+      runAction(false, () =>
+        withApp(async (app) => {
+          process.stdout.write(`${ledgerOf(app).verifierKey}\n`);
+        }),
+      ),
+    );
+
+  cmd
     .command('checkpoint')
     .description('print the latest signed checkpoint (or the one of --size) with its cosignatures; --sign signs one of the tree as it stands')
     .option('--size <n>', 'the checkpoint of this tree size')
