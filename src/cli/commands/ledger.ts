@@ -7,7 +7,7 @@ import { publishedCheckpoint } from '../../app/ledger/published.ts';
 import { verifyLedger } from '../../app/ledger/verify.ts';
 import { checkProofBundle, ENTRY_TYPE_NAMES, newKeyPair, signerKey, signPartyEntry, verifierKey as verifierOf, verifyCheckpointNote } from '../../app/ledger/offline.ts';
 import { PortcullisError } from '../../domain/errors.ts';
-import { actorOf, AS_OPTION, positiveInt } from '../options.ts';
+import { actorOf, AS_OPTION, boundedNumber, positiveInt } from '../options.ts';
 import { runAction } from '../output.ts';
 import { fmt, progressLine } from '../progress.ts';
 import { withApp } from '../with-app.ts';
@@ -310,7 +310,7 @@ export function ledgerCommand(program: Command): void {
   cmd
     .command('serve')
     .description("publish the log over HTTP for witnesses and verifiers (checkpoints with cosignatures, proofs, the log key; cosignatures in)")
-    .option('--port <n>', 'port', '8081')
+    .option('--port <n>', 'port (0: any free one, printed)', '8081')
     .option('--host <h>', 'address to listen on', '127.0.0.1')
     .action((o: { port: string; host: string }) =>
       runAction(false, (out) =>
@@ -319,7 +319,8 @@ export function ledgerCommand(program: Command): void {
           const ledger = ledgerOf(app);
           await ledger.checkpoint();
           const server = ledgerHttpServer(ledger, app.clock);
-          await new Promise<void>((resolve) => server.listen(positiveInt('--port', o.port), o.host, resolve));
+          const port = boundedNumber('--port', o.port, 0, 65535, 'a port number from 0 to 65535');
+          await new Promise<void>((resolve) => server.listen(port, o.host, resolve));
           const addr = server.address();
           out.text(`ledger ${ledger.origin} published at http://${o.host}:${typeof addr === 'object' && addr ? addr.port : o.port}/api/v1/ledger/checkpoint (key ${ledger.verifierKey})`);
           await new Promise<void>((resolve) => {
