@@ -47,6 +47,16 @@ export function alertsRepo(db: Kysely<Schema>) {
       return r ? toAlert(r) : undefined;
     },
     /** Alerts newest first (then by id, descending), filtered, one page at a time. */
+    /** Open alerts of a kind about the given subjects. */
+    async openAbout(kind: AlertKind, subjects: readonly string[]): Promise<Alert[]> {
+      const out: Alert[] = [];
+      for (let i = 0; i < subjects.length; i += 1000) {
+        const rows = await db.selectFrom('alerts').selectAll().where('kind', '=', kind).where('status', '=', 'open').where('subject', 'in', subjects.slice(i, i + 1000)).execute();
+        out.push(...rows.map(toAlert));
+      }
+      return out;
+    },
+
     async list(f: AlertFilter = {}): Promise<Alert[]> {
       let q = db.selectFrom('alerts').selectAll();
       if (f.status !== undefined) q = q.where('status', '=', f.status);

@@ -7,6 +7,7 @@ import type { TelemetryReading } from '../../domain/telemetry-reading.ts';
 import type { TransportEvent } from '../../domain/transport-event.ts';
 import { declarationsRepo, ledgerRepo, movementsRepo, telemetryRepo } from '../../store/index.ts';
 import { raiseAlert } from '../targeting/alerts.ts';
+import { decideStored } from '../targeting/decide.ts';
 import type { AppContext } from '../context.ts';
 
 /**
@@ -33,12 +34,16 @@ export interface DiscrepancyReport {
   readonly byField: Readonly<Partial<Record<DiscrepancyField, number>>>;
   readonly declarations: readonly DeclarationDiscrepancies[];
   readonly alertsRaised: number;
+  /** Declarations decided again because a new alert made discrepancies a fact of theirs (null: not asked). */
+  readonly redecided: { readonly decided: number; readonly lanes: Readonly<Record<'green' | 'yellow' | 'red', number>> } | null;
 }
 
 export interface DiscrepancyOptions {
   /** One declaration; every declaration with a transport document or containers when absent. */
   readonly declaration?: string;
   readonly raiseAlerts?: boolean;
+  /** With raiseAlerts: decide again the declarations a new alert was raised for (their `discrepancies` fact changed). */
+  readonly redecide?: boolean;
   readonly onProgress?: (checked: number) => void;
 }
 
@@ -50,13 +55,17 @@ export async function findDiscrepancies(app: AppContext, opts: DiscrepancyOption
   const found: DeclarationDiscrepancies[] = [];
   let checked = 0;
   let alertsRaised = 0;
+  const raisedFor: string[] = [];
   const compare = async (page: readonly Declaration[]) => {
     for (const r of await comparePage(app, page)) {
       checked += 1;
       if (r.discrepancies.length === 0) continue;
       if (opts.raiseAlerts === true) {
         const a = await raiseDiscrepancyAlert(app, r.declarationId, r.discrepancies);
-        if (a.raised) alertsRaised += 1;
+        if (a.raised) {
+          alertsRaised += 1;
+          raisedFor.push(r.declarationId);
+        }
         found.push({ ...r, alert: a.id });
       } else found.push(r);
     }
@@ -77,9 +86,14 @@ export async function findDiscrepancies(app: AppContext, opts: DiscrepancyOption
       await compare(page.map((s) => s.declaration).filter((d) => d.transportDocument !== undefined || d.containers.length > 0));
     }
   }
+  let redecided: DiscrepancyReport['redecided'] = null;
+  if (opts.redecide === true && opts.raiseAlerts === true) {
+    const r = raisedFor.length === 0 ? undefined : await decideStored(app, { ids: raisedFor });
+    redecided = { decided: r?.decided ?? 0, lanes: r?.lanes ?? { green: 0, yellow: 0, red: 0 } };
+  }
   const byField: Partial<Record<DiscrepancyField, number>> = {};
   for (const r of found) for (const d of r.discrepancies) byField[d.field] = (byField[d.field] ?? 0) + 1;
-  return { checked, withDiscrepancies: found.length, discrepancies: found.reduce((n, r) => n + r.discrepancies.length, 0), byField, declarations: found, alertsRaised };
+  return { checked, withDiscrepancies: found.length, discrepancies: found.reduce((n, r) => n + r.discrepancies.length, 0), byField, declarations: found, alertsRaised, redecided };
 }
 
 /** The records of a page of declarations, read in a few queries, then compared one by one. */

@@ -9,7 +9,7 @@ import { CAPACITY } from '../../risk/selection/window.ts';
 import { scoreDeclarations } from '../../risk/scoring/score-batch.ts';
 import { sigmoid } from '../../risk/gbdt/tree.ts';
 import { PortcullisError } from '../../domain/errors.ts';
-import { budgetsRepo, declarationsRepo, decisionsRepo, rulesRepo, selectorStateRepo } from '../../store/index.ts';
+import { alertsRepo, budgetsRepo, declarationsRepo, decisionsRepo, rulesRepo, selectorStateRepo } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
 import { activeModel } from '../models/registry.ts';
 import { recordInLedger } from '../ledger/record.ts';
@@ -40,7 +40,10 @@ export async function openDecider(app: AppContext, o: DeciderOptions = {}): Prom
   const budgets = new Map<string, Budget>((await budgetsRepo(db).list()).map((b) => [b.office, b]));
   const states = new Map<string, SelectorState>();
   const random = new SeededRandom(o.seed ?? randomInt(2 ** 32 - 1));
+  // Discrepancies across parties (open `discrepancy` alerts) of the batch being decided: a fact for rules.
+  let discrepancies = new Map<string, number>();
   const inputs: DecisionInputs = {
+    discrepanciesOf: (id) => discrepancies.get(id) ?? 0,
     model,
     rules,
     budgetOf: (office) => budgets.get(office) ?? budgets.get('*') ?? DEFAULT_BUDGET,
@@ -67,6 +70,11 @@ export async function openDecider(app: AppContext, o: DeciderOptions = {}): Prom
         states.set(office, state);
       }
       const revisions = await decisionsRepo(db).latestRevisions(declarations.map((d) => d.id));
+      discrepancies = new Map();
+      for (const a of await alertsRepo(db).openAbout('discrepancy', declarations.map((d) => d.id))) {
+        const n = Array.isArray(a.detail.discrepancies) ? a.detail.discrepancies.length : 1;
+        discrepancies.set(a.subject, (discrepancies.get(a.subject) ?? 0) + n);
+      }
       const views = model === undefined ? undefined : modelViews(model, declarations);
       const now = app.clock().toISOString();
       const decisions = declarations.map((d, i) => decide(inputs, d, now, (revisions.get(d.id) ?? 0) + 1, views?.[i]));

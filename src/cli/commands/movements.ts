@@ -64,6 +64,7 @@ function reportLines(r: DiscrepancyReport): string[] {
   }
   if (r.declarations.length > 50) lines.push(`… and ${r.declarations.length - 50} more declarations (use --json for all)`);
   if (r.alertsRaised > 0) lines.push(`${fmt(r.alertsRaised)} discrepancy alerts raised`);
+  if (r.redecided !== null && r.redecided.decided > 0) lines.push(`decided again with the discrepancies as a fact: ${fmt(r.redecided.decided)} (red ${fmt(r.redecided.lanes.red)}, yellow ${fmt(r.redecided.lanes.yellow)}, green ${fmt(r.redecided.lanes.green)})`);
   return lines;
 }
 
@@ -74,14 +75,14 @@ export function movementsCommands(program: Command): void {
     .command('discrepancies')
     .description('compare what the declarant, the carrier and telemetry recorded for each consignment (containers, ports, weight, dates, seals)')
     .option('--declaration <id>', 'only this declaration')
-    .option('--raise-alerts', 'raise one discrepancy alert per declaration with findings (reruns raise nothing twice)', false)
+    .option('--raise-alerts', 'raise one discrepancy alert per declaration with findings (reruns raise nothing twice), and decide those declarations again: their `discrepancies` fact changed', false)
     .option('--json', 'print one JSON object', false)
     .action((o: { declaration?: string; raiseAlerts: boolean; json: boolean }) =>
       runAction(o.json, (out) =>
         withApp(async (app) => {
           const progress = progressLine();
           try {
-            const r = await findDiscrepancies(app, { ...(o.declaration === undefined ? {} : { declaration: o.declaration }), raiseAlerts: o.raiseAlerts, onProgress: (n) => progress.update(`${fmt(n)} declarations compared`) });
+            const r = await findDiscrepancies(app, { ...(o.declaration === undefined ? {} : { declaration: o.declaration }), raiseAlerts: o.raiseAlerts, redecide: o.raiseAlerts, onProgress: (n) => progress.update(`${fmt(n)} declarations compared`) });
             progress.done();
             out.result({ ok: true, ...r }, reportLines(r));
           } finally {

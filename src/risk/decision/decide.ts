@@ -32,6 +32,8 @@ export interface DecisionInputs {
   readonly random: () => number;
   /** How many model reasons a decision gives. */
   readonly reasons?: number;
+  /** Discrepancies across parties known for a declaration (the `discrepancies` fact); none when absent. */
+  discrepanciesOf?(declarationId: string): number;
 }
 
 /** What the model says of a declaration: its probability and top reasons. */
@@ -64,7 +66,7 @@ export function modelViews(model: RiskModel, ds: readonly Declaration[], count =
 export function decide(inputs: DecisionInputs, d: Declaration, decidedAt: string, revision = 1, view?: ModelView): Decision {
   const m = inputs.model === undefined ? undefined : (view ?? modelView(inputs.model, d, inputs.reasons ?? 3));
   const probability = m?.probability ?? null;
-  const facts = factsOf(d, { ...(inputs.model !== undefined ? { pipeline: inputs.model.pipeline } : {}), probability });
+  const facts = factsOf(d, { ...(inputs.model !== undefined ? { pipeline: inputs.model.pipeline } : {}), probability, discrepancies: inputs.discrepanciesOf?.(d.id) ?? 0 });
   const outcome = evaluateRuleSet(inputs.rules, facts, d.filedAt, d.customsOffice);
   const score = probability === null ? null : probability + outcome.points;
   const budget = inputs.budgetOf(d.customsOffice);

@@ -47,6 +47,7 @@ export const FACTS: readonly FactInfo[] = [
   fact('importerSeen', 'number', 'how many training declarations of the model had this importer; null without a model', true),
   fact('newImporter', 'boolean', 'importerSeen is 0; null without a model', true),
   fact('score', 'number', 'the model’s risk probability, 0 to 1; null without a model', true),
+  fact('discrepancies', 'number', 'mismatches between what the declarant, the carrier and telemetry recorded for the consignment (open discrepancy alerts); 0 when none is known'),
 ];
 
 /** The prefix under which a declaration's attributes are read: `{"var": "attr.incoterm"}`. */
@@ -90,6 +91,7 @@ export interface Facts {
   readonly importerSeen: number | null;
   readonly newImporter: boolean | null;
   readonly score: number | null;
+  readonly discrepancies: number;
   /** The declaration's attributes, in an object without a prototype (so `attr.constructor` is just absent). */
   readonly attr: Readonly<Record<string, AttributeValue>>;
 }
@@ -98,6 +100,8 @@ export interface Facts {
 export interface FactContext {
   readonly pipeline?: FittedPipeline | undefined;
   readonly probability: number | null;
+  /** Discrepancies across parties known for the declaration (0 when none, or not looked for). */
+  readonly discrepancies?: number;
 }
 
 /**
@@ -167,6 +171,7 @@ export function factsOf(d: Declaration, ctx: FactContext): Facts {
     importerSeen,
     newImporter: importerSeen === null ? null : importerSeen === 0,
     score: ctx.probability,
+    discrepancies: ctx.discrepancies ?? 0,
     attr: Object.assign(Object.create(null) as Record<string, AttributeValue>, d.attributes),
   };
 }

@@ -34,7 +34,7 @@ describe('factsOf', () => {
       office: 'NL000396', importer: 'IMP-1', declarant: 'DEC-1', seller: null, courier: null, exportCountry: 'CN',
       originCountry: 'CN', hsCode: '61091000', hs2: '61', hs4: '6109', hs6: '610910', modeOfTransport: '1',
       portOfLoading: 'CNSHA', portOfDischarge: 'NLRTM', containerCount: 1, itemCount: 3, customsValue: 4500, currency: 'EUR',
-      netMassKg: 120, unitValue: 4500 / 120, taxRate: 12, duty: 250, unitValueRatio: null, importerSeen: null, newImporter: null, score: null,
+      netMassKg: 120, unitValue: 4500 / 120, taxRate: 12, duty: 250, unitValueRatio: null, importerSeen: null, newImporter: null, score: null, discrepancies: 0,
       attr: JSON.parse('{"incoterm": "FOB", "aeo": 1, "__proto__": "x", "flag": true}'),
     });
   });
@@ -43,6 +43,7 @@ describe('factsOf', () => {
     const f = factsOf(d, { probability: 0.25 });
     assert.deepEqual(Object.keys(f).sort(), [...FACTS.map((x) => x.name), 'attr'].sort());
     assert.equal(f.score, 0.25);
+    assert.equal(factsOf(d, { probability: null, discrepancies: 3 }).discrepancies, 3);
   });
 
   it('keeps attributes in an object without a prototype', () => {
