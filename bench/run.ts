@@ -1,9 +1,10 @@
 /**
- * npm run bench [-- --rows N --runs K --only sqlite|postgres|risk]
+ * npm run bench [-- --rows N --runs K --only sqlite|postgres|risk|targeting|ledger[-append|-proofs|-verify] --ledger-size N]
  * Runs the benchmarks and prints one JSON object per result (medians of K runs).
  */
 import { parseArgs } from 'node:util';
 import { benchIngest } from './ingest.ts';
+import { benchLedger, type LedgerPart } from './ledger.ts';
 import { benchLearner } from './learner.ts';
 import { benchRisk } from './risk.ts';
 import { benchTargeting } from './targeting.ts';
@@ -14,15 +15,25 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     runs: { type: 'string', default: '3' },
     only: { type: 'string' },
+    // Entries of the ledger `ledger verify` is timed on; the proof tree has ten times as many leaves.
+    'ledger-size': { type: 'string', default: '1000000' },
   },
 });
 const only = values.only;
-if (only !== undefined && !['sqlite', 'postgres', 'risk', 'targeting'].includes(only)) throw new Error(`--only ${only}: expected sqlite, postgres, risk or targeting`);
+const LEDGER = ['ledger', 'ledger-append', 'ledger-proofs', 'ledger-verify'];
+if (only !== undefined && !['sqlite', 'postgres', 'risk', 'targeting', ...LEDGER].includes(only)) throw new Error(`--only ${only}: expected sqlite, postgres, risk, targeting, ledger, ledger-append, ledger-proofs or ledger-verify`);
+const ledgerSize = Number(values['ledger-size']);
+if (!Number.isSafeInteger(ledgerSize) || ledgerSize < 1000) throw new Error(`--ledger-size ${values['ledger-size']}: expected an integer ≥ 1000`);
+const isLedger = only !== undefined && LEDGER.includes(only);
 if (only === undefined || only === 'targeting') await benchTargeting({ runs: Number(values.runs) });
-if (only !== 'risk' && only !== 'targeting') await benchIngest({ rows: Number(values.rows), runs: Number(values.runs), only });
+if (only !== 'risk' && only !== 'targeting' && !isLedger) await benchIngest({ rows: Number(values.rows), runs: Number(values.runs), only });
 if (only === undefined || only === 'risk') {
   await benchRisk({ runs: Number(values.runs) });
   await benchLearner({ runs: Number(values.runs) });
   // One run: it takes minutes, and peak memory hardly varies between runs.
   await benchTrainMemory({ rows: Number(values.rows), runs: 1 });
+}
+if (only === undefined || isLedger) {
+  const parts: LedgerPart[] = only === undefined || only === 'ledger' ? ['append', 'proofs', 'verify'] : [only.slice('ledger-'.length) as LedgerPart];
+  await benchLedger({ runs: Number(values.runs), size: ledgerSize, parts });
 }
