@@ -147,7 +147,7 @@ export const treeLeaf = (seed: string, i: number): Uint8Array => leafHash(Buffer
  * entries: proofs read only nodes. Cached by size.
  */
 export async function cachedTree(size: number, seed = 'bench-tree-1'): Promise<CachedTree> {
-  const file = join(OUT, `ledger-tree-${size}.db`);
+  const file = join(OUT, `ledger-tree-v2-${size}.db`);
   const meta = `${file}.json`;
   if (existsSync(file) && existsSync(meta)) {
     const m = JSON.parse(readFileSync(meta, 'utf8')) as CachedTree;
@@ -155,7 +155,7 @@ export async function cachedTree(size: number, seed = 'bench-tree-1'): Promise<C
   }
   const started = performance.now();
   const tmp = `${file}.tmp`;
-  const { store, remove } = await freshSqlite(`ledger-tree-${size}.db.tmp`);
+  const { store, remove } = await freshSqlite(`ledger-tree-v2-${size}.db.tmp`);
   await store.close();
   // Node hashes per level, packed (32 bytes each): 2 × size × 32 bytes in all.
   const levels: Buffer[] = [];
@@ -184,10 +184,10 @@ export async function cachedTree(size: number, seed = 'bench-tree-1'): Promise<C
       let i = 0;
       for (; i + ROWS <= n; i += ROWS) {
         args.length = 0;
-        for (let k = i; k < i + ROWS; k++) args.push(level, k, buf.toString('base64', k * 32, k * 32 + 32));
+        for (let k = i; k < i + ROWS; k++) args.push(level, k, buf.subarray(k * 32, k * 32 + 32));
         many.run(args);
       }
-      for (; i < n; i++) one.run(level, i, buf.toString('base64', i * 32, i * 32 + 32));
+      for (; i < n; i++) one.run(level, i, buf.subarray(i * 32, i * 32 + 32));
       nodes += n;
     });
   })();
@@ -219,7 +219,7 @@ const CHECKPOINT_EVERY = 100_000;
  * every 100,000 entries and at the end. Cached by size.
  */
 export async function cachedLedger(size: number): Promise<CachedLedger> {
-  const name = `ledger-entries-${size}.db`;
+  const name = `ledger-entries-v2-${size}.db`;
   const file = join(OUT, name);
   const meta = `${file}.json`;
   if (existsSync(file) && existsSync(meta)) {

@@ -2,29 +2,14 @@ import { sql } from 'kysely';
 import { PortcullisError } from '../domain/errors.ts';
 import type { Entry } from '../ledger/entry/entry.ts';
 import type { EntryType } from '../ledger/entry/entry-type.ts';
+import type { IntegrateBatch, ScannedRow } from './ledger-rows.ts';
 import type { StoreAdapter } from './store-adapter.ts';
 import type { Schema } from './schema.ts';
-
-/** A complete subtree's hash, as the tree computes it (level 0: a leaf). */
-export interface NodeRow {
-  readonly level: number;
-  readonly index: number;
-  readonly hash: Uint8Array;
-}
 
 /** An entry as stored: its index in the log and what the store files it under. */
 export interface StoredEntry extends Entry {
   readonly index: number;
   readonly subject: string | null;
-}
-
-/** What the sequencer integrates in one transaction. */
-export interface IntegrateBatch {
-  /** The index of the first entry: the size of the log before the batch. */
-  readonly first: number;
-  readonly entries: readonly { readonly entry: Entry; readonly subject: string | null; readonly salt: string; readonly payload: string }[];
-  /** Every node the batch completes, leaves included. */
-  readonly nodes: readonly NodeRow[];
 }
 
 export interface StoredCheckpoint {
@@ -53,10 +38,7 @@ export interface StoredLedgerKey {
   readonly revokedAt: string | null;
 }
 
-const b64 = (h: Uint8Array) => Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString('base64');
-const bytes = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
-
-/** Rows per INSERT: well under SQLite's 32,766 bound variables with the widest table (9 columns). */
+/** Subjects per IN list. */
 const CHUNK = 1000;
 
 const toEntry = (r: Schema['ledger_entries']): StoredEntry => ({
@@ -69,7 +51,8 @@ const toEntry = (r: Schema['ledger_entries']): StoredEntry => ({
  * revoked by a date, not removed). The primary key on the entry index is what keeps two sequencers
  * from both writing the same index: the second one's transaction fails whole.
  */
-export function ledgerRepo(store: Pick<StoreAdapter, 'db' | 'durableTransaction'>) {
+export function ledgerRepo(store: Pick<StoreAdapter, 'db' | 'ledgerRows'>) {
+  const rows = store.ledgerRows;
   const db = store.db;
   return {
     /** How many entries the log holds. */
@@ -78,46 +61,23 @@ export function ledgerRepo(store: Pick<StoreAdapter, 'db' | 'durableTransaction'
       return r?.m === null || r?.m === undefined ? 0 : Number(r.m) + 1;
     },
 
-    /** Entries, payloads and tree nodes of one batch, in one transaction: all of them or none. */
-    async integrate(batch: IntegrateBatch): Promise<void> {
-      await store.durableTransaction(async (trx) => {
-        const r = await trx.selectFrom('ledger_entries').select(sql<number | string | null>`max(idx)`.as('m')).executeTakeFirst();
-        const size = r?.m === null || r?.m === undefined ? 0 : Number(r.m) + 1;
-        if (size !== batch.first) {
-          throw new PortcullisError('CONFLICT', `the ledger holds ${size} entries, not ${batch.first}: another sequencer has written to it`);
-        }
-        const entries = batch.entries.map(({ entry: e, subject }, i) => ({
-          idx: batch.first + i, type: e.type, party: e.party, key_id: e.keyId, time: e.time, corrects: e.corrects, commitment: e.commitment, signature: e.signature, subject,
-        }));
-        for (let i = 0; i < entries.length; i += CHUNK) await trx.insertInto('ledger_entries').values(entries.slice(i, i + CHUNK)).execute();
-        const payloads = batch.entries.map(({ salt, payload }, i) => ({ idx: batch.first + i, salt, payload }));
-        for (let i = 0; i < payloads.length; i += CHUNK) await trx.insertInto('ledger_payloads').values(payloads.slice(i, i + CHUNK)).execute();
-        const nodes = batch.nodes.map((n) => ({ level: n.level, idx: n.index, hash: b64(n.hash) }));
-        for (let i = 0; i < nodes.length; i += 3 * CHUNK) await trx.insertInto('ledger_nodes').values(nodes.slice(i, i + 3 * CHUNK)).execute();
-      });
-    },
+    /** Entries, payloads and tree nodes of one batch, in one durable transaction: all of them or none. */
+    integrate: (batch: IntegrateBatch): Promise<void> => rows.integrate(batch),
 
     /** The hashes of the given complete subtrees, in the order asked; a missing one is a STORE_ERROR. */
     async nodes(ids: readonly { readonly level: number; readonly index: number }[]): Promise<Uint8Array[]> {
-      if (ids.length === 0) return [];
-      const rows = await db
-        .selectFrom('ledger_nodes')
-        .select(['level', 'idx', 'hash'])
-        .where((eb) => eb.or(ids.map((id) => eb.and([eb('level', '=', id.level), eb('idx', '=', id.index)]))))
-        .execute();
-      const found = new Map(rows.map((r) => [`${r.level}/${r.idx}`, r.hash]));
-      return ids.map((id) => {
-        const h = found.get(`${id.level}/${id.index}`);
-        if (h === undefined) throw new PortcullisError('STORE_ERROR', `the ledger's tree has no node at level ${id.level}, index ${id.index}`);
-        return bytes(h);
+      const found = await rows.nodes(ids);
+      return found.map((h, i) => {
+        if (h === undefined) throw new PortcullisError('STORE_ERROR', `the ledger's tree has no node at level ${ids[i]!.level}, index ${ids[i]!.index}`);
+        return h;
       });
     },
 
     /** Stored nodes of one level over an index range, in order (for verification). */
-    async nodesOfLevel(level: number, from: number, to: number): Promise<{ index: number; hash: string }[]> {
-      const rows = await db.selectFrom('ledger_nodes').select(['idx', 'hash']).where('level', '=', level).where('idx', '>=', from).where('idx', '<', to).orderBy('idx').execute();
-      return rows.map((r) => ({ index: Number(r.idx), hash: r.hash }));
-    },
+    levelNodes: (level: number, from: number, to: number) => rows.level(level, from, to),
+
+    /** Entries [from, to) with their stored leaf hashes (and payloads), as verification reads them. */
+    scan: (from: number, to: number, payloads: boolean): Promise<ScannedRow[]> => rows.scan(from, to, payloads),
 
     async nodeCount(): Promise<number> {
       const r = await db.selectFrom('ledger_nodes').select(sql<number | string>`count(*)`.as('n')).executeTakeFirst();

@@ -205,11 +205,11 @@ export interface LedgerPayloadTable {
   payload: string;
 }
 
-/** A complete subtree's hash (base64); level 0 holds the leaf hashes. */
+/** A complete subtree's hash (32 bytes); level 0 holds the leaf hashes. */
 export interface LedgerNodeTable {
   level: number;
   idx: number;
-  hash: string;
+  hash: Uint8Array;
 }
 
 export interface LedgerCheckpointTable {

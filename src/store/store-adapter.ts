@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DeclarationSink, SinkOptions } from './declaration-sink.ts';
+import type { LedgerRows } from './ledger-rows.ts';
 import type { Schema } from './schema.ts';
 
 /**
@@ -26,5 +27,7 @@ export interface StoreAdapter {
    * commit waits for the WAL flush (synchronous_commit on).
    */
   durableTransaction<T>(work: (trx: Kysely<Schema>) => Promise<T>): Promise<T>;
+  /** The ledger's hot paths: its batch append, proofs' node reads, verification's scan (ledger-rows.ts). */
+  readonly ledgerRows: LedgerRows;
   close(): Promise<void>;
 }

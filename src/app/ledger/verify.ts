@@ -1,6 +1,6 @@
 import { commitCanonical } from '../../ledger/entry/commitment.ts';
-import { entrySignatureValid, leafInput, type Entry } from '../../ledger/entry/entry.ts';
-import { appendLeaves, emptyRange, leafHash, rootOf, type CompactRange } from '../../ledger/merkle/index.ts';
+import { entryLeafHash, entrySignatureValid, type Entry } from '../../ledger/entry/entry.ts';
+import { appendLeaves, emptyRange, hashesEqual, rootOf, type CompactRange } from '../../ledger/merkle/index.ts';
 import { openCheckpoint, parseVerifierKey, verifyCosignature, type Verifier } from '../../ledger/note/index.ts';
 import type { LedgerRepo, StoredCheckpoint } from '../../store/index.ts';
 
@@ -52,7 +52,8 @@ export interface VerifyReport {
   readonly seconds: number;
 }
 
-const PAGE = 20_000;
+/** Entries per read: a power of two, so that pages hold whole subtrees. */
+const PAGE = 16_384;
 const MAX_FINDINGS = 200;
 const b64 = (h: Uint8Array) => Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString('base64');
 
@@ -102,31 +103,32 @@ export async function verifyLedger(repo: LedgerRepo, o: VerifyOptions): Promise<
   const checked = { leaves: 0, nodes: 0, payloads: 0, signatures: 0, cosignatures };
   for (let from = 0; from < size; from += PAGE) {
     const to = Math.min(size, from + PAGE);
-    const [entries, leaves, payloads] = await Promise.all([repo.entries(from, to), repo.nodesOfLevel(0, from, to), o.payloads ? repo.payloads(from, to) : Promise.resolve([])]);
-    const storedLeaf = new Map(leaves.map((l) => [l.index, l.hash]));
-    const payloadOf = new Map(payloads.map((p) => [p.index, p]));
+    const rows = await repo.scan(from, to, o.payloads);
     let expected = from;
     const hashes: Uint8Array[] = [];
-    for (const e of entries) {
-      for (; expected < e.index; expected++) {
+    for (const r of rows) {
+      const index = r[0];
+      for (; expected < index; expected++) {
         find({ check: 'entry-missing', entry: expected, message: `entry ${expected} is missing from the store` });
         hashes.push(new Uint8Array(32));
       }
-      expected = e.index + 1;
-      const h = leafHash(leafInput(e));
+      expected = index + 1;
+      const e: Entry = { type: r[1] as Entry['type'], party: r[2], keyId: r[3], time: r[4], corrects: r[5], commitment: r[6], signature: r[7] };
+      const h = entryLeafHash(e);
       hashes.push(h);
       checked.leaves++;
-      const stored = storedLeaf.get(e.index);
-      if (stored !== b64(h)) find({ check: 'leaf-hash', entry: e.index, message: `entry ${e.index}: the stored leaf hash ${stored === undefined ? 'is missing' : 'differs from the hash of the entry as stored'}` });
+      const stored = r[8];
+      if (stored === null || !hashesEqual(stored, h)) find({ check: 'leaf-hash', entry: index, message: `entry ${index}: the stored leaf hash ${stored === null ? 'is missing' : 'differs from the hash of the entry as stored'}` });
       if (o.payloads) {
-        const p = payloadOf.get(e.index);
-        if (p === undefined) find({ check: 'payload-missing', entry: e.index, message: `entry ${e.index}: its payload is missing from the store` });
-        else if (commitCanonical(p.payload, Buffer.from(p.salt, 'base64')) !== e.commitment) find({ check: 'payload-commitment', entry: e.index, message: `entry ${e.index}: the stored payload does not match the entry's commitment` });
+        const salt = r[9];
+        const payload = r[10];
+        if (salt === null || payload === null) find({ check: 'payload-missing', entry: index, message: `entry ${index}: its payload is missing from the store` });
+        else if (commitCanonical(payload, Buffer.from(salt, 'base64')) !== e.commitment) find({ check: 'payload-commitment', entry: index, message: `entry ${index}: the stored payload does not match the entry's commitment` });
         else checked.payloads++;
       }
       if (o.signatures) {
         const v = parties.get(`${e.party}/${e.keyId}`);
-        if (v === undefined || !entrySignatureValid(e as Entry, v)) find({ check: 'entry-signature', entry: e.index, message: `entry ${e.index}: ${v === undefined ? `no key ${e.keyId} is registered for party ${e.party}` : `the signature is not ${e.party}'s`}` });
+        if (v === undefined || !entrySignatureValid(e, v)) find({ check: 'entry-signature', entry: index, message: `entry ${index}: ${v === undefined ? `no key ${e.keyId} is registered for party ${e.party}` : `the signature is not ${e.party}'s`}` });
         else checked.signatures++;
       }
     }
@@ -169,11 +171,14 @@ async function compareNodes(repo: LedgerRepo, nodes: readonly { level: number; i
   }
   let count = 0;
   for (const [level, list] of byLevel) {
-    const stored = new Map((await repo.nodesOfLevel(level, list[0]!.index, list[list.length - 1]!.index + 1)).map((r) => [r.index, r.hash]));
+    const stored = await repo.levelNodes(level, list[0]!.index, list[list.length - 1]!.index + 1);
+    // Both lists ascend by index: walk them together.
+    let k = 0;
     for (const n of list) {
       count++;
-      const s = stored.get(n.index);
-      if (s !== b64(n.hash)) {
+      while (k < stored.length && stored[k]!.index < n.index) k++;
+      const s = k < stored.length && stored[k]!.index === n.index ? stored[k]!.hash : undefined;
+      if (s === undefined || !hashesEqual(s, n.hash)) {
         const first = n.index * 2 ** level;
         find({ check: 'node', node: { level, index: n.index }, message: `tree node at level ${level}, index ${n.index} (entries ${first} to ${first + 2 ** level - 1}): the stored hash ${s === undefined ? 'is missing' : 'differs from the one re-computed from the entries'}` });
       }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { canonicalBytes } from './canonical.ts';
 
 /**
@@ -11,10 +11,16 @@ export const SALT_BYTES = 32;
 
 export function commitPayload(payload: unknown, salt: Uint8Array): string {
   if (salt.length !== SALT_BYTES) throw new RangeError(`commitPayload: the salt has ${salt.length} bytes; expected ${SALT_BYTES}`);
-  return createHash('sha256').update(salt).update(canonicalBytes(payload)).digest('base64');
+  return sha256Base64(salt, canonicalBytes(payload));
 }
 
 /** The commitment of a payload already in canonical form (as the store keeps it). */
 export function commitCanonical(canonical: string, salt: Uint8Array): string {
-  return createHash('sha256').update(salt).update(canonical, 'utf8').digest('base64');
+  return sha256Base64(salt, Buffer.from(canonical, 'utf8'));
+}
+
+/** One SHA-256 over salt ‖ bytes: `crypto.hash` (Node ≥ 20.12) where there is one, a Hash object otherwise. */
+function sha256Base64(salt: Uint8Array, bytes: Uint8Array): string {
+  if (typeof crypto.hash === 'function') return crypto.hash('sha256', Buffer.concat([salt, bytes]), 'base64');
+  return crypto.createHash('sha256').update(salt).update(bytes).digest('base64');
 }

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { PortcullisError, type ErrorDetail } from '../../domain/errors.ts';
 import { isEntryType, ENTRY_TYPES, type EntryType } from './entry-type.ts';
 
@@ -71,6 +72,15 @@ export function leafText(e: Entry): string {
 
 export function leafInput(e: Entry): Uint8Array {
   return encoder.encode(leafText(e));
+}
+
+/**
+ * RFC 9162's leaf hash of the entry, SHA-256(0x00 ‖ leaf text), hashed straight from the text (the
+ * NUL character is the 0x00 byte in UTF-8): what `leafHash(leafInput(e))` gives, without copies.
+ */
+export function entryLeafHash(e: Entry): Uint8Array {
+  const text = `\u0000${leafText(e)}`;
+  return typeof crypto.hash === 'function' ? crypto.hash('sha256', text, 'buffer') : crypto.createHash('sha256').update(text, 'utf8').digest();
 }
 
 export function signEntry(body: Omit<EntryBody, 'party' | 'keyId'>, signer: EntrySigner): Entry {

@@ -1,5 +1,5 @@
-import { leafInput, type Entry } from '../entry/entry.ts';
-import { appendLeaves, leafHash, rootOf, type CompactRange, type StoredNode } from '../merkle/index.ts';
+import { entryLeafHash, type Entry } from '../entry/entry.ts';
+import { appendLeaves, rootOf, type CompactRange, type StoredNode } from '../merkle/index.ts';
 
 /**
  * The pure step of the log (Tessera's "integrate"): new entries in, the tree's new right edge, every
@@ -13,7 +13,7 @@ export interface Integrated {
 }
 
 export function integrate(range: CompactRange, entries: readonly Entry[]): Integrated {
-  const leaves = entries.map((e) => leafHash(leafInput(e)));
+  const leaves = entries.map((e) => entryLeafHash(e));
   const appended = appendLeaves(range, leaves);
   const nodes: StoredNode[] = leaves.map((hash, i) => ({ level: 0, index: range.size + i, hash }));
   for (const n of appended.nodes) nodes.push(n);

@@ -5,6 +5,7 @@ import { DECLARATION_COLUMNS as DECL_COLS, declarationValues, ITEM_COLUMNS as IT
 import { settle, sinkRegistry, type DeclarationSink, type SinkOptions } from '../declaration-sink.ts';
 import type { DeclarationTable, GoodsItemTable, Schema } from '../schema.ts';
 import type { StoreAdapter } from '../store-adapter.ts';
+import { pgLedgerRows } from './pg-ledger.ts';
 import { copyRows } from './pg-copy.ts';
 
 /**
@@ -37,6 +38,7 @@ export function postgresAdapter(url: string, opts: { schema?: string } = {}): St
     batchRows: 4096,
     writesInFlight: 2,
     durableTransaction: (work) => db.transaction().execute(work),
+    ledgerRows: pgLedgerRows(pool),
     openDeclarationSink: async (o) => sinks.track(await postgresSink(pool, o)),
     close: async () => {
       await sinks.closeAll();

@@ -62,7 +62,7 @@ forEachStore('ledger: sequencing, checkpoints, proofs', (h) => {
     await ledger.checkpoint();
     await recordSome(ledger, 4, 4);
     // Rewrite the stored tree under the log: the node over entries 4 to 7, which the proof uses.
-    await store.db.updateTable('ledger_nodes').set({ hash: Buffer.alloc(32, 7).toString('base64') }).where('level', '=', 2).where('idx', '=', 1).execute();
+    await store.db.updateTable('ledger_nodes').set({ hash: Buffer.alloc(32, 7) }).where('level', '=', 2).where('idx', '=', 1).execute();
     await assert.rejects(ledger.checkpoint(), (e) => isPortcullisError(e) && e.code === 'STORE_ERROR' && /not consistent/.test(e.message));
     assert.equal((await ledger.repo.latestCheckpoint())!.size, 4);
   });

@@ -1,0 +1,46 @@
+import type { Entry } from '../ledger/entry/entry.ts';
+
+/**
+ * The ledger's hot paths, written per database (they are where it spends its time): the batch
+ * append in one durable transaction, the point reads of tree nodes that proofs make, and the scan
+ * that verification streams. Everything else of the ledger is written once, against Kysely, in
+ * ledger-repo.ts.
+ */
+export interface NodeRow {
+  readonly level: number;
+  readonly index: number;
+  readonly hash: Uint8Array;
+}
+
+/** What the sequencer integrates in one transaction. */
+export interface IntegrateBatch {
+  /** The index of the first entry: the size of the log before the batch. */
+  readonly first: number;
+  readonly entries: readonly { readonly entry: Entry; readonly subject: string | null; readonly salt: string; readonly payload: string }[];
+  /** Every node the batch completes, leaves included. */
+  readonly nodes: readonly NodeRow[];
+}
+
+/**
+ * An entry as verification reads it: the entry's columns, then its stored leaf hash, salt and
+ * payload (null where the row is missing), as one array per entry.
+ */
+export type ScannedRow = [
+  index: number, type: string, party: string, keyId: string, time: string, corrects: number | null, commitment: string, signature: string,
+  leaf: Uint8Array | null, salt: string | null, payload: string | null,
+];
+
+export interface LedgerRows {
+  /**
+   * Entries, payloads and nodes of one batch in one transaction that is on disk when it returns
+   * (SQLite synchronous=FULL; PostgreSQL's commit); CONFLICT, writing nothing, when the log does
+   * not hold exactly `first` entries (another writer got there first).
+   */
+  integrate(batch: IntegrateBatch): Promise<void>;
+  /** The hashes of these complete nodes, in the order asked; undefined for a node not stored. */
+  nodes(ids: readonly { readonly level: number; readonly index: number }[]): Promise<(Uint8Array | undefined)[]>;
+  /** Entries [from, to) in order, each with its stored leaf hash, and salt and payload when asked. */
+  scan(from: number, to: number, payloads: boolean): Promise<ScannedRow[]>;
+  /** The stored nodes of one level whose index is in [from, to), in order. */
+  level(level: number, from: number, to: number): Promise<NodeRow[]>;
+}
