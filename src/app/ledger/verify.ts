@@ -1,33 +1,13 @@
-import { commitCanonical } from '../../ledger/entry/commitment.ts';
-import { entryLeafHash, entrySignatureValid, type Entry } from '../../ledger/entry/entry.ts';
-import { appendLeaves, emptyRange, hashesEqual, rootOf, type CompactRange } from '../../ledger/merkle/index.ts';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { foldRight, hashesEqual, nodeHash } from '../../ledger/merkle/index.ts';
 import { openCheckpoint, parseVerifierKey, verifyCosignature, type Verifier } from '../../ledger/note/index.ts';
-import type { LedgerRepo, StoredCheckpoint } from '../../store/index.ts';
+import { Findings, type Finding } from '../../ledger/verify/finding.ts';
+import { PAGE, PAGE_LEVEL } from '../../ledger/verify/page-audit.ts';
+import type { LedgerRepo, StoreConfig, StoredCheckpoint } from '../../store/index.ts';
+import { readAndAuditPage, type PagePlan } from './verify-pages.ts';
 
-/** What `ledger verify` checks; each finding names one. */
-export type LedgerCheck =
-  | 'checkpoint-signature'
-  | 'checkpoint-body'
-  | 'checkpoint-root'
-  | 'checkpoint-beyond-entries'
-  | 'entry-missing'
-  | 'leaf-hash'
-  | 'node'
-  | 'payload-commitment'
-  | 'payload-missing'
-  | 'entry-signature'
-  | 'cosignature';
-
-export interface Finding {
-  readonly check: LedgerCheck;
-  /** The entry concerned, when one is. */
-  readonly entry?: number;
-  /** The tree node concerned: level and index (it covers entries index·2^level to (index+1)·2^level − 1). */
-  readonly node?: { readonly level: number; readonly index: number };
-  /** The checkpoint concerned, by its tree size. */
-  readonly checkpoint?: number;
-  readonly message: string;
-}
+export type { Finding, LedgerCheck } from '../../ledger/verify/finding.ts';
 
 export interface VerifyOptions {
   /** The log's verifier key; the service's own when not given. */
@@ -37,6 +17,13 @@ export interface VerifyOptions {
   /** Also check every payload against its entry's commitment. */
   readonly payloads: boolean;
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Where the store is, so that threads can open connections of their own and audit pages in
+   * parallel (one per core, at most `threads`); without it, or for an in-memory SQLite store, all
+   * in this thread.
+   */
+  readonly store?: StoreConfig;
+  readonly threads?: number;
 }
 
 export interface VerifyReport {
@@ -52,8 +39,6 @@ export interface VerifyReport {
   readonly seconds: number;
 }
 
-/** Entries per read: a power of two, so that pages hold whole subtrees. */
-const PAGE = 16_384;
 const MAX_FINDINGS = 200;
 const b64 = (h: Uint8Array) => Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString('base64');
 
@@ -66,125 +51,120 @@ const b64 = (h: Uint8Array) => Buffer.from(h.buffer, h.byteOffset, h.byteLength)
  */
 export async function verifyLedger(repo: LedgerRepo, o: VerifyOptions): Promise<VerifyReport> {
   const started = performance.now();
-  const findings: Finding[] = [];
-  let findingCount = 0;
-  // The highest entry index a finding so far concerns: a tree node over it differs only because of
-  // that finding, and is not reported again (one tampered entry is one finding, not one per level).
-  let lastBad = -1;
-  const find = (f: Finding) => {
-    if (f.node !== undefined) {
-      const first = f.node.index * 2 ** f.node.level;
-      const last = first + 2 ** f.node.level - 1;
-      const derived = lastBad >= first;
-      lastBad = Math.max(lastBad, last);
-      if (derived) return;
-    } else if (f.entry !== undefined) lastBad = Math.max(lastBad, f.entry);
-    findingCount++;
-    if (findings.length < MAX_FINDINGS) findings.push(f);
-  };
+  const findings = new Findings(MAX_FINDINGS);
+  const find = (f: Finding) => findings.add(f);
   const log = parseVerifierKey(o.logKey);
   const checkpoints = await repo.checkpoints();
   const witnesses = new Map<string, Verifier>();
   for (const k of await repo.keys('witness')) witnesses.set(`${k.name}/${k.keyId}`, parseVerifierKey(k.vkey));
   let cosignatures = 0;
-  for (const c of checkpoints) {
-    cosignatures += await checkCheckpoint(repo, c, log, witnesses, find);
-  }
+  for (const c of checkpoints) cosignatures += await checkCheckpoint(repo, c, log, witnesses, find);
   const size = await repo.size();
   const latest = checkpoints[checkpoints.length - 1];
   if (latest !== undefined && latest.size > size) {
     find({ check: 'checkpoint-beyond-entries', checkpoint: latest.size, message: `the latest checkpoint covers ${latest.size} entries but the store holds ${size}: entries ${size} to ${latest.size - 1} are missing` });
   }
-  const parties = new Map<string, Verifier>();
-  if (o.signatures) for (const k of await repo.keys('party')) parties.set(`${k.name}/${k.keyId}`, parseVerifierKey(k.vkey));
+  const partyKeys = o.signatures ? (await repo.keys('party')).map((k) => [`${k.name}/${k.keyId}`, k.vkey] as const) : null;
 
-  let range: CompactRange = emptyRange();
-  let nextCheckpoint = 0;
-  const checked = { leaves: 0, nodes: 0, payloads: 0, signatures: 0, cosignatures };
+  const pages: PagePlan[] = [];
   for (let from = 0; from < size; from += PAGE) {
     const to = Math.min(size, from + PAGE);
-    const rows = await repo.scan(from, to, o.payloads);
-    let expected = from;
-    const hashes: Uint8Array[] = [];
-    for (const r of rows) {
-      const index = r[0];
-      for (; expected < index; expected++) {
-        find({ check: 'entry-missing', entry: expected, message: `entry ${expected} is missing from the store` });
-        hashes.push(new Uint8Array(32));
-      }
-      expected = index + 1;
-      const e: Entry = { type: r[1] as Entry['type'], party: r[2], keyId: r[3], time: r[4], corrects: r[5], commitment: r[6], signature: r[7] };
-      const h = entryLeafHash(e);
-      hashes.push(h);
-      checked.leaves++;
-      const stored = r[8];
-      if (stored === null || !hashesEqual(stored, h)) find({ check: 'leaf-hash', entry: index, message: `entry ${index}: the stored leaf hash ${stored === null ? 'is missing' : 'differs from the hash of the entry as stored'}` });
-      if (o.payloads) {
-        const salt = r[9];
-        const payload = r[10];
-        if (salt === null || payload === null) find({ check: 'payload-missing', entry: index, message: `entry ${index}: its payload is missing from the store` });
-        else if (commitCanonical(payload, Buffer.from(salt, 'base64')) !== e.commitment) find({ check: 'payload-commitment', entry: index, message: `entry ${index}: the stored payload does not match the entry's commitment` });
-        else checked.payloads++;
-      }
-      if (o.signatures) {
-        const v = parties.get(`${e.party}/${e.keyId}`);
-        if (v === undefined || !entrySignatureValid(e, v)) find({ check: 'entry-signature', entry: index, message: `entry ${index}: ${v === undefined ? `no key ${e.keyId} is registered for party ${e.party}` : `the signature is not ${e.party}'s`}` });
-        else checked.signatures++;
-      }
-    }
-    for (; expected < to; expected++) {
-      find({ check: 'entry-missing', entry: expected, message: `entry ${expected} is missing from the store` });
-      hashes.push(new Uint8Array(32));
-    }
-    // Into the tree, stopping at each checkpoint's size to compare roots.
-    let k = 0;
-    while (k < hashes.length) {
-      const target = nextCheckpoint < checkpoints.length ? checkpoints[nextCheckpoint]!.size - from : Infinity;
-      const end = target > k && target < hashes.length ? target : hashes.length;
-      const appended = appendLeaves(range, hashes.slice(k, end));
-      range = appended.range;
-      checked.nodes += await compareNodes(repo, appended.nodes, find);
-      k = end;
-      for (; nextCheckpoint < checkpoints.length && checkpoints[nextCheckpoint]!.size <= range.size; nextCheckpoint++) {
-        const c = checkpoints[nextCheckpoint]!;
-        if (c.size === range.size && b64(rootOf(range)) !== c.root) {
-          find({ check: 'checkpoint-root', checkpoint: c.size, message: `checkpoint of ${c.size} entries: its root differs from the root re-computed from the stored entries` });
-        }
-      }
-    }
-    o.onProgress?.(to, size);
+    pages.push({ from, to, checkpoints: checkpoints.filter((c) => c.size > from && c.size <= to).map((c) => c.size) });
   }
-  const root = b64(rootOf(range));
-  return {
-    ok: findingCount === 0, entries: size, checkpoints: checkpoints.length,
-    latest: latest === undefined ? null : { size: latest.size, root: latest.root }, root, checked, findings, findingCount,
-    seconds: Math.round((performance.now() - started) / 10) / 100,
+  const rootAt = new Map(checkpoints.map((c) => [c.size, c.root]));
+  const checked = { leaves: 0, nodes: 0, payloads: 0, signatures: 0, cosignatures };
+  // The tree over whole pages: the compact range of [0, from), from a multiple of PAGE.
+  const edge: Uint8Array[] = [];
+  const merge = async (r: PageShape) => {
+    for (const f of r.findings) find(f);
+    checked.leaves += r.checked.leaves;
+    checked.nodes += r.checked.nodes;
+    checked.payloads += r.checked.payloads;
+    checked.signatures += r.checked.signatures;
+    for (const [s, inPage] of r.atCheckpoints) {
+      if (b64(foldRight([...edge, ...inPage])) !== rootAt.get(s)) find({ check: 'checkpoint-root', checkpoint: s, message: `checkpoint of ${s} entries: its root differs from the root re-computed from the stored entries` });
+    }
+    if (r.to - r.from < PAGE) {
+      edge.push(...r.range);
+      return;
+    }
+    // A whole page is a perfect subtree: push it, and check each node it completes above the page.
+    let hash = r.range[0]!;
+    let index = r.from / PAGE;
+    let level = PAGE_LEVEL;
+    while (index % 2 === 1) {
+      hash = nodeHash(edge.pop()!, hash);
+      index = (index - 1) / 2;
+      level++;
+      const [stored] = await repo.levelNodes(level, index, index + 1);
+      checked.nodes++;
+      if (stored === undefined || !hashesEqual(stored.hash, hash)) findings.nodeMismatch(level, index, stored !== undefined);
+    }
+    edge.push(hash);
   };
+  const report = (): VerifyReport => ({
+    ok: findings.count === 0, entries: size, checkpoints: checkpoints.length,
+    latest: latest === undefined ? null : { size: latest.size, root: latest.root }, root: b64(foldRight(edge)), checked, findings: findings.list, findingCount: findings.count,
+    seconds: Math.round((performance.now() - started) / 10) / 100,
+  });
+  const threads = Math.min(o.threads ?? availableParallelism(), pages.length);
+  const shared = o.store !== undefined && !(o.store.databaseUrl === undefined && o.store.sqliteFile === ':memory:');
+  if (o.store !== undefined && shared && threads > 1) {
+    await inThreads(o.store, pages, threads, o.payloads, partyKeys, async (r) => {
+      await merge(r);
+      o.onProgress?.(r.to, size);
+    });
+    return report();
+  }
+  const parties = partyKeys === null ? undefined : new Map(partyKeys.map(([k, v]) => [k, parseVerifierKey(v)]));
+  for (const page of pages) {
+    const r = await readAndAuditPage(repo, page, o.payloads, parties);
+    await merge({ ...r, findings: r.findings.list });
+    o.onProgress?.(page.to, size);
+  }
+  return report();
 }
 
-async function compareNodes(repo: LedgerRepo, nodes: readonly { level: number; index: number; hash: Uint8Array }[], find: (f: Finding) => void): Promise<number> {
-  const byLevel = new Map<number, { index: number; hash: Uint8Array }[]>();
-  for (const n of nodes) {
-    let l = byLevel.get(n.level);
-    if (l === undefined) byLevel.set(n.level, (l = []));
-    l.push(n);
-  }
-  let count = 0;
-  for (const [level, list] of byLevel) {
-    const stored = await repo.levelNodes(level, list[0]!.index, list[list.length - 1]!.index + 1);
-    // Both lists ascend by index: walk them together.
-    let k = 0;
-    for (const n of list) {
-      count++;
-      while (k < stored.length && stored[k]!.index < n.index) k++;
-      const s = k < stored.length && stored[k]!.index === n.index ? stored[k]!.hash : undefined;
-      if (s === undefined || !hashesEqual(s, n.hash)) {
-        const first = n.index * 2 ** level;
-        find({ check: 'node', node: { level, index: n.index }, message: `tree node at level ${level}, index ${n.index} (entries ${first} to ${first + 2 ** level - 1}): the stored hash ${s === undefined ? 'is missing' : 'differs from the one re-computed from the entries'}` });
-      }
-    }
-  }
-  return count;
+/** A page's result as it crosses from a thread (plain data). */
+interface PageShape {
+  readonly from: number;
+  readonly to: number;
+  readonly findings: readonly Finding[];
+  readonly checked: { leaves: number; nodes: number; payloads: number; signatures: number };
+  readonly range: readonly Uint8Array[];
+  readonly atCheckpoints: readonly (readonly [number, readonly Uint8Array[]])[];
+}
+
+/**
+ * Audits the pages in threads, each with its own connection, pages dealt round-robin; results are
+ * merged in page order as they come (the tree above the pages is built in order).
+ */
+async function inThreads(store: StoreConfig, pages: readonly PagePlan[], threads: number, payloads: boolean, parties: readonly (readonly [string, string])[] | null, merge: (r: PageShape) => Promise<void>): Promise<void> {
+  const done = new Map<number, PageShape>();
+  let next = 0;
+  let merging = Promise.resolve();
+  const workers = Array.from({ length: threads }, (_, w) => {
+    const mine = pages.filter((_, i) => i % threads === w);
+    const worker = new Worker(new URL('./verify-thread.mjs', import.meta.url), { workerData: { store, pages: mine, payloads, parties } });
+    return new Promise<void>((resolve, reject) => {
+      worker.on('message', (r: PageShape) => {
+        done.set(r.from, r);
+        merging = merging.then(async () => {
+          while (next < pages.length && done.has(pages[next]!.from)) {
+            const page = done.get(pages[next]!.from)!;
+            done.delete(page.from);
+            next++;
+            await merge(page);
+          }
+        });
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`a verification thread stopped (code ${code})`))));
+    });
+  });
+  await Promise.all(workers);
+  await merging;
+  if (next < pages.length) throw new Error(`ledger verification: ${pages.length - next} pages were not audited`);
 }
 
 async function checkCheckpoint(repo: LedgerRepo, c: StoredCheckpoint, log: Verifier, witnesses: Map<string, Verifier>, find: (f: Finding) => void): Promise<number> {

@@ -119,7 +119,8 @@ export function ledgerCommand(program: Command): void {
         return withApp(async (app) => {
           const ledger = ledgerOf(app);
           const bar = progressLine();
-          const r = await verifyLedger(ledger.repo, { logKey: key ?? ledger.verifierKey, signatures: o.signatures, payloads: o.payloads, onProgress: (done, total) => bar.update(`verifying ${fmt(done)} of ${fmt(total)} entries`) });
+          const { sqliteFile, databaseUrl, pgSchema } = app.config;
+          const r = await verifyLedger(ledger.repo, { logKey: key ?? ledger.verifierKey, signatures: o.signatures, payloads: o.payloads, store: { sqliteFile, databaseUrl, pgSchema }, onProgress: (done, total) => bar.update(`verifying ${fmt(done)} of ${fmt(total)} entries`) });
           bar.done();
           out.result(r, [
             r.ok ? `ledger verified: ${fmt(r.entries)} entries, ${fmt(r.checkpoints)} checkpoints${r.latest ? `, latest ${fmt(r.latest.size)} entries root ${r.latest.root}` : ''}` : `ledger verification FAILED: ${fmt(r.findingCount)} problem${r.findingCount === 1 ? '' : 's'}`,

@@ -1,7 +1,7 @@
 export { HASH_SIZE, EMPTY_ROOT, leafHash, nodeHash, hashesEqual } from './hash.ts';
 export type { NodeId, StoredNode } from './node-id.ts';
 export type { CompactRange } from './compact-range.ts';
-export { emptyRange, appendLeaves, rootOf, rangeNodeIds, rangeFrom } from './compact-range.ts';
+export { emptyRange, appendLeaves, rootOf, rangeNodeIds, rangeFrom, foldRight } from './compact-range.ts';
 export type { ProofPlan } from './proof-plan.ts';
 export { inclusionPlan, consistencyPlan } from './proof-plan.ts';
 export type { ProofErrorCode } from './proof-error.ts';
