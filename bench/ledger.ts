@@ -345,7 +345,9 @@ async function timedVerify(file: string, logKey: string, signatures: boolean, pa
     const repo = ledgerRepo(store);
     const cpu = process.cpuUsage();
     const t = performance.now();
-    const report = await verifyLedger(repo, { logKey, signatures, payloads });
+    // As `portcullis ledger verify` runs it: pages audited in threads with connections of their own.
+    const report = await verifyLedger(repo, { logKey, signatures, payloads, store: { sqliteFile: file, databaseUrl: undefined, pgSchema: undefined } });
+    // CPU time of this thread only (the audit threads' time is not in it).
     const timed = { seconds: (performance.now() - t) / 1000, cpuSeconds: cpuSeconds(cpu) };
     if (!report.ok || report.entries !== size) throw new Error(`verifyLedger of ${file}: ok ${report.ok}, ${report.entries} entries, ${report.findingCount} findings: ${report.findings[0]?.message ?? ''}`);
     return timed;
