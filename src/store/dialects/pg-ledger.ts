@@ -27,8 +27,16 @@ export function pgLedgerRows(pool: pg.Pool): LedgerRows {
             [idx, es.map((e) => e.entry.type), es.map((e) => e.entry.party), es.map((e) => e.entry.keyId), es.map((e) => e.entry.time), es.map((e) => e.entry.corrects), es.map((e) => e.entry.commitment), es.map((e) => e.entry.signature), es.map((e) => e.subject)],
           );
           await client.query('INSERT INTO ledger_payloads (idx, salt, payload) SELECT * FROM unnest($1::int[], $2::text[], $3::text[])', [idx, es.map((e) => e.salt), es.map((e) => e.payload)]);
+          // The hashes as one bytea, cut in SQL: an array of thousands of small bytea values costs far
+          // more to encode and parse than one long value.
           const ns = batch.nodes;
-          await client.query('INSERT INTO ledger_nodes (level, idx, hash) SELECT * FROM unnest($1::int[], $2::int[], $3::bytea[])', [ns.map((n) => n.level), ns.map((n) => n.index), ns.map((n) => Buffer.from(n.hash.buffer, n.hash.byteOffset, n.hash.byteLength))]);
+          const hashes = Buffer.allocUnsafe(32 * ns.length);
+          ns.forEach((n, i) => hashes.set(n.hash, 32 * i));
+          await client.query(
+            `INSERT INTO ledger_nodes (level, idx, hash)
+             SELECT t.level, t.idx, substring($3::bytea FROM ((t.o - 1) * 32 + 1)::int FOR 32) FROM unnest($1::int[], $2::int[]) WITH ORDINALITY AS t(level, idx, o)`,
+            [ns.map((n) => n.level), ns.map((n) => n.index), hashes],
+          );
           await client.query('COMMIT');
         } catch (e) {
           await client.query('ROLLBACK').catch(() => {});
