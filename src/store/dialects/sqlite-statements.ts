@@ -53,7 +53,7 @@ export function prepareBatchWriter(db: Database.Database): (batch: FlatBatch) =>
  * place of a tree of millions of nodes) go through a memory map of the file instead of copies into
  * the page cache, so that a read of a page the OS holds costs no system call.
  */
-export const READER_PRAGMAS = ['mmap_size = 1073741824'];
+export const READER_PRAGMAS = ['mmap_size = 1073741824', 'cache_size = -65536'];
 
 export function tunePragmas(db: Database.Database): void {
   applyPragmas(db, [...PRAGMAS, ...READER_PRAGMAS]);
