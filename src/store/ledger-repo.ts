@@ -77,7 +77,7 @@ export function ledgerRepo(store: Pick<StoreAdapter, 'db' | 'ledgerRows'>) {
     levelNodes: (level: number, from: number, to: number) => rows.level(level, from, to),
 
     /** Entries [from, to) with their stored leaf hashes (and payloads), as verification reads them. */
-    scan: (from: number, to: number, payloads: boolean): Promise<ScannedRow[]> => rows.scan(from, to, payloads),
+    scan: (from: number, to: number, payloads: boolean): Promise<Iterable<ScannedRow>> => rows.scan(from, to, payloads),
 
     async nodeCount(): Promise<number> {
       const r = await db.selectFrom('ledger_nodes').select(sql<number | string>`count(*)`.as('n')).executeTakeFirst();

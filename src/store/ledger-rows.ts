@@ -39,8 +39,12 @@ export interface LedgerRows {
   integrate(batch: IntegrateBatch): Promise<void>;
   /** The hashes of these complete nodes, in the order asked; undefined for a node not stored. */
   nodes(ids: readonly { readonly level: number; readonly index: number }[]): Promise<(Uint8Array | undefined)[]>;
-  /** Entries [from, to) in order, each with its stored leaf hash, and salt and payload when asked. */
-  scan(from: number, to: number, payloads: boolean): Promise<ScannedRow[]>;
+  /**
+   * Entries [from, to) in order, each with its stored leaf hash, and salt and payload when asked.
+   * The rows may come as they are read (SQLite: an open statement, so that each row is garbage as
+   * soon as it has been looked at): use them up before the next query on this store.
+   */
+  scan(from: number, to: number, payloads: boolean): Promise<Iterable<ScannedRow>>;
   /** The stored nodes of one level whose index is in [from, to), in order. */
   level(level: number, from: number, to: number): Promise<NodeRow[]>;
 }

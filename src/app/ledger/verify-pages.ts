@@ -11,7 +11,6 @@ export interface PagePlan {
 
 /** Reads a page's entries and the stored nodes inside it (one query per level), and audits it. */
 export async function readAndAuditPage(repo: LedgerRepo, page: PagePlan, payloads: boolean, parties: ReadonlyMap<string, EntryVerifier> | undefined): Promise<PageResult> {
-  const rows = await repo.scan(page.from, page.to, payloads);
   const stored: { index: number; hash: Uint8Array }[][] = [];
   for (let level = 1; level <= PAGE_LEVEL; level++) {
     const span = 2 ** level;
@@ -20,5 +19,7 @@ export async function readAndAuditPage(repo: LedgerRepo, page: PagePlan, payload
     if (end <= first) break;
     stored[level] = await repo.levelNodes(level, first, end);
   }
+  // Last, and used up at once: the rows may be an open statement of the connection.
+  const rows = await repo.scan(page.from, page.to, payloads);
   return auditPage({ from: page.from, to: page.to, rows, stored: (level) => stored[level] ?? [], checkpoints: page.checkpoints, payloads, ...(parties === undefined ? {} : { parties }) });
 }

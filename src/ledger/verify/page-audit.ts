@@ -24,7 +24,8 @@ export type PageRow = readonly [
 export interface PageInput {
   readonly from: number;
   readonly to: number;
-  readonly rows: readonly PageRow[];
+  /** In index order; consumed once, as they come. */
+  readonly rows: Iterable<PageRow>;
   /** Stored nodes of `level` (1 … PAGE_LEVEL) inside the page, ascending by index. */
   readonly stored: (level: number) => readonly { readonly index: number; readonly hash: Uint8Array }[];
   /** Checkpoint sizes s with from < s ≤ to. */

@@ -70,7 +70,7 @@ export function sqliteLedgerRows(raw: Database.Database, db: Kysely<Schema>): Le
         return h === undefined ? undefined : new Uint8Array(h.buffer, h.byteOffset, h.byteLength);
       });
     },
-    scan: async (from, to, payloads) => (payloads ? stmts().scan : stmts().scanNoPayload).all(from, to) as ScannedRow[],
+    scan: async (from, to, payloads) => (payloads ? stmts().scan : stmts().scanNoPayload).iterate(from, to) as IterableIterator<ScannedRow>,
     level: async (level, from, to) => (stmts().level.all(level, from, to) as [number, number, Buffer][]).map(([l, index, hash]): NodeRow => ({ level: l, index, hash })),
   };
 }
