@@ -8,7 +8,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { sql } from 'kysely';
 import { loadConfig } from '../src/app/config.ts';
 import type { AppContext } from '../src/app/context.ts';
 import { ledgerOf } from '../src/app/ledger/ledger.ts';
@@ -19,6 +18,8 @@ import { integrate } from '../src/ledger/log/integrate.ts';
 import { appendLeaves, emptyRange, leafHash, rootOf, type CompactRange } from '../src/ledger/merkle/index.ts';
 import { generateSignerKey, type Signer } from '../src/ledger/note/index.ts';
 import { SeededRandom } from '../src/risk/random.ts';
+import { sqliteLedgerRows } from '../src/store/dialects/sqlite-ledger.ts';
+import { tunePragmas } from '../src/store/dialects/sqlite-statements.ts';
 import { openStore, type LedgerRepo, type StoreAdapter } from '../src/store/index.ts';
 import { ROOT } from './generated.ts';
 
@@ -54,26 +55,15 @@ export async function freshSqlite(name: string): Promise<{ store: StoreAdapter; 
 }
 
 /**
- * The same store, its ledger appends committed with synchronous=NORMAL (the connection's setting
- * outside durable transactions): in WAL mode such a commit does not wait for fsync. Only to show
- * what FULL costs; it is not the service's path.
+ * The same store, its ledger appends committed with synchronous=NORMAL on a connection of their own:
+ * in WAL mode such a commit does not wait for fsync. Only to show what FULL costs; it is not the
+ * service's path.
  */
-export function withoutFsync(store: StoreAdapter): StoreAdapter {
-  return {
-    ...store,
-    durableTransaction: (work) =>
-      store.db.connection().execute(async (conn) => {
-        await sql`BEGIN IMMEDIATE`.execute(conn);
-        try {
-          const r = await work(conn);
-          await sql`COMMIT`.execute(conn);
-          return r;
-        } catch (e) {
-          await sql`ROLLBACK`.execute(conn).catch(() => {});
-          throw e;
-        }
-      }),
-  };
+export function withoutFsync(store: StoreAdapter, file: string): StoreAdapter {
+  const raw = new Database(file);
+  tunePragmas(raw);
+  process.once('exit', () => raw.close());
+  return { ...store, ledgerRows: sqliteLedgerRows(raw, store.db, 'NORMAL') };
 }
 
 const OFFICES = ['NLRTM', 'BEANR', 'DEHAM', 'FRLEH', 'ESVLC', 'ITGOA', 'GRPIR', 'PLGDN'];

@@ -19,14 +19,6 @@ export interface StoreAdapter {
   /** How many bulk writes intake keeps started at once, so that the database is never left waiting. */
   readonly writesInFlight: number;
   openDeclarationSink(opts: SinkOptions): Promise<DeclarationSink>;
-  /**
-   * A transaction that holds the write lock from its start and is on disk when it returns (the
-   * ledger's appends: acknowledged means durable). SQLite: synchronous=FULL for its commit, and
-   * BEGIN IMMEDIATE, so that it never fails to upgrade a read snapshot that another connection's
-   * commit (the intake writer thread's) made stale. PostgreSQL: an ordinary transaction, whose
-   * commit waits for the WAL flush (synchronous_commit on).
-   */
-  durableTransaction<T>(work: (trx: Kysely<Schema>) => Promise<T>): Promise<T>;
   /** The ledger's hot paths: its batch append, proofs' node reads, verification's scan (ledger-rows.ts). */
   readonly ledgerRows: LedgerRows;
   close(): Promise<void>;

@@ -37,7 +37,6 @@ export function postgresAdapter(url: string, opts: { schema?: string } = {}): St
     schema,
     batchRows: 4096,
     writesInFlight: 2,
-    durableTransaction: (work) => db.transaction().execute(work),
     ledgerRows: pgLedgerRows(pool),
     openDeclarationSink: async (o) => sinks.track(await postgresSink(pool, o)),
     close: async () => {

@@ -8,10 +8,11 @@ import type { Schema } from '../schema.ts';
  * The ledger's hot paths on SQLite, with prepared statements made once (as the declaration sink's):
  * a batch is a few thousand executions of three small INSERTs inside BEGIN IMMEDIATE, committed with
  * synchronous=FULL so that an acknowledged entry survives a power cut; a proof is a few dozen point
- * reads on the (level, idx) key. Statements run on the Kysely connection while Kysely holds it, so
+ * reads on the (level, idx) key. (`synchronous` NORMAL is for the benchmark that shows what FULL
+ * costs, not for the service.) Statements run on the Kysely connection while Kysely holds it, so
  * that no other query of this process comes between.
  */
-export function sqliteLedgerRows(raw: Database.Database, db: Kysely<Schema>): LedgerRows {
+export function sqliteLedgerRows(raw: Database.Database, db: Kysely<Schema>, synchronous: 'FULL' | 'NORMAL' = 'FULL'): LedgerRows {
   let st: ReturnType<typeof prepare> | undefined;
   const prepare = () => ({
     size: raw.prepare('SELECT max(idx) FROM ledger_entries').pluck(),
@@ -40,7 +41,7 @@ export function sqliteLedgerRows(raw: Database.Database, db: Kysely<Schema>): Le
     integrate: (batch) =>
       db.connection().execute(async () => {
         const s = stmts();
-        raw.pragma('synchronous = FULL');
+        raw.pragma(`synchronous = ${synchronous}`);
         try {
           raw.exec('BEGIN IMMEDIATE');
           try {

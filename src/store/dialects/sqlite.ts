@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import { PortcullisError } from '../../domain/errors.ts';
 import { DECLARATION_COLUMNS, declarationValues, ITEM_COLUMNS, itemValues, putDeclarationValues, putItemValues, type DeclarationRecord } from '../declaration-rows.ts';
 import { settle, sinkRegistry, type DeclarationSink, type SinkOptions } from '../declaration-sink.ts';
@@ -45,23 +45,6 @@ export function sqliteAdapter(file: string): StoreAdapter {
     // 0.4 s instead of 1.2 s with two).
     writesInFlight: 4,
     ledgerRows: sqliteLedgerRows(raw, db),
-    durableTransaction: (work) =>
-      db.connection().execute(async (conn) => {
-        raw.pragma('synchronous = FULL');
-        try {
-          await sql`BEGIN IMMEDIATE`.execute(conn);
-          try {
-            const r = await work(conn);
-            await sql`COMMIT`.execute(conn);
-            return r;
-          } catch (e) {
-            if (raw.inTransaction) await sql`ROLLBACK`.execute(conn);
-            throw e;
-          }
-        } finally {
-          raw.pragma('synchronous = NORMAL');
-        }
-      }),
     openDeclarationSink: async (opts) => sinks.track(file === ':memory:' ? inThreadSink(raw, opts) : await threadSink(file, opts)),
     close: async () => {
       await sinks.closeAll();
