@@ -6,7 +6,7 @@ import { checkEntry, entrySignatureValid, signEntry, type Entry } from '../../le
 import type { EntryType } from '../../ledger/entry/entry-type.ts';
 import { integrate } from '../../ledger/log/integrate.ts';
 import { consistencyPlan, emptyRange, inclusionPlan, rangeFrom, rangeNodeIds, rootOf, verifyConsistency, type CompactRange } from '../../ledger/merkle/index.ts';
-import { formatCheckpoint, parseVerifierKey, signCheckpoint, type Verifier } from '../../ledger/note/index.ts';
+import { formatKeyId, parseVerifierKey, signCheckpoint, type Verifier } from '../../ledger/note/index.ts';
 import { ledgerRepo, type LedgerRepo, type StoredCheckpoint } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
 import { loadLedgerKeys, type LedgerKeys } from './keys.ts';
@@ -128,7 +128,7 @@ export class Ledger {
   private async ensurePartyKey(): Promise<void> {
     if (this.partyKeyRegistered) return;
     const p = this.keys.party;
-    await this.repo.addKey({ name: p.name, keyId: hex(p.keyId), vkey: p.verifierKey, role: 'party', addedBy: 'system', addedAt: this.app.clock().toISOString() });
+    await this.repo.addKey({ name: p.name, keyId: formatKeyId(p.keyId), vkey: p.verifierKey, role: 'party', addedBy: 'system', addedAt: this.app.clock().toISOString() });
     this.partyKeyRegistered = true;
   }
 
@@ -241,11 +241,6 @@ export class Ledger {
     return c;
   }
 
-  /** The body of a checkpoint (for witnesses), without signatures. */
-  static body(c: StoredCheckpoint, origin: string): string {
-    return formatCheckpoint({ origin, size: c.size, root: Buffer.from(c.root, 'base64'), extensions: [] });
-  }
-
   async inclusionProof(index: number, size: number): Promise<Uint8Array[]> {
     const plan = inclusionPlan(index, size);
     return plan.assemble(await this.repo.nodes(plan.ids));
@@ -264,8 +259,6 @@ export class Ledger {
     await this.checkpoint().catch(() => undefined);
   }
 }
-
-const hex = (id: number) => (id >>> 0).toString(16).padStart(8, '0');
 
 const ledgers = new WeakMap<AppContext, Ledger>();
 

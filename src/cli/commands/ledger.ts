@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { addLedgerKey, revokeLedgerKey } from '../../app/ledger/keys-admin.ts';
 import { ledgerOf } from '../../app/ledger/ledger.ts';
@@ -10,25 +10,10 @@ import { PortcullisError } from '../../domain/errors.ts';
 import { actorOf, AS_OPTION, boundedNumber, positiveInt } from '../options.ts';
 import { runAction } from '../output.ts';
 import { fmt, progressLine } from '../progress.ts';
+import { keyArg, readText } from '../read-input.ts';
 import { withApp } from '../with-app.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
-
-async function readText(path: string, what: string): Promise<string> {
-  try {
-    return path === '-' ? await new Promise<string>((resolve, reject) => {
-      let s = '';
-      process.stdin.setEncoding('utf8').on('data', (c) => (s += c)).on('end', () => resolve(s)).on('error', reject);
-    }) : await readFile(path, 'utf8');
-  } catch (e) {
-    throw new PortcullisError('INVALID_FILE', `cannot read ${what} ${path}: ${(e as Error).message}`);
-  }
-}
-
-/** A key given on the command line, or the file holding it (`@file`). */
-async function keyArg(v: string): Promise<string> {
-  return v.startsWith('@') ? (await readText(v.slice(1), 'key file')).trim() : v;
-}
 
 function entryIndex(v: string): number {
   const n = Number(v);

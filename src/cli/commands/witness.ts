@@ -1,20 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { httpLogSource, witnessOnce } from '../../app/ledger/witness.ts';
 import { signerKey, verifierKey } from '../../app/ledger/offline.ts';
-import { PortcullisError } from '../../domain/errors.ts';
 import { positiveInt } from '../options.ts';
 import { runAction } from '../output.ts';
-
-async function keyArg(v: string): Promise<string> {
-  if (!v.startsWith('@')) return v;
-  try {
-    return (await readFile(v.slice(1), 'utf8')).trim();
-  } catch (e) {
-    throw new PortcullisError('INVALID_FILE', `cannot read key file ${v.slice(1)}: ${(e as Error).message}`);
-  }
-}
+import { keyArg } from '../read-input.ts';
 
 /**
  * `portcullis witness`: run by another party (a carrier, another customs service). Each round it

@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
 import { PortcullisError, type ErrorDetail } from '../../domain/errors.ts';
+import { formatKeyId } from '../note/index.ts';
 import { isEntryType, ENTRY_TYPES, type EntryType } from './entry-type.ts';
 
 /**
@@ -47,8 +48,6 @@ export interface EntryVerifier {
 const CONTEXT = 'portcullis/ledger-entry/v1\n';
 const encoder = new TextEncoder();
 
-export const keyIdHex = (id: number) => (id >>> 0).toString(16).padStart(8, '0');
-
 /*
  * The RFC 8785 text of an entry is written out directly, its members in the canonical order
  * (commitment, corrects, keyId, party, signature, time, type, v — sorted by UTF-16 code units):
@@ -84,14 +83,14 @@ export function entryLeafHash(e: Entry): Uint8Array {
 }
 
 export function signEntry(body: Omit<EntryBody, 'party' | 'keyId'>, signer: EntrySigner): Entry {
-  const full: EntryBody = { ...body, party: signer.name, keyId: keyIdHex(signer.keyId) };
+  const full: EntryBody = { ...body, party: signer.name, keyId: formatKeyId(signer.keyId) };
   const entry = { ...full, signature: Buffer.from(signer.sign(signedMessage(full))).toString('base64') };
   return checkEntry(entry);
 }
 
 /** Whether the entry's signature is the named party's, by this key. */
 export function entrySignatureValid(e: Entry, verifier: EntryVerifier): boolean {
-  if (verifier.name !== e.party || keyIdHex(verifier.keyId) !== e.keyId) return false;
+  if (verifier.name !== e.party || formatKeyId(verifier.keyId) !== e.keyId) return false;
   const sig = Buffer.from(e.signature, 'base64');
   return sig.length === 64 && verifier.verify(signedMessage(e), sig);
 }
