@@ -40,6 +40,8 @@ export interface VerifyReport {
 }
 
 const MAX_FINDINGS = 200;
+/** Below this many pages (of 16,384 entries) verification runs in this thread, unless told otherwise. */
+const THREADS_FROM_PAGES = 8;
 const b64 = (h: Uint8Array) => Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString('base64');
 
 /**
@@ -107,7 +109,8 @@ export async function verifyLedger(repo: LedgerRepo, o: VerifyOptions): Promise<
     latest: latest === undefined ? null : { size: latest.size, root: latest.root }, root: b64(foldRight(edge)), checked, findings: findings.list, findingCount: findings.count,
     seconds: Math.round((performance.now() - started) / 10) / 100,
   });
-  const threads = Math.min(o.threads ?? availableParallelism(), pages.length);
+  // A thread costs about a second to start (its loader and modules): worth it from a few pages on.
+  const threads = Math.min(o.threads ?? (pages.length >= THREADS_FROM_PAGES ? availableParallelism() : 1), pages.length);
   const shared = o.store !== undefined && !(o.store.databaseUrl === undefined && o.store.sqliteFile === ':memory:');
   if (o.store !== undefined && shared && threads > 1) {
     await inThreads(o.store, pages, threads, o.payloads, partyKeys, async (r) => {
