@@ -76,7 +76,10 @@ export function ledgerRepo(store: Pick<StoreAdapter, 'db' | 'ledgerRows'>) {
     /** Stored nodes of one level over an index range, in order (for verification). */
     levelNodes: (level: number, from: number, to: number) => rows.level(level, from, to),
 
-    /** Entries [from, to) with their stored leaf hashes (and payloads), as verification reads them. */
+    /** The same, packed end to end in one buffer (what verification reads a page's nodes as). */
+    packedLevel: (level: number, from: number, to: number) => rows.packedLevel(level, from, to),
+
+    /** Entries [from, to) (with their payloads when asked), as verification reads them. */
     scan: (from: number, to: number, payloads: boolean): Promise<Iterable<ScannedRow>> => rows.scan(from, to, payloads),
 
     async nodeCount(): Promise<number> {

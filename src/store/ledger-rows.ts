@@ -22,13 +22,24 @@ export interface IntegrateBatch {
 }
 
 /**
- * An entry as verification reads it: the entry's columns, then its stored leaf hash, salt and
- * payload (null where the row is missing), as one array per entry.
+ * An entry as verification reads it: the entry's columns, then its salt and payload (null where
+ * the row is missing or they were not asked for), as one array per entry.
  */
 export type ScannedRow = [
   index: number, type: string, party: string, keyId: string, time: string, corrects: number | null, commitment: string, signature: string,
-  leaf: Uint8Array | null, salt: string | null, payload: string | null,
+  salt: string | null, payload: string | null,
 ];
+
+/**
+ * The stored nodes of one level over an index range, as verification reads them: how many rows
+ * have a 32-byte hash, and all their hashes end to end in index order (one buffer, not a row and a
+ * buffer per node). Only when `count` is the whole range and the buffer 32·count bytes long is hash
+ * i at 32·i.
+ */
+export interface PackedLevel {
+  readonly count: number;
+  readonly hashes: Uint8Array;
+}
 
 export interface LedgerRows {
   /**
@@ -40,11 +51,13 @@ export interface LedgerRows {
   /** The hashes of these complete nodes, in the order asked; undefined for a node not stored. */
   nodes(ids: readonly { readonly level: number; readonly index: number }[]): Promise<(Uint8Array | undefined)[]>;
   /**
-   * Entries [from, to) in order, each with its stored leaf hash, and salt and payload when asked.
+   * Entries [from, to) in order, with their salt and payload when asked.
    * The rows may come as they are read (SQLite: an open statement, so that each row is garbage as
    * soon as it has been looked at): use them up before the next query on this store.
    */
   scan(from: number, to: number, payloads: boolean): Promise<Iterable<ScannedRow>>;
   /** The stored nodes of one level whose index is in [from, to), in order. */
   level(level: number, from: number, to: number): Promise<NodeRow[]>;
+  /** The same, packed. */
+  packedLevel(level: number, from: number, to: number): Promise<PackedLevel>;
 }

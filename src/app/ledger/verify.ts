@@ -109,22 +109,17 @@ export async function verifyLedger(repo: LedgerRepo, o: VerifyOptions): Promise<
     latest: latest === undefined ? null : { size: latest.size, root: latest.root }, root: b64(foldRight(edge)), checked, findings: findings.list, findingCount: findings.count,
     seconds: Math.round((performance.now() - started) / 10) / 100,
   });
+  const parties = partyKeys === null ? undefined : new Map(partyKeys.map(([k, v]) => [k, parseVerifierKey(v)]));
+  const auditHere = (page: PagePlan) => readAndAuditPage(repo, page, o.payloads, parties).then((r): PageShape => ({ ...r, findings: r.findings.list }));
   // A thread costs about a second to start (its loader and modules): worth it from a few pages on.
   const threads = Math.min(o.threads ?? (pages.length >= THREADS_FROM_PAGES ? availableParallelism() : 1), pages.length);
   const shared = o.store !== undefined && !(o.store.databaseUrl === undefined && o.store.sqliteFile === ':memory:');
-  if (o.store !== undefined && shared && threads > 1) {
-    await inThreads(o.store, pages, threads, o.payloads, partyKeys, async (r) => {
-      await merge(r);
-      o.onProgress?.(r.to, size);
-    });
-    return report();
-  }
-  const parties = partyKeys === null ? undefined : new Map(partyKeys.map(([k, v]) => [k, parseVerifierKey(v)]));
-  for (const page of pages) {
-    const r = await readAndAuditPage(repo, page, o.payloads, parties);
-    await merge({ ...r, findings: r.findings.list });
-    o.onProgress?.(page.to, size);
-  }
+  const onPage = async (r: PageShape) => {
+    await merge(r);
+    o.onProgress?.(r.to, size);
+  };
+  if (o.store !== undefined && shared && threads > 1) await inThreads(o.store, pages, threads - 1, o.payloads, partyKeys, auditHere, onPage);
+  else for (const page of pages) await onPage(await auditHere(page));
   return report();
 }
 
@@ -139,37 +134,68 @@ interface PageShape {
 }
 
 /**
- * Audits the pages in threads, each with its own connection, pages dealt round-robin; results are
- * merged in page order as they come (the tree above the pages is built in order).
+ * Audits the pages in this thread and `workers` others, each with its own connection. Pages are
+ * handed out as they are asked for (each worker holds two, so that it never waits for this thread,
+ * which audits pages of its own between merges); results are merged in page order as they come,
+ * since the tree above the pages is built in order.
  */
-async function inThreads(store: StoreConfig, pages: readonly PagePlan[], threads: number, payloads: boolean, parties: readonly (readonly [string, string])[] | null, merge: (r: PageShape) => Promise<void>): Promise<void> {
+async function inThreads(
+  store: StoreConfig, pages: readonly PagePlan[], workers: number, payloads: boolean, parties: readonly (readonly [string, string])[] | null,
+  auditHere: (page: PagePlan) => Promise<PageShape>, merge: (r: PageShape) => Promise<void>,
+): Promise<void> {
   const done = new Map<number, PageShape>();
-  let next = 0;
+  let handed = 0;
+  let merged = 0;
   let merging = Promise.resolve();
-  const workers = Array.from({ length: threads }, (_, w) => {
-    const mine = pages.filter((_, i) => i % threads === w);
+  const take = () => (handed < pages.length ? pages[handed++]! : null);
+  const arrived = (r: PageShape) => {
+    done.set(r.from, r);
+    merging = merging.then(async () => {
+      while (merged < pages.length && done.has(pages[merged]!.from)) {
+        const page = done.get(pages[merged]!.from)!;
+        done.delete(page.from);
+        merged++;
+        await merge(page);
+      }
+    });
+  };
+  const threads = Array.from({ length: workers }, () => {
     // A large young generation: a page makes some hundred thousand short-lived rows, strings and
     // buffers, and with the default one the scavenger took a third of the time.
-    const worker = new Worker(new URL('./verify-thread.mjs', import.meta.url), { workerData: { store, pages: mine, payloads, parties }, resourceLimits: { maxYoungGenerationSizeMb: 256 } });
+    const worker = new Worker(new URL('./verify-thread.mjs', import.meta.url), { workerData: { store, payloads, parties }, resourceLimits: { maxYoungGenerationSizeMb: 256 } });
+    let holding = 0;
+    const give = () => {
+      const page = take();
+      if (page === null) {
+        if (holding === 0) worker.postMessage(null);
+        return;
+      }
+      holding++;
+      worker.postMessage(page);
+    };
     return new Promise<void>((resolve, reject) => {
-      worker.on('message', (r: PageShape) => {
-        done.set(r.from, r);
-        merging = merging.then(async () => {
-          while (next < pages.length && done.has(pages[next]!.from)) {
-            const page = done.get(pages[next]!.from)!;
-            done.delete(page.from);
-            next++;
-            await merge(page);
-          }
-        });
+      worker.on('message', (m: PageShape | 'ready') => {
+        if (m === 'ready') {
+          give();
+          give();
+          return;
+        }
+        holding--;
+        arrived(m);
+        give();
       });
       worker.on('error', reject);
       worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`a verification thread stopped (code ${code})`))));
     });
   });
-  await Promise.all(workers);
+  // This thread audits too, yielding between pages so that workers' results and requests are served.
+  for (let page = take(); page !== null; page = take()) {
+    arrived(await auditHere(page));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  await Promise.all(threads);
   await merging;
-  if (next < pages.length) throw new Error(`ledger verification: ${pages.length - next} pages were not audited`);
+  if (merged < pages.length) throw new Error(`ledger verification: ${pages.length - merged} pages were not audited`);
 }
 
 async function checkCheckpoint(repo: LedgerRepo, c: StoredCheckpoint, log: Verifier, witnesses: Map<string, Verifier>, find: (f: Finding) => void): Promise<number> {

@@ -19,6 +19,22 @@ export function commitCanonical(canonical: string, salt: Uint8Array): string {
   return sha256Base64(salt, Buffer.from(canonical, 'utf8'));
 }
 
+/** Reused by commitmentOf: hashing is synchronous, so no two calls can share it at once. */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * The commitment of a stored payload (canonical text) and its salt (base64), as verification
+ * re-computes it a million times: both written into one reused buffer, no copies in between.
+ */
+export function commitmentOf(canonical: string, saltBase64: string): string {
+  const need = 3 * SALT_BYTES + 3 * canonical.length;
+  if (scratch.length < need) scratch = Buffer.allocUnsafe(2 * need);
+  const n = scratch.write(saltBase64, 0, 'base64');
+  const end = n + scratch.write(canonical, n, 'utf8');
+  if (typeof crypto.hash === 'function') return crypto.hash('sha256', scratch.subarray(0, end), 'base64');
+  return crypto.createHash('sha256').update(scratch.subarray(0, end)).digest('base64');
+}
+
 /** One SHA-256 over salt ‖ bytes: `crypto.hash` (Node ≥ 20.12) where there is one, a Hash object otherwise. */
 function sha256Base64(salt: Uint8Array, bytes: Uint8Array): string {
   if (typeof crypto.hash === 'function') return crypto.hash('sha256', Buffer.concat([salt, bytes]), 'base64');

@@ -1,4 +1,4 @@
-import { commitCanonical } from '../entry/commitment.ts';
+import { commitmentOf } from '../entry/commitment.ts';
 import { entryLeafHash, entrySignatureValid, type Entry, type EntryVerifier } from '../entry/entry.ts';
 import { hashesEqual, nodeHash } from '../merkle/index.ts';
 import { Findings } from './finding.ts';
@@ -15,19 +15,28 @@ import { Findings } from './finding.ts';
 export const PAGE_LEVEL = 14;
 export const PAGE = 2 ** PAGE_LEVEL;
 
-/** An entry as read from the store: its fields, stored leaf hash, salt and payload (null when missing). */
+/** An entry as read from the store: its fields, salt and payload (null when missing). */
 export type PageRow = readonly [
   index: number, type: string, party: string, keyId: string, time: string, corrects: number | null, commitment: string, signature: string,
-  leaf: Uint8Array | null, salt: string | null, payload: string | null,
+  salt: string | null, payload: string | null,
 ];
+
+/**
+ * The stored nodes of one level inside the page (level 0: the leaf hashes): all of them, end to
+ * end in one buffer from the page's first node of that level, as the store gives them when none is
+ * missing or malformed; otherwise as rows, ascending by index.
+ */
+export type StoredLevel =
+  | { readonly packed: Uint8Array }
+  | { readonly rows: readonly { readonly index: number; readonly hash: Uint8Array }[] };
 
 export interface PageInput {
   readonly from: number;
   readonly to: number;
   /** In index order; consumed once, as they come. */
   readonly rows: Iterable<PageRow>;
-  /** Stored nodes of `level` (1 … PAGE_LEVEL) inside the page, ascending by index. */
-  readonly stored: (level: number) => readonly { readonly index: number; readonly hash: Uint8Array }[];
+  /** Stored nodes of `level` (0 … PAGE_LEVEL) inside the page. */
+  readonly stored: (level: number) => StoredLevel;
   /** Checkpoint sizes s with from < s ≤ to. */
   readonly checkpoints: readonly number[];
   readonly payloads: boolean;
@@ -48,6 +57,29 @@ export interface PageResult {
 
 const ZERO = new Uint8Array(32);
 
+/**
+ * Looks stored nodes of a level up in index order: whether the node at `index` is stored as `hash`
+ * ('same'), with another hash ('differs') or not at all ('missing').
+ */
+function storedLookup(level: StoredLevel, first: number): (index: number, hash: Uint8Array) => 'same' | 'differs' | 'missing' {
+  if ('packed' in level) {
+    const p = level.packed;
+    return (index, hash) => {
+      const at = (index - first) * 32;
+      if (at + 32 > p.length) return 'missing';
+      for (let b = 0; b < 32; b++) if (p[at + b] !== hash[b]) return 'differs';
+      return 'same';
+    };
+  }
+  const rows = level.rows;
+  let k = 0;
+  return (index, hash) => {
+    while (k < rows.length && rows[k]!.index < index) k++;
+    if (k === rows.length || rows[k]!.index !== index) return 'missing';
+    return hashesEqual(rows[k]!.hash, hash) ? 'same' : 'differs';
+  };
+}
+
 export function auditPage(p: PageInput): PageResult {
   const findings = new Findings();
   const checked = { leaves: 0, nodes: 0, payloads: 0, signatures: 0 };
@@ -59,6 +91,7 @@ export function auditPage(p: PageInput): PageResult {
       leaves.push(ZERO);
     }
   };
+  const storedLeaf = storedLookup(p.stored(0), p.from);
   for (const r of p.rows) {
     const index = r[0];
     missing(index);
@@ -67,13 +100,13 @@ export function auditPage(p: PageInput): PageResult {
     const h = entryLeafHash(e);
     leaves.push(h);
     checked.leaves++;
-    const stored = r[8];
-    if (stored === null || !hashesEqual(stored, h)) findings.add({ check: 'leaf-hash', entry: index, message: `entry ${index}: the stored leaf hash ${stored === null ? 'is missing' : 'differs from the hash of the entry as stored'}` });
+    const stored = storedLeaf(index, h);
+    if (stored !== 'same') findings.add({ check: 'leaf-hash', entry: index, message: `entry ${index}: the stored leaf hash ${stored === 'missing' ? 'is missing' : 'differs from the hash of the entry as stored'}` });
     if (p.payloads) {
-      const salt = r[9];
-      const payload = r[10];
+      const salt = r[8];
+      const payload = r[9];
       if (salt === null || payload === null) findings.add({ check: 'payload-missing', entry: index, message: `entry ${index}: its payload is missing from the store` });
-      else if (commitCanonical(payload, Buffer.from(salt, 'base64')) !== e.commitment) findings.add({ check: 'payload-commitment', entry: index, message: `entry ${index}: the stored payload does not match the entry's commitment` });
+      else if (commitmentOf(payload, salt) !== e.commitment) findings.add({ check: 'payload-commitment', entry: index, message: `entry ${index}: the stored payload does not match the entry's commitment` });
       else checked.payloads++;
     }
     if (p.parties !== undefined) {
@@ -95,14 +128,11 @@ export function auditPage(p: PageInput): PageResult {
     computed.push(here);
     if (here.length === 0) break;
     const first = p.from / 2 ** level;
-    const stored = p.stored(level);
-    let k = 0;
+    const stored = storedLookup(p.stored(level), first);
     for (let i = 0; i < here.length; i++) {
-      const index = first + i;
-      while (k < stored.length && stored[k]!.index < index) k++;
-      const s = k < stored.length && stored[k]!.index === index ? stored[k]!.hash : undefined;
+      const s = stored(first + i, here[i]!);
       checked.nodes++;
-      if (s === undefined || !hashesEqual(s, here[i]!)) findings.nodeMismatch(level, index, s !== undefined);
+      if (s !== 'same') findings.nodeMismatch(level, first + i, s === 'differs');
     }
   }
   // The compact range of the page's first n leaves: the complete node of each set bit of n, largest first.

@@ -57,8 +57,8 @@ export function pgLedgerRows(pool: pg.Pool): LedgerRows {
     },
     scan: async (from, to, payloads) => {
       const r = await pool.query({
-        text: `SELECT e.idx, e.type, e.party, e.key_id, e.time, e.corrects, e.commitment, e.signature, n.hash, ${payloads ? 'p.salt, p.payload' : 'NULL, NULL'}
-               FROM ledger_entries e LEFT JOIN ledger_nodes n ON n.level = 0 AND n.idx = e.idx ${payloads ? 'LEFT JOIN ledger_payloads p ON p.idx = e.idx' : ''}
+        text: `SELECT e.idx, e.type, e.party, e.key_id, e.time, e.corrects, e.commitment, e.signature, ${payloads ? 'p.salt, p.payload' : 'NULL, NULL'}
+               FROM ledger_entries e ${payloads ? 'LEFT JOIN ledger_payloads p ON p.idx = e.idx' : ''}
                WHERE e.idx >= $1 AND e.idx < $2 ORDER BY e.idx`,
         values: [from, to],
         rowMode: 'array',
@@ -68,6 +68,13 @@ export function pgLedgerRows(pool: pg.Pool): LedgerRows {
     level: async (level, from, to) => {
       const r = await pool.query<{ level: number; idx: number; hash: Buffer }>('SELECT level, idx, hash FROM ledger_nodes WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx', [level, from, to]);
       return r.rows.map((row): NodeRow => ({ level: row.level, index: row.idx, hash: row.hash }));
+    },
+    packedLevel: async (level, from, to) => {
+      const r = await pool.query<{ n: string; hashes: Buffer }>(
+        "SELECT count(*) FILTER (WHERE length(hash) = 32) AS n, coalesce(string_agg(hash, ''::bytea ORDER BY idx), ''::bytea) AS hashes FROM ledger_nodes WHERE level = $1 AND idx >= $2 AND idx < $3",
+        [level, from, to],
+      );
+      return { count: Number(r.rows[0]!.n), hashes: r.rows[0]!.hashes };
     },
   };
 }

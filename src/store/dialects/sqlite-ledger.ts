@@ -22,19 +22,21 @@ export function sqliteLedgerRows(raw: Database.Database, db: Kysely<Schema>, syn
     get: raw.prepare('SELECT hash FROM ledger_nodes WHERE level = ? AND idx = ?').pluck(),
     scan: raw
       .prepare(
-        `SELECT e.idx, e.type, e.party, e.key_id, e.time, e.corrects, e.commitment, e.signature, n.hash, p.salt, p.payload
-         FROM ledger_entries e LEFT JOIN ledger_nodes n ON n.level = 0 AND n.idx = e.idx LEFT JOIN ledger_payloads p ON p.idx = e.idx
+        `SELECT e.idx, e.type, e.party, e.key_id, e.time, e.corrects, e.commitment, e.signature, p.salt, p.payload
+         FROM ledger_entries e LEFT JOIN ledger_payloads p ON p.idx = e.idx
          WHERE e.idx >= ? AND e.idx < ? ORDER BY e.idx`,
       )
       .raw(),
     scanNoPayload: raw
       .prepare(
-        `SELECT e.idx, e.type, e.party, e.key_id, e.time, e.corrects, e.commitment, e.signature, n.hash, NULL, NULL
-         FROM ledger_entries e LEFT JOIN ledger_nodes n ON n.level = 0 AND n.idx = e.idx
+        `SELECT e.idx, e.type, e.party, e.key_id, e.time, e.corrects, e.commitment, e.signature, NULL, NULL
+         FROM ledger_entries e
          WHERE e.idx >= ? AND e.idx < ? ORDER BY e.idx`,
       )
       .raw(),
     level: raw.prepare('SELECT level, idx, hash FROM ledger_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx').raw(),
+    // group_concat copies a blob's bytes as they are, and CAST back to BLOB keeps them.
+    packed: raw.prepare("SELECT count(*) FILTER (WHERE length(hash) = 32), CAST(coalesce(group_concat(hash, x'' ORDER BY idx), x'') AS BLOB) FROM ledger_nodes WHERE level = ? AND idx >= ? AND idx < ?").raw(),
   });
   const stmts = () => (st ??= prepare());
   return {
@@ -73,5 +75,9 @@ export function sqliteLedgerRows(raw: Database.Database, db: Kysely<Schema>, syn
     },
     scan: async (from, to, payloads) => (payloads ? stmts().scan : stmts().scanNoPayload).iterate(from, to) as IterableIterator<ScannedRow>,
     level: async (level, from, to) => (stmts().level.all(level, from, to) as [number, number, Buffer][]).map(([l, index, hash]): NodeRow => ({ level: l, index, hash })),
+    packedLevel: async (level, from, to) => {
+      const [count, hashes] = stmts().packed.get(level, from, to) as [number, Buffer];
+      return { count, hashes };
+    },
   };
 }

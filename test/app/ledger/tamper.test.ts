@@ -63,6 +63,21 @@ forEachStore('ledger verify names what was tampered with', (h) => {
     assert.match(r.findings[0]!.message, /entries 16 to 23/);
   });
 
+  // Verification reads a level's hashes end to end in one buffer: a row gone, or a hash a byte
+  // short next to one a byte long (the same total), must still be named at its own index.
+  it('stored hashes deleted, or of the wrong length, are named where they are', async () => {
+    const store = await h.open();
+    const l = await ledgerOf40(store);
+    const leaf = await store.db.selectFrom('ledger_nodes').select('hash').where('level', '=', 0).where('idx', '=', 12).executeTakeFirstOrThrow();
+    const next = await store.db.selectFrom('ledger_nodes').select('hash').where('level', '=', 0).where('idx', '=', 13).executeTakeFirstOrThrow();
+    await store.db.updateTable('ledger_nodes').set({ hash: Buffer.from(leaf.hash).subarray(0, 31) }).where('level', '=', 0).where('idx', '=', 12).execute();
+    await store.db.updateTable('ledger_nodes').set({ hash: Buffer.concat([Buffer.from(next.hash), Buffer.of(0)]) }).where('level', '=', 0).where('idx', '=', 13).execute();
+    await store.db.deleteFrom('ledger_nodes').where('level', '=', 2).where('idx', '=', 1).execute();
+    const r = await verify(l);
+    assert.deepEqual(r.findings.map((f) => [f.check, f.entry ?? f.node?.level, f.node?.index]), [['leaf-hash', 12, undefined], ['leaf-hash', 13, undefined], ['node', 2, 1]]);
+    assert.match(r.findings[2]!.message, /is missing/);
+  });
+
   it("a checkpoint's stored root, and a checkpoint's signed note", async () => {
     const store = await h.open();
     const l = await ledgerOf40(store);

@@ -42,6 +42,7 @@ it('threads find what one thread finds, named alike, across pages and above them
   const one = await run(1);
   const two = await run(2);
   assert.deepEqual(two.findings, one.findings);
+  assert.deepEqual((await run(3)).findings, one.findings);
   const named = two.findings.map((f) => [f.check, f.entry ?? f.node?.level ?? f.checkpoint]);
   assert.deepEqual(named.slice(0, 2), [['leaf-hash', 7], ['payload-commitment', PAGE + 3]]);
   assert.ok(named.some(([c, l]) => c === 'node' && l === 3), JSON.stringify(named));

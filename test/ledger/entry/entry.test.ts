@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { isPortcullisError } from '../../../src/domain/errors.ts';
 import { canonicalJson } from '../../../src/ledger/entry/canonical.ts';
-import { commitCanonical, commitPayload } from '../../../src/ledger/entry/commitment.ts';
+import { commitCanonical, commitmentOf, commitPayload } from '../../../src/ledger/entry/commitment.ts';
 import { checkEntry, entryLeafHash, entrySignatureValid, leafInput, leafText, signedMessage, signEntry, type Entry } from '../../../src/ledger/entry/entry.ts';
 import { ENTRY_TYPES } from '../../../src/ledger/entry/entry-type.ts';
 import { leafHash } from '../../../src/ledger/merkle/index.ts';
@@ -60,6 +60,14 @@ describe('ledger entries', () => {
     assert.notEqual(commitPayload({ a: 1 }, salt), commitPayload({ a: 1 }, randomBytes(32)));
     assert.throws(() => commitPayload({ a: 1 }, randomBytes(16)), RangeError);
     assert.throws(() => commitPayload({ a: Number.NaN }, salt), /finite/);
+  });
+
+  it('commitmentOf (verification\'s reused buffer) gives commitCanonical\'s commitment, for any size and script', () => {
+    const salt = randomBytes(32);
+    // Small, non-ASCII, then larger than the buffer it starts with, then small again after it grew.
+    for (const text of ['{"a":1}', '{"name":"Ünal Şahin — 貿易"}', JSON.stringify({ big: 'é'.repeat(70_000) }), '{}']) {
+      assert.equal(commitmentOf(text, salt.toString('base64')), commitCanonical(text, salt));
+    }
   });
 
   it('checkEntry names every malformed field and what was expected', () => {
