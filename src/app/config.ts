@@ -17,6 +17,30 @@ export interface Config {
   readonly dataDir: string;
   /** The ledger's keys, when not in files. */
   readonly ledger: LedgerConfig;
+  readonly security: SecurityConfig;
+}
+
+/**
+ * The service's secrets and exposure. Secrets come from the environment or from key files in the
+ * ledger's `keysDir` (made on first use, mode 0600), never from the database.
+ */
+export interface SecurityConfig {
+  /** PORTCULLIS_TOKEN_KEY: base64url of the 32-byte HMAC key that signs access tokens; else the key file `token.key`. */
+  readonly tokenKey: string | undefined;
+  /**
+   * PORTCULLIS_DATA_KEYS: the key ring for fields encrypted at rest, "kid:base64key,kid:base64key…",
+   * the first one current (new rows are sealed with it, older ones stay readable until `keys rotate`);
+   * else the key file `data-keys.json`.
+   */
+  readonly dataKeys: string | undefined;
+  /** PORTCULLIS_ADMIN_PASSWORD: the admin account's password on first start; else one is made and printed once. */
+  readonly adminPassword: string | undefined;
+  /** PORTCULLIS_HOST: the address the server listens on (127.0.0.1). */
+  readonly host: string;
+  /** PORTCULLIS_TLS_CERT and PORTCULLIS_TLS_KEY: PEM files; the server speaks HTTPS when both are set. */
+  readonly tls: { readonly cert: string; readonly key: string } | undefined;
+  /** PORTCULLIS_CORS_ORIGINS: origins allowed to call the API from a browser, comma-separated; none by default. */
+  readonly corsOrigins: readonly string[];
 }
 
 /**
@@ -57,6 +81,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       keysDir,
       origin: env.PORTCULLIS_LOG_ORIGIN?.trim() || 'portcullis.local/ledger',
       party: env.PORTCULLIS_PARTY?.trim() || 'customs',
+    },
+    security: {
+      tokenKey: env.PORTCULLIS_TOKEN_KEY?.trim() || undefined,
+      dataKeys: env.PORTCULLIS_DATA_KEYS?.trim() || undefined,
+      adminPassword: env.PORTCULLIS_ADMIN_PASSWORD || undefined,
+      host: env.PORTCULLIS_HOST?.trim() || '127.0.0.1',
+      tls: env.PORTCULLIS_TLS_CERT?.trim() && env.PORTCULLIS_TLS_KEY?.trim() ? { cert: env.PORTCULLIS_TLS_CERT.trim(), key: env.PORTCULLIS_TLS_KEY.trim() } : undefined,
+      corsOrigins: (env.PORTCULLIS_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''),
     },
   };
 }

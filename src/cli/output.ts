@@ -22,7 +22,7 @@ export function makeOut(json: boolean): Out {
 /** Exit codes: 0 done, 1 failed, 2 bad input (arguments, mapping, file). */
 export function exitCodeOf(e: unknown): number {
   if (!isPortcullisError(e)) return 1;
-  return ['INVALID_INPUT', 'INVALID_MAPPING', 'INVALID_FILE', 'CONFIG_ERROR', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT'].includes(e.code) ? 2 : 1;
+  return ['INVALID_INPUT', 'INVALID_MAPPING', 'INVALID_FILE', 'CONFIG_ERROR', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT', 'UNAUTHENTICATED', 'RATE_LIMITED'].includes(e.code) ? 2 : 1;
 }
 
 /** Runs a command's body; reports any error plainly (and as JSON under --json) and sets the exit code. */

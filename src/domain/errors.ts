@@ -10,6 +10,10 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'FORBIDDEN'
+  /** No credentials, or credentials that do not hold (HTTP 401). */
+  | 'UNAUTHENTICATED'
+  /** Too many attempts: the caller must wait (HTTP 429); details say how long. */
+  | 'RATE_LIMITED'
   | 'STORE_ERROR'
   | 'CONFIG_ERROR';
 
