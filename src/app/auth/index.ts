@@ -5,7 +5,8 @@
  */
 export type { Actor, TokenPair, ApiKeyInfo, CreatedApiKey, ActingUser } from './types.ts';
 export { actingUser } from './acting.ts';
-export { login, refreshSession, logout, revokeUserSessions, SESSION_SECONDS } from './sessions.ts';
+export { login, refreshSession, logout, SESSION_SECONDS } from './sessions.ts';
+export { setUserRoles, setUserDisabled, logoutAll } from './users.ts';
 export { authenticate } from './authenticate.ts';
 export { setPassword, checkNewPassword, PASSWORD_EXPECTED } from './passwords.ts';
 export { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
