@@ -109,6 +109,12 @@ forEachStore('login, refresh, logout and authenticate', (h) => {
       clock.advance(15 * 60_000);
       assert.ok((await login(app, { user: 'ann', password: PW })).accessToken, 'the lock ends');
 
+      // Parallel guesses do not slip past the count: each sees the failures before it.
+      clock.advance(15 * 60_000);
+      const results = await Promise.allSettled(Array.from({ length: 8 }, () => bad()));
+      const codes = results.map((r) => (r.status === 'rejected' ? (r.reason as { code: string }).code : 'ok'));
+      assert.deepEqual(codes.sort(), [...Array(3).fill('UNAUTHENTICATED'), ...Array(5).fill('RATE_LIMITED')].sort());
+
       // Unknown users are throttled the same way: the answer does not tell they do not exist.
       for (let n = 0; n < 3; n += 1) await assert.rejects(login(app, { user: 'ghost', password: 'whatever-1234' }), failsWith('UNAUTHENTICATED'));
       await assert.rejects(login(app, { user: 'ghost', password: 'whatever-1234' }), failsWith('RATE_LIMITED'));
