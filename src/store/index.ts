@@ -22,3 +22,4 @@ export type { NodeRow, IntegrateBatch, ScannedRow, LedgerRows, PackedLevel } fro
 export { movementsRepo, type MovementsRepo, type StoredMovement } from './movements-repo.ts';
 export { telemetryRepo, type TelemetryRepo, type StoredReading } from './telemetry-repo.ts';
 export type { AddOutcome, AddStatus } from './keyed-records.ts';
+export { authRepo, type AuthRepo, type StoredSession, type StoredApiKey, type StoredLoginFailures } from './auth-repo.ts';
