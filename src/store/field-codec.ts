@@ -28,6 +28,9 @@ export const SEALED_COLUMNS = [
 ] as const satisfies readonly { table: keyof Schema; column: string; key: readonly string[] }[];
 export type SealedColumn = (typeof SEALED_COLUMNS)[number];
 
+/** How every sealed value begins, whatever the codec (enc:v1:<kid>:…): lets the database count values without reading them out. */
+export const SEALED_PREFIX_TEXT = 'enc:v1:';
+
 /** A row's id as the associated data names it: its key columns joined with "#". */
 export const rowIdOf = (...key: readonly (string | number)[]): string => key.join('#');
 
