@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 import { PortcullisError } from '../domain/errors.ts';
 import { XAES_KEY_BYTES, XAES_NONCE_BYTES, XAES_TAG_BYTES, xaes256gcm, XaesAuthError, type Xaes } from './xaes.ts';
 
@@ -83,6 +83,20 @@ export function formatKeyRing(ring: KeyRing): string {
 
 export const aadOf = (p: FieldPlace): string => `${p.table}/${p.column}/${p.rowId}`;
 
+/**
+ * Random nonces drawn from the system's generator 4096 at a time: one call per nonce cost 5 µs, a
+ * third of a seal. Each nonce is used once (copied into the sealed value before the pool refills).
+ */
+const pool = Buffer.alloc(XAES_NONCE_BYTES * 4096);
+let poolAt = pool.length;
+function nextNonce(): Buffer {
+  if (poolAt === pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  return pool.subarray(poolAt, (poolAt += XAES_NONCE_BYTES));
+}
+
 export function fieldCipher(ring: KeyRing): FieldCipher {
   const byKid = new Map<string, Xaes>(ring.keys.map((k) => [k.kid, xaes256gcm(k.key)]));
   const current = byKid.get(ring.current.kid)!;
@@ -90,9 +104,7 @@ export function fieldCipher(ring: KeyRing): FieldCipher {
   return {
     ring,
     seal(plain, place) {
-      const nonce = randomBytes(XAES_NONCE_BYTES);
-      const body = current.seal(nonce, Buffer.from(plain, 'utf8'), Buffer.from(aadOf(place), 'utf8'));
-      return currentPrefix + Buffer.concat([nonce, body]).toString('base64url');
+      return currentPrefix + current.sealWithNonce(nextNonce(), Buffer.from(plain, 'utf8'), Buffer.from(aadOf(place), 'utf8')).toString('base64url');
     },
     open(sealed, place) {
       const where = `${place.table}.${place.column} of row ${place.rowId}`;

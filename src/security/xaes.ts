@@ -12,6 +12,8 @@ export const XAES_TAG_BYTES = 16;
 
 export interface Xaes {
   seal(nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Buffer;
+  /** The same, with the nonce in front: nonce ‖ ciphertext ‖ tag, in one buffer. */
+  sealWithNonce(nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Buffer;
   /** Throws XaesAuthError when the ciphertext, the tag or the associated data do not hold. */
   open(nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Buffer;
 }
@@ -50,14 +52,16 @@ export function xaes256gcm(key: Uint8Array): Xaes {
     return block(m);
   };
 
+  const gcm = (nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, withNonce: boolean): Buffer => {
+    const g = createCipheriv('aes-256-gcm', derive(nonce), nonce.subarray(12));
+    g.setAAD(aad);
+    const head = g.update(plaintext);
+    const tail = g.final();
+    return Buffer.concat(withNonce ? [nonce, head, tail, g.getAuthTag()] : [head, tail, g.getAuthTag()]);
+  };
   return {
-    seal(nonce, plaintext, aad) {
-      const g = createCipheriv('aes-256-gcm', derive(nonce), nonce.subarray(12));
-      g.setAAD(aad);
-      const head = g.update(plaintext);
-      const tail = g.final();
-      return Buffer.concat([head, tail, g.getAuthTag()]);
-    },
+    seal: (nonce, plaintext, aad) => gcm(nonce, plaintext, aad, false),
+    sealWithNonce: (nonce, plaintext, aad) => gcm(nonce, plaintext, aad, true),
     open(nonce, sealed, aad) {
       if (sealed.length < XAES_TAG_BYTES) throw new XaesAuthError();
       const g = createDecipheriv('aes-256-gcm', derive(nonce), nonce.subarray(12));

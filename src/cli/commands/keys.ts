@@ -13,7 +13,7 @@ export function keysCommand(program: Command): void {
     .description('make a new current data key (or take PORTCULLIS_DATA_KEYS as it is) and re-seal every stored value not under it; resumable: a run after a crash finishes the rest')
     .option(...AS_OPTION)
     .option('--batch <rows>', 'rows re-sealed per transaction', '1000')
-    .option('--retire', 'then remove from the key file the old keys no value is sealed under any more', false)
+    .option('--retire', 'then remove from the key file the old keys no value is sealed under any more (only while no other portcullis process runs with the old key file: it would go on sealing under the old key)', false)
     .option('--json', 'print one JSON object', false)
     .action((o: { as?: string; batch: string; retire: boolean; json: boolean }) =>
       runAction(o.json, (out) =>
