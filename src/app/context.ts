@@ -1,6 +1,7 @@
 import { openStore, type StoreAdapter } from '../store/index.ts';
 import type { Config } from './config.ts';
 import { closeLedger } from './ledger/ledger.ts';
+import { liveCodec, registerLiveCodec } from './security/data-keys.ts';
 
 /** What every use case works with: the configuration, the store and a clock. */
 export interface AppContext {
@@ -11,7 +12,10 @@ export interface AppContext {
 }
 
 export async function openApp(config: Config, clock: () => Date = () => new Date()): Promise<AppContext> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, pgSchema: config.pgSchema, sqliteFile: config.sqliteFile });
+  // The sensitive columns are sealed with the data key ring (environment or key file, never the database).
+  const codec = liveCodec(config);
+  const store = await openStore({ databaseUrl: config.databaseUrl, pgSchema: config.pgSchema, sqliteFile: config.sqliteFile, codec: codec.codec });
+  registerLiveCodec(store, codec);
   const app: AppContext = {
     config,
     store,

@@ -32,6 +32,8 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   ledger: async () => (await import('./commands/ledger.ts')).ledgerCommand,
   witness: async () => (await import('./commands/witness.ts')).witnessCommand,
   movements: async () => (await import('./commands/movements.ts')).movementsCommands,
+  keys: async () => (await import('./commands/keys.ts')).keysCommand,
+  'security-audit': async () => (await import('./commands/security-audit.ts')).securityAuditCommand,
 };
 /** Subcommands registered by a module under another name. */
 const MODULE_OF: Record<string, string> = { train: 'training', evaluate: 'training', score: 'training', decisions: 'decide', drift: 'effectiveness', telemetry: 'movements', discrepancies: 'movements' };

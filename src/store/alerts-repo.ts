@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Alert, AlertKind } from '../domain/alert.ts';
+import { fieldCodecOf, type FieldCodec } from './field-codec.ts';
 import type { Schema } from './schema.ts';
 
 export interface AlertFilter {
@@ -10,7 +11,7 @@ export interface AlertFilter {
   readonly limit?: number;
 }
 
-const toAlert = (r: Schema['alerts']): Alert => ({
+const toAlertWith = (codec: FieldCodec) => (r: Schema['alerts']): Alert => ({
   id: r.id,
   kind: r.kind as AlertKind,
   subject: r.subject,
@@ -21,11 +22,14 @@ const toAlert = (r: Schema['alerts']): Alert => ({
   status: r.status as Alert['status'],
   ...(r.acknowledged_by === null ? {} : { acknowledgedBy: r.acknowledged_by }),
   ...(r.acknowledged_at === null ? {} : { acknowledgedAt: r.acknowledged_at }),
-  ...(r.acknowledge_reason === null ? {} : { acknowledgeReason: r.acknowledge_reason }),
+  ...(r.acknowledge_reason === null ? {} : { acknowledgeReason: codec.open('alerts', 'acknowledge_reason', r.id, r.acknowledge_reason) }),
 });
 
 /** Alerts that need a person: raised once under their id, acknowledged once, never deleted. */
 export function alertsRepo(db: Kysely<Schema>) {
+  const codec = fieldCodecOf(db);
+  const toAlert = toAlertWith(codec);
+  const reasonOf = (id: string, reason: string | undefined): string | null => (reason === undefined ? null : codec.seal('alerts', 'acknowledge_reason', id, reason));
   return {
     /**
      * Raises an alert: true when it is new, false when an alert with its id was raised already (that
@@ -36,7 +40,7 @@ export function alertsRepo(db: Kysely<Schema>) {
         .insertInto('alerts')
         .values({
           id: a.id, kind: a.kind, subject: a.subject, severity: a.severity, message: a.message, detail: JSON.stringify(a.detail), raised_at: a.raisedAt,
-          status: a.status, acknowledged_by: a.acknowledgedBy ?? null, acknowledged_at: a.acknowledgedAt ?? null, acknowledge_reason: a.acknowledgeReason ?? null,
+          status: a.status, acknowledged_by: a.acknowledgedBy ?? null, acknowledged_at: a.acknowledgedAt ?? null, acknowledge_reason: reasonOf(a.id, a.acknowledgeReason),
         })
         .onConflict((oc) => oc.column('id').doNothing())
         .executeTakeFirst();
@@ -72,7 +76,7 @@ export function alertsRepo(db: Kysely<Schema>) {
     async acknowledge(id: string, by: string, at: string, reason: string): Promise<boolean> {
       const r = await db
         .updateTable('alerts')
-        .set({ status: 'acknowledged', acknowledged_by: by, acknowledged_at: at, acknowledge_reason: reason })
+        .set({ status: 'acknowledged', acknowledged_by: by, acknowledged_at: at, acknowledge_reason: reasonOf(id, reason) })
         .where('id', '=', id)
         .where('status', '=', 'open')
         .executeTakeFirst();

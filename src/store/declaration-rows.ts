@@ -1,4 +1,5 @@
 import type { Declaration, GoodsItem, Labels } from '../domain/declaration.ts';
+import { rowIdOf, type FieldCodec } from './field-codec.ts';
 import type { DeclarationTable, GoodsItemTable } from './schema.ts';
 
 /** A validated declaration on its way into the store, with its labels and provenance. */
@@ -61,12 +62,12 @@ export function putDeclarationValues(r: DeclarationRecord, put: (v: ColumnValue)
   put(r.ingestedAt);
 }
 
-/** Gives a goods item row's values to `put`, in ITEM_COLUMNS order. */
-export function putItemValues(id: string, it: GoodsItem, put: (v: ColumnValue) => void): void {
+/** Gives a goods item row's values to `put`, in ITEM_COLUMNS order; the description sealed by `codec`. */
+export function putItemValues(id: string, it: GoodsItem, put: (v: ColumnValue) => void, codec: FieldCodec): void {
   put(id);
   put(it.sequence);
   put(it.hsCode);
-  put(it.description ?? null);
+  put(it.description === undefined ? null : codec.seal('goods_items', 'description', rowIdOf(id, it.sequence), it.description));
   put(it.originCountry ?? null);
   put(it.quantity ?? null);
   put(it.quantityUnit ?? null);
@@ -85,10 +86,10 @@ export function declarationValues(r: DeclarationRecord): ColumnValue[] {
 }
 
 /** The goods item rows' values of a declaration, each in ITEM_COLUMNS order. */
-export function itemValues(d: Declaration): ColumnValue[][] {
+export function itemValues(d: Declaration, codec: FieldCodec): ColumnValue[][] {
   return d.items.map((it) => {
     const row: ColumnValue[] = [];
-    putItemValues(d.id, it, (v) => row.push(v));
+    putItemValues(d.id, it, (v) => row.push(v), codec);
     return row;
   });
 }
@@ -104,8 +105,8 @@ export interface StoredRows {
  * have their keys in schema order and `fromRows` rebuilds them so, which makes JSON text a faithful
  * comparison. Only re-filings pay for it: a new id is never compared.
  */
-export function sameContent(r: DeclarationRecord, stored: StoredRows): boolean {
-  const s = fromRows(stored.row, stored.items);
+export function sameContent(r: DeclarationRecord, stored: StoredRows, codec: FieldCodec): boolean {
+  const s = fromRows(stored.row, stored.items, codec);
   return JSON.stringify(r.declaration) === JSON.stringify(s.declaration) && JSON.stringify(normalLabels(r.labels)) === JSON.stringify(s.labels);
 }
 
@@ -120,7 +121,8 @@ function normalLabels(l: Labels): Labels {
 
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
-export function fromRows(row: DeclarationTable, items: readonly GoodsItemTable[]): { declaration: Declaration; labels: Labels } {
+/** A stored declaration from its rows, the sealed fields opened by `codec`. */
+export function fromRows(row: DeclarationTable, items: readonly GoodsItemTable[], codec: FieldCodec): { declaration: Declaration; labels: Labels } {
   const declaration: Declaration = {
     id: row.id,
     filedAt: row.filed_at,
@@ -140,7 +142,7 @@ export function fromRows(row: DeclarationTable, items: readonly GoodsItemTable[]
       .map((it) => ({
         sequence: it.sequence,
         hsCode: it.hs_code,
-        description: opt(it.description),
+        description: it.description === null ? undefined : codec.open('goods_items', 'description', rowIdOf(it.declaration_id, it.sequence), it.description),
         originCountry: opt(it.origin_country),
         quantity: opt(it.quantity),
         quantityUnit: opt(it.quantity_unit),

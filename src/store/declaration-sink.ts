@@ -1,3 +1,4 @@
+import type { FieldCodec } from './field-codec.ts';
 import { sameContent, type DeclarationRecord, type StoredRows, type WriteStatus } from './declaration-rows.ts';
 
 /**
@@ -25,11 +26,11 @@ export interface SinkOptions {
  * The status of each record, from what the database did: inserted, or not inserted because its id
  * was stored already (with what was stored under it, read in the same transaction).
  */
-export function settle(batch: readonly DeclarationRecord[], outcome: readonly (true | StoredRows | undefined)[]): WriteStatus[] {
+export function settle(batch: readonly DeclarationRecord[], outcome: readonly (true | StoredRows | undefined)[], codec: FieldCodec): WriteStatus[] {
   return batch.map((r, i) => {
     const o = outcome[i];
     if (o === true) return 'inserted';
-    return o !== undefined && sameContent(r, o) ? 'duplicate' : 'conflict';
+    return o !== undefined && sameContent(r, o, codec) ? 'duplicate' : 'conflict';
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Declaration, Labels } from '../domain/declaration.ts';
 import { fromRows } from './declaration-rows.ts';
+import { fieldCodecOf } from './field-codec.ts';
 import type { Schema } from './schema.ts';
 
 export interface DeclarationFilter {
@@ -33,6 +34,7 @@ export interface DeclarationStats {
 /** Declaration rows with their goods items, as stored declarations. */
 export async function withItems(db: Kysely<Schema>, rows: Schema['declarations'][]): Promise<StoredDeclaration[]> {
   if (rows.length === 0) return [];
+  const codec = fieldCodecOf(db);
   const items = await db.selectFrom('goods_items').selectAll().where('declaration_id', 'in', rows.map((r) => r.id)).execute();
   const byId = new Map<string, Schema['goods_items'][]>();
   for (const it of items) {
@@ -40,7 +42,7 @@ export async function withItems(db: Kysely<Schema>, rows: Schema['declarations']
     if (list) list.push(it);
     else byId.set(it.declaration_id, [it]);
   }
-  return rows.map((r) => ({ ...fromRows(r, byId.get(r.id) ?? []), source: r.source }));
+  return rows.map((r) => ({ ...fromRows(r, byId.get(r.id) ?? [], codec), source: r.source }));
 }
 
 /** Reads declarations back, written once against Kysely for both databases. */

@@ -1,5 +1,8 @@
 export { openStore, DEFAULT_SQLITE_FILE, type StoreConfig } from './open.ts';
 export type { StoreAdapter } from './store-adapter.ts';
+export { auditRepo, type AuditRepo, type AuditedUser } from './audit-repo.ts';
+export { sealedColumnsRepo, type SealedColumnsRepo, type ResealBatch, type KeyCount, type RowKey } from './sealed-columns-repo.ts';
+export { fieldCodecOf, PLAIN_CODEC, SEALED_COLUMNS, rowIdOf, type FieldCodec, type SealedColumn } from './field-codec.ts';
 export type { DeclarationSink, SinkOptions } from './declaration-sink.ts';
 export type { DeclarationRecord, WriteStatus } from './declaration-rows.ts';
 export { declarationsRepo, type DeclarationsRepo, type DeclarationFilter, type StoredDeclaration, type DeclarationStats } from './declarations-repo.ts';

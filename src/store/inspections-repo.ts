@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { PortcullisError } from '../domain/errors.ts';
 import type { InspectionResult } from '../domain/inspection-result.ts';
+import { fieldCodecOf, rowIdOf } from './field-codec.ts';
 import { fromInspectionRow, type StoredInspection } from './inspection-rows.ts';
 import type { Schema } from './schema.ts';
 
@@ -19,6 +20,8 @@ const ATTEMPTS = 8;
 
 /** What officers found. A correction is recorded as the next revision of the declaration's result; nothing is updated. */
 export function inspectionsRepo(db: Kysely<Schema>) {
+  const codec = fieldCodecOf(db);
+  const fromRow = (r: Schema['inspections']): StoredInspection => fromInspectionRow(r, codec);
   return {
     /**
      * Records a result as the declaration's next revision and returns that revision. The primary key
@@ -34,7 +37,7 @@ export function inspectionsRepo(db: Kysely<Schema>) {
           .insertInto('inspections')
           .values({
             declaration_id: result.declarationId, revision, officer: result.officer, finding: result.finding, revenue_recovered: result.revenueRecovered,
-            currency: result.currency ?? null, notes: result.notes, inspected_at: result.inspectedAt, recorded_at: recordedAt,
+            currency: result.currency ?? null, notes: codec.seal('inspections', 'notes', rowIdOf(result.declarationId, revision), result.notes), inspected_at: result.inspectedAt, recorded_at: recordedAt,
           })
           .onConflict((oc) => oc.columns(['declaration_id', 'revision']).doNothing())
           .executeTakeFirst();
@@ -46,12 +49,12 @@ export function inspectionsRepo(db: Kysely<Schema>) {
     },
     async latest(declarationId: string): Promise<StoredInspection | undefined> {
       const r = await db.selectFrom('inspections').selectAll().where('declaration_id', '=', declarationId).orderBy('revision', 'desc').limit(1).executeTakeFirst();
-      return r ? fromInspectionRow(r) : undefined;
+      return r ? fromRow(r) : undefined;
     },
     /** Every result recorded for a declaration, first revision first. */
     async history(declarationId: string): Promise<StoredInspection[]> {
       const rows = await db.selectFrom('inspections').selectAll().where('declaration_id', '=', declarationId).orderBy('revision').execute();
-      return rows.map(fromInspectionRow);
+      return rows.map(fromRow);
     },
     /** Results (every revision) in (inspectedAt, declarationId, revision) order, one page at a time. */
     async list(f: InspectionFilter = {}): Promise<StoredInspection[]> {
@@ -63,7 +66,7 @@ export function inspectionsRepo(db: Kysely<Schema>) {
         q = q.where((eb) => eb(eb.refTuple('inspected_at', 'declaration_id', 'revision'), '>', eb.tuple(a.inspectedAt, a.declarationId, a.revision)));
       }
       const rows = await q.orderBy('inspected_at').orderBy('declaration_id').orderBy('revision').limit(Math.min(f.limit ?? 100, 10_000)).execute();
-      return rows.map(fromInspectionRow);
+      return rows.map(fromRow);
     },
   };
 }

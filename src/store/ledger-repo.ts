@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { PortcullisError } from '../domain/errors.ts';
 import type { Entry } from '../ledger/entry/entry.ts';
 import type { EntryType } from '../ledger/entry/entry-type.ts';
+import { fieldCodecOf, PLAIN_CODEC } from './field-codec.ts';
 import type { IntegrateBatch, ScannedRow } from './ledger-rows.ts';
 import type { StoreAdapter } from './store-adapter.ts';
 import type { Schema } from './schema.ts';
@@ -54,6 +55,9 @@ const toEntry = (r: Schema['ledger_entries']): StoredEntry => ({
 export function ledgerRepo(store: Pick<StoreAdapter, 'db' | 'ledgerRows'>) {
   const rows = store.ledgerRows;
   const db = store.db;
+  // Payloads hold what was filed (goods descriptions, inspection notes…): sealed at rest like the columns they come from.
+  const codec = fieldCodecOf(db);
+  const openPayload = (idx: number, payload: string): string => codec.open('ledger_payloads', 'payload', String(idx), payload);
   return {
     /** How many entries the log holds. */
     async size(): Promise<number> {
@@ -62,7 +66,8 @@ export function ledgerRepo(store: Pick<StoreAdapter, 'db' | 'ledgerRows'>) {
     },
 
     /** Entries, payloads and tree nodes of one batch, in one durable transaction: all of them or none. */
-    integrate: (batch: IntegrateBatch): Promise<void> => rows.integrate(batch),
+    integrate: (batch: IntegrateBatch): Promise<void> =>
+      rows.integrate(codec === PLAIN_CODEC ? batch : { ...batch, entries: batch.entries.map((e, i) => ({ ...e, payload: codec.seal('ledger_payloads', 'payload', String(batch.first + i), e.payload) })) }),
 
     /** The hashes of the given complete subtrees, in the order asked; a missing one is a STORE_ERROR. */
     async nodes(ids: readonly { readonly level: number; readonly index: number }[]): Promise<Uint8Array[]> {
@@ -80,7 +85,16 @@ export function ledgerRepo(store: Pick<StoreAdapter, 'db' | 'ledgerRows'>) {
     packedLevel: (level: number, from: number, to: number) => rows.packedLevel(level, from, to),
 
     /** Entries [from, to) (with their payloads when asked), as verification reads them. */
-    scan: (from: number, to: number, payloads: boolean): Promise<Iterable<ScannedRow>> => rows.scan(from, to, payloads),
+    scan: async (from: number, to: number, payloads: boolean): Promise<Iterable<ScannedRow>> => {
+      const scanned = await rows.scan(from, to, payloads);
+      if (!payloads || codec === PLAIN_CODEC) return scanned;
+      return (function* () {
+        for (const r of scanned) {
+          if (r[9] !== null) r[9] = openPayload(r[0], r[9]);
+          yield r;
+        }
+      })();
+    },
 
     async nodeCount(): Promise<number> {
       const r = await db.selectFrom('ledger_nodes').select(sql<number | string>`count(*)`.as('n')).executeTakeFirst();
@@ -121,12 +135,13 @@ export function ledgerRepo(store: Pick<StoreAdapter, 'db' | 'ledgerRows'>) {
     },
 
     async payload(index: number): Promise<{ salt: string; payload: string } | undefined> {
-      return db.selectFrom('ledger_payloads').select(['salt', 'payload']).where('idx', '=', index).executeTakeFirst();
+      const r = await db.selectFrom('ledger_payloads').select(['salt', 'payload']).where('idx', '=', index).executeTakeFirst();
+      return r === undefined ? undefined : { salt: r.salt, payload: openPayload(index, r.payload) };
     },
 
     async payloads(from: number, to: number): Promise<{ index: number; salt: string; payload: string }[]> {
       const rows = await db.selectFrom('ledger_payloads').selectAll().where('idx', '>=', from).where('idx', '<', to).orderBy('idx').execute();
-      return rows.map((r) => ({ index: Number(r.idx), salt: r.salt, payload: r.payload }));
+      return rows.map((r) => ({ index: Number(r.idx), salt: r.salt, payload: openPayload(Number(r.idx), r.payload) }));
     },
 
     async putCheckpoint(c: StoredCheckpoint): Promise<void> {

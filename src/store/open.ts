@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { postgresAdapter } from './dialects/postgres.ts';
 import { sqliteAdapter } from './dialects/sqlite.ts';
+import type { FieldCodec } from './field-codec.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { StoreAdapter } from './store-adapter.ts';
 
@@ -11,6 +12,8 @@ export interface StoreConfig {
   readonly pgSchema?: string | undefined;
   /** The SQLite file (or ":memory:"). */
   readonly sqliteFile: string;
+  /** How the sensitive columns are sealed at rest; plaintext when absent (src/app always gives one). */
+  readonly codec?: FieldCodec | undefined;
 }
 
 export const DEFAULT_SQLITE_FILE = './data/portcullis.db';
@@ -18,8 +21,8 @@ export const DEFAULT_SQLITE_FILE = './data/portcullis.db';
 /** Opens the store that the configuration names and brings its schema up to date. */
 export async function openStore(config: StoreConfig): Promise<StoreAdapter> {
   const store = config.databaseUrl
-    ? postgresAdapter(config.databaseUrl, { schema: config.pgSchema })
-    : sqliteAdapter(config.sqliteFile === ':memory:' ? ':memory:' : resolve(config.sqliteFile));
+    ? postgresAdapter(config.databaseUrl, { schema: config.pgSchema, ...(config.codec === undefined ? {} : { codec: config.codec }) })
+    : sqliteAdapter(config.sqliteFile === ':memory:' ? ':memory:' : resolve(config.sqliteFile), config.codec);
   try {
     await migrateToLatest(store);
   } catch (e) {

@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Party, PartyRole } from '../domain/party.ts';
+import { fieldCodecOf } from './field-codec.ts';
 import type { Schema } from './schema.ts';
 
 /** Traders and operators: saved whole (insert or replace), read by id or listed by role. */
 export function partiesRepo(db: Kysely<Schema>) {
+  const codec = fieldCodecOf(db);
   const toParty = (r: Schema['parties']): Party => ({
     id: r.id,
-    name: r.name,
+    name: codec.open('parties', 'name', r.id, r.name),
     roles: JSON.parse(r.roles) as PartyRole[],
     country: r.country,
     aeo: r.aeo === 1,
@@ -15,7 +17,7 @@ export function partiesRepo(db: Kysely<Schema>) {
     async upsert(parties: readonly Party[], now: string): Promise<void> {
       for (let i = 0; i < parties.length; i += 500) {
         const rows = parties.slice(i, i + 500).map((p) => ({
-          id: p.id, name: p.name, roles: JSON.stringify(p.roles), country: p.country, aeo: p.aeo ? 1 : 0, updated_at: now,
+          id: p.id, name: codec.seal('parties', 'name', p.id, p.name), roles: JSON.stringify(p.roles), country: p.country, aeo: p.aeo ? 1 : 0, updated_at: now,
         }));
         await db
           .insertInto('parties')

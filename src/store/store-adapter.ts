@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DeclarationSink, SinkOptions } from './declaration-sink.ts';
+import type { FieldCodec } from './field-codec.ts';
 import type { LedgerRows } from './ledger-rows.ts';
 import type { Schema } from './schema.ts';
 
@@ -14,6 +15,8 @@ export interface StoreAdapter {
   readonly description: string;
   /** PostgreSQL only: the schema that holds the tables, when not the default one. */
   readonly schema?: string | undefined;
+  /** How the sensitive columns are sealed and opened (field-codec.ts); plaintext when the store was opened without one. */
+  readonly codec: FieldCodec;
   /** How many rows a bulk write should carry to be efficient on this database. */
   readonly batchRows: number;
   /** How many bulk writes intake keeps started at once, so that the database is never left waiting. */

@@ -10,15 +10,15 @@ import { join } from 'node:path';
 import { after, afterEach, describe } from 'node:test';
 import pg from 'pg';
 import { Declaration, type DeclarationInput, type GoodsItem, type Labels } from '../../src/domain/declaration.ts';
-import { openStore, type DeclarationRecord, type DeclarationSink, type StoreAdapter, type StoreConfig } from '../../src/store/index.ts';
+import { openStore, type DeclarationRecord, type DeclarationSink, type FieldCodec, type StoreAdapter, type StoreConfig } from '../../src/store/index.ts';
 
 export const PG_SKIP = 'DATABASE_URL not set: PostgreSQL store tests skipped';
 
 export interface StoreHarness {
   /** "sqlite (file)", "sqlite (:memory:)" or "postgres". */
   readonly label: string;
-  /** A fresh, migrated, empty store. Closed after the test that opened it; its data removed after the suite. */
-  open(): Promise<StoreAdapter>;
+  /** A fresh, migrated, empty store (sealing its sensitive columns with `codec` when given). Closed after the test that opened it; its data removed after the suite. */
+  open(codec?: FieldCodec): Promise<StoreAdapter>;
   /**
    * One store for the whole suite, opened at first use and closed after the suite, with the sinks
    * opened on it. Tests that share it must keep to ids of their own (see `RecordOptions.prefix`).
@@ -28,7 +28,7 @@ export interface StoreHarness {
    * A second, independent connection to the database of `store` (migrations run again on open),
    * or undefined where there is none to be had (SQLite :memory:).
    */
-  readonly reopen: ((store: StoreAdapter) => Promise<StoreAdapter>) | undefined;
+  readonly reopen: ((store: StoreAdapter, codec?: FieldCodec) => Promise<StoreAdapter>) | undefined;
 }
 
 interface Target {
@@ -133,10 +133,10 @@ export function forEachStore(name: string, fn: (h: StoreHarness) => void): void 
 
       const harness: StoreHarness = {
         label: target.label,
-        open: () => {
+        open: (codec) => {
           const config = target.fresh();
           configs.push(config);
-          return track(config);
+          return track(codec === undefined ? config : { ...config, codec });
         },
         shared: () => {
           if (sharedStore === undefined) {
@@ -147,10 +147,10 @@ export function forEachStore(name: string, fn: (h: StoreHarness) => void): void 
           return sharedStore;
         },
         reopen: target.reopenable
-          ? (store) => {
+          ? (store, codec) => {
               const config = configOf.get(store);
               if (config === undefined) throw new Error('reopen: not a store opened by this harness');
-              return track(config);
+              return track(codec === undefined ? config : { ...config, codec });
             }
           : undefined,
       };

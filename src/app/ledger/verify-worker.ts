@@ -6,16 +6,20 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseVerifierKey, type Verifier } from '../../ledger/note/index.ts';
 import { ledgerRepo, openStore, type StoreConfig } from '../../store/index.ts';
+import { codecOf } from '../security/data-keys.ts';
+import { fieldCipher, parseKeyRing } from '../../security/field-cipher.ts';
 import { readAndAuditPage, type PagePlan } from './verify-pages.ts';
 
 interface Data {
   readonly store: StoreConfig;
   readonly payloads: boolean;
   readonly parties: readonly (readonly [string, string])[] | null;
+  /** The data key ring, to open sealed payloads with. */
+  readonly dataKeys: string | null;
 }
 
 const data = workerData as Data;
-const store = await openStore(data.store);
+const store = await openStore(data.dataKeys === null ? data.store : { ...data.store, codec: codecOf(fieldCipher(parseKeyRing(data.dataKeys))) });
 const repo = ledgerRepo(store);
 const parties = data.parties === null ? undefined : new Map<string, Verifier>(data.parties.map(([k, vkey]) => [k, parseVerifierKey(vkey)]));
 // Pages are audited one after another, in the order they were sent.

@@ -24,6 +24,8 @@ export interface VerifyOptions {
    */
   readonly store?: StoreConfig;
   readonly threads?: number;
+  /** The data key ring (PORTCULLIS_DATA_KEYS form), for threads to open sealed payloads with; see app/security/data-keys.ts. */
+  readonly dataKeys?: string;
 }
 
 export interface VerifyReport {
@@ -118,7 +120,7 @@ export async function verifyLedger(repo: LedgerRepo, o: VerifyOptions): Promise<
     await merge(r);
     o.onProgress?.(r.to, size);
   };
-  if (o.store !== undefined && shared && threads > 1) await inThreads(o.store, pages, threads - 1, o.payloads, partyKeys, auditHere, onPage);
+  if (o.store !== undefined && shared && threads > 1) await inThreads(o.store, pages, threads - 1, o.payloads, partyKeys, auditHere, onPage, o.dataKeys ?? null);
   else for (const page of pages) await onPage(await auditHere(page));
   return report();
 }
@@ -141,7 +143,7 @@ interface PageShape {
  */
 async function inThreads(
   store: StoreConfig, pages: readonly PagePlan[], workers: number, payloads: boolean, parties: readonly (readonly [string, string])[] | null,
-  auditHere: (page: PagePlan) => Promise<PageShape>, merge: (r: PageShape) => Promise<void>,
+  auditHere: (page: PagePlan) => Promise<PageShape>, merge: (r: PageShape) => Promise<void>, dataKeys: string | null,
 ): Promise<void> {
   const done = new Map<number, PageShape>();
   let handed = 0;
@@ -162,7 +164,7 @@ async function inThreads(
   const threads = Array.from({ length: workers }, () => {
     // A large young generation: a page makes some hundred thousand short-lived rows, strings and
     // buffers, and with the default one the scavenger took a third of the time.
-    const worker = new Worker(new URL('./verify-thread.mjs', import.meta.url), { workerData: { store, payloads, parties }, resourceLimits: { maxYoungGenerationSizeMb: 256 } });
+    const worker = new Worker(new URL('./verify-thread.mjs', import.meta.url), { workerData: { store, payloads, parties, dataKeys }, resourceLimits: { maxYoungGenerationSizeMb: 256 } });
     let holding = 0;
     const give = () => {
       const page = take();

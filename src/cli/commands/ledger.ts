@@ -5,6 +5,7 @@ import { ledgerOf } from '../../app/ledger/ledger.ts';
 import { proveEntry } from '../../app/ledger/prove.ts';
 import { publishedCheckpoint } from '../../app/ledger/published.ts';
 import { verifyLedger } from '../../app/ledger/verify.ts';
+import { dataKeysText } from '../../app/security/data-keys.ts';
 import { checkProofBundle, ENTRY_TYPE_NAMES, newKeyPair, signerKey, signPartyEntry, verifierKey as verifierOf, verifyCheckpointNote } from '../../app/ledger/offline.ts';
 import { PortcullisError } from '../../domain/errors.ts';
 import { actorOf, AS_OPTION, boundedNumber, positiveInt } from '../options.ts';
@@ -105,7 +106,7 @@ export function ledgerCommand(program: Command): void {
           const ledger = ledgerOf(app);
           const bar = progressLine();
           const { sqliteFile, databaseUrl, pgSchema } = app.config;
-          const r = await verifyLedger(ledger.repo, { logKey: key ?? ledger.verifierKey, signatures: o.signatures, payloads: o.payloads, store: { sqliteFile, databaseUrl, pgSchema }, onProgress: (done, total) => bar.update(`verifying ${fmt(done)} of ${fmt(total)} entries`) });
+          const r = await verifyLedger(ledger.repo, { logKey: key ?? ledger.verifierKey, signatures: o.signatures, payloads: o.payloads, store: { sqliteFile, databaseUrl, pgSchema }, dataKeys: dataKeysText(app.config), onProgress: (done, total) => bar.update(`verifying ${fmt(done)} of ${fmt(total)} entries`) });
           bar.done();
           out.result(r, [
             r.ok ? `ledger verified: ${fmt(r.entries)} entries, ${fmt(r.checkpoints)} checkpoints${r.latest ? `, latest ${fmt(r.latest.size)} entries root ${r.latest.root}` : ''}` : `ledger verification FAILED: ${fmt(r.findingCount)} problem${r.findingCount === 1 ? '' : 's'}`,

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { PortcullisError } from '../../domain/errors.ts';
 import { DECLARATION_COLUMNS as DECL_COLS, declarationValues, ITEM_COLUMNS as ITEM_COLS, itemValues, type DeclarationRecord, type StoredRows } from '../declaration-rows.ts';
 import { settle, sinkRegistry, type DeclarationSink, type SinkOptions } from '../declaration-sink.ts';
+import { PLAIN_CODEC, setFieldCodec, type FieldCodec } from '../field-codec.ts';
 import type { DeclarationTable, GoodsItemTable, Schema } from '../schema.ts';
 import type { StoreAdapter } from '../store-adapter.ts';
 import { pgLedgerRows } from './pg-ledger.ts';
@@ -15,8 +16,9 @@ import { copyRows } from './pg-copy.ts';
  * NOTHING RETURNING id). Either way the goods items of the new declarations are then copied into
  * their table: a few statements per batch, whatever its size.
  */
-export function postgresAdapter(url: string, opts: { schema?: string } = {}): StoreAdapter {
+export function postgresAdapter(url: string, opts: { schema?: string | undefined; codec?: FieldCodec } = {}): StoreAdapter {
   const schema = opts.schema;
+  const codec = opts.codec ?? PLAIN_CODEC;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new PortcullisError('CONFIG_ERROR', `PostgreSQL schema "${schema}" is not a plain lower-case identifier`);
   }
@@ -29,16 +31,18 @@ export function postgresAdapter(url: string, opts: { schema?: string } = {}): St
   safe.password = '';
   const pool = new pg.Pool({ connectionString: url, max: 8, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  setFieldCodec(db, codec);
   const sinks = sinkRegistry();
   return {
     dialect: 'postgres',
     db,
+    codec,
     description: `PostgreSQL ${safe.host}${safe.pathname}`,
     schema,
     batchRows: 4096,
     writesInFlight: 2,
     ledgerRows: pgLedgerRows(pool),
-    openDeclarationSink: async (o) => sinks.track(await postgresSink(pool, o)),
+    openDeclarationSink: async (o) => sinks.track(await postgresSink(pool, o, codec)),
     close: async () => {
       await sinks.closeAll();
       await db.destroy();
@@ -53,7 +57,7 @@ interface SinkState {
 
 const UNIQUE_VIOLATION = '23505';
 
-async function writeBatch(client: pg.PoolClient, batch: readonly DeclarationRecord[], state: SinkState) {
+async function writeBatch(client: pg.PoolClient, batch: readonly DeclarationRecord[], state: SinkState, codec: FieldCodec) {
   // Only the first of equal ids in the batch is offered for insert; the next ones then meet it
   // as stored, as they would in a row-by-row insert.
   const firsts: number[] = [];
@@ -69,7 +73,7 @@ async function writeBatch(client: pg.PoolClient, batch: readonly DeclarationReco
     try {
       await copyRows(client, 'declarations', DECL_COLS, values);
       await client.query('RELEASE SAVEPOINT direct');
-      await copyRows(client, 'goods_items', ITEM_COLS, batch.flatMap((r) => itemValues(r.declaration)));
+      await copyRows(client, 'goods_items', ITEM_COLS, batch.flatMap((r) => itemValues(r.declaration, codec)));
       return batch.map(() => 'inserted' as const);
     } catch (e) {
       if ((e as { code?: string }).code !== UNIQUE_VIOLATION) throw e;
@@ -88,7 +92,7 @@ async function writeBatch(client: pg.PoolClient, batch: readonly DeclarationReco
   // A file that re-files what is stored goes the staging way until a batch is all new again.
   state.direct = insertedIds.size === batch.length;
   const inserted = new Set(firsts.filter((i) => insertedIds.has(batch[i]!.declaration.id)));
-  const items = batch.flatMap((r, i) => (inserted.has(i) ? itemValues(r.declaration) : []));
+  const items = batch.flatMap((r, i) => (inserted.has(i) ? itemValues(r.declaration, codec) : []));
   await copyRows(client, 'goods_items', ITEM_COLS, items);
   // What is stored under the ids that were not inserted, read in the same transaction.
   const missing = [...new Set(batch.filter((_, i) => !inserted.has(i)).map((r) => r.declaration.id))];
@@ -98,7 +102,7 @@ async function writeBatch(client: pg.PoolClient, batch: readonly DeclarationReco
     const its = await client.query<GoodsItemTable>('SELECT * FROM goods_items WHERE declaration_id = ANY($1)', [missing]);
     for (const row of found.rows) stored.set(row.id, { row, items: its.rows.filter((it) => it.declaration_id === row.id) });
   }
-  return settle(batch, batch.map((r, i) => (inserted.has(i) ? true : stored.get(r.declaration.id))));
+  return settle(batch, batch.map((r, i) => (inserted.has(i) ? true : stored.get(r.declaration.id))), codec);
 }
 
 async function inTransaction<T>(client: pg.PoolClient, work: () => Promise<T>): Promise<T> {
@@ -113,7 +117,7 @@ async function inTransaction<T>(client: pg.PoolClient, work: () => Promise<T>): 
   }
 }
 
-async function postgresSink(pool: pg.Pool, opts: SinkOptions): Promise<DeclarationSink> {
+async function postgresSink(pool: pg.Pool, opts: SinkOptions, codec: FieldCodec): Promise<DeclarationSink> {
   const client = await pool.connect();
   const state: SinkState = { direct: true };
   let open = true;
@@ -147,7 +151,7 @@ async function postgresSink(pool: pg.Pool, opts: SinkOptions): Promise<Declarati
         queue(async () => {
           await client.query('SAVEPOINT batch');
           try {
-            const r = await writeBatch(client, batch, state);
+            const r = await writeBatch(client, batch, state, codec);
             await client.query('RELEASE SAVEPOINT batch');
             return r;
           } catch (e) {
@@ -160,7 +164,7 @@ async function postgresSink(pool: pg.Pool, opts: SinkOptions): Promise<Declarati
     };
   }
   return {
-    write: (batch) => queue(() => inTransaction(client, () => writeBatch(client, batch, state))),
+    write: (batch) => queue(() => inTransaction(client, () => writeBatch(client, batch, state, codec))),
     commit: () => end(null),
     rollback: () => end(null),
   };

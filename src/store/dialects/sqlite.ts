@@ -6,6 +6,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { PortcullisError } from '../../domain/errors.ts';
 import { DECLARATION_COLUMNS, declarationValues, ITEM_COLUMNS, itemValues, putDeclarationValues, putItemValues, type DeclarationRecord } from '../declaration-rows.ts';
 import { settle, sinkRegistry, type DeclarationSink, type SinkOptions } from '../declaration-sink.ts';
+import { PLAIN_CODEC, setFieldCodec, type FieldCodec } from '../field-codec.ts';
 import type { Schema } from '../schema.ts';
 import type { StoreAdapter } from '../store-adapter.ts';
 import { packRows, type PackedBatch } from './sqlite-batch-codec.mjs';
@@ -24,15 +25,17 @@ type WriterReply = { readonly ok: true; readonly outcome?: FlatOutcome } | { rea
  * thread with its own connection, so that the next batch is parsed while this one is written; an
  * in-memory database (one connection only) writes in-thread.
  */
-export function sqliteAdapter(file: string): StoreAdapter {
+export function sqliteAdapter(file: string, codec: FieldCodec = PLAIN_CODEC): StoreAdapter {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const raw = new Database(file);
   tunePragmas(raw);
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: raw }) });
+  setFieldCodec(db, codec);
   const sinks = sinkRegistry();
   return {
     dialect: 'sqlite',
     db,
+    codec,
     description: `SQLite ${file}`,
     // One transaction per batch, of few rows. Small batches keep what intake holds at a time inside
     // the processor's caches and the young generation of the heap: 128 rows took about a third less
@@ -45,7 +48,7 @@ export function sqliteAdapter(file: string): StoreAdapter {
     // 0.4 s instead of 1.2 s with two).
     writesInFlight: 4,
     ledgerRows: sqliteLedgerRows(raw, db),
-    openDeclarationSink: async (opts) => sinks.track(file === ':memory:' ? inThreadSink(raw, opts) : await threadSink(file, opts)),
+    openDeclarationSink: async (opts) => sinks.track(file === ':memory:' ? inThreadSink(raw, opts, codec) : await threadSink(file, opts, codec)),
     close: async () => {
       await sinks.closeAll();
       await db.destroy();
@@ -53,12 +56,12 @@ export function sqliteAdapter(file: string): StoreAdapter {
   };
 }
 
-function flatten(batch: readonly DeclarationRecord[]): FlatBatch {
-  return { declarations: batch.map(declarationValues), items: batch.map((r) => itemValues(r.declaration)) };
+function flatten(batch: readonly DeclarationRecord[], codec: FieldCodec): FlatBatch {
+  return { declarations: batch.map(declarationValues), items: batch.map((r) => itemValues(r.declaration, codec)) };
 }
 
 /** The batch packed for the writer thread straight from the records, or undefined when it cannot be. */
-function pack(batch: readonly DeclarationRecord[]): PackedBatch | undefined {
+function pack(batch: readonly DeclarationRecord[], codec: FieldCodec): PackedBatch | undefined {
   const itemCounts = new Uint16Array(batch.length);
   for (let i = 0; i < batch.length; i++) {
     const n = batch[i]!.declaration.items.length;
@@ -69,25 +72,25 @@ function pack(batch: readonly DeclarationRecord[]): PackedBatch | undefined {
     for (const r of batch) {
       putDeclarationValues(r, put);
       const d = r.declaration;
-      for (const it of d.items) putItemValues(d.id, it, put);
+      for (const it of d.items) putItemValues(d.id, it, put, codec);
     }
   });
 }
 
-function inThreadSink(raw: Database.Database, opts: SinkOptions): DeclarationSink {
+function inThreadSink(raw: Database.Database, opts: SinkOptions, codec: FieldCodec): DeclarationSink {
   const write = prepareBatchWriter(raw);
   if (opts.atomic) raw.exec('BEGIN IMMEDIATE');
   const end = async (sql: string) => {
     if (opts.atomic && raw.inTransaction) raw.exec(sql);
   };
   return {
-    write: async (batch) => settle(batch, write(flatten(batch))),
+    write: async (batch) => settle(batch, write(flatten(batch, codec)), codec),
     commit: () => end('COMMIT'),
     rollback: () => end('ROLLBACK'),
   };
 }
 
-async function threadSink(file: string, opts: SinkOptions): Promise<DeclarationSink> {
+async function threadSink(file: string, opts: SinkOptions, codec: FieldCodec): Promise<DeclarationSink> {
   const worker = new Worker(new URL('./sqlite-writer-thread.mjs', import.meta.url), {
     workerData: { file, pragmas: PRAGMAS, writerPragmas: WRITER_PRAGMAS, sql: BATCH_SQL, idColumn: ID_COLUMN },
     // Plain JavaScript: no TypeScript loader in the thread (it would start more slowly and take more memory).
@@ -134,11 +137,11 @@ async function threadSink(file: string, opts: SinkOptions): Promise<DeclarationS
   }
   return {
     write: async (batch) => {
-      const packed = pack(batch);
+      const packed = pack(batch, codec);
       const reply = packed
         ? await ask({ op: 'write-packed', packed }, [packed.tags.buffer, packed.numbers.buffer, packed.itemCounts.buffer] as ArrayBuffer[])
-        : await ask({ op: 'write', batch: flatten(batch) });
-      return settle(batch, reply.outcome ?? []);
+        : await ask({ op: 'write', batch: flatten(batch, codec) });
+      return settle(batch, reply.outcome ?? [], codec);
     },
     commit: async () => {
       if (!closed) await close('commit');
