@@ -31,26 +31,19 @@ export function errorBody(code: string, message: string, details: readonly Error
   return { error: { code, message, details } };
 }
 
-interface ZodIssueLike {
-  readonly path?: readonly PropertyKey[];
-  readonly message?: string;
-  readonly code?: string;
-  readonly keys?: readonly string[];
-  readonly expected?: string;
-}
-
 /** The validation errors of a request, one detail per field (unknown fields named one by one). */
 function validationDetails(e: FastifyError): ErrorDetail[] {
   const context = (e as { validationContext?: string }).validationContext ?? 'body';
   const out: ErrorDetail[] = [];
   for (const v of e.validation ?? []) {
-    const issue = ((v.params as { issue?: ZodIssueLike } | undefined)?.issue ?? {}) as ZodIssueLike;
-    const base = (issue.path ?? []).map(String).join('.');
+    const params = (v.params ?? {}) as { keys?: readonly string[]; expected?: string; values?: readonly unknown[] };
+    const base = (v.instancePath ?? '').split('/').filter((s) => s !== '').join('.');
     const at = (k: string) => [context === 'body' ? '' : context, base, k].filter((s) => s !== '').join('.');
-    if (issue.code === 'unrecognized_keys' && issue.keys !== undefined) {
-      for (const k of issue.keys) out.push({ field: at(k), problem: 'unknown field', expected: 'only the fields of the schema (see /api/v1/openapi.json)' });
+    if (v.keyword === 'unrecognized_keys' && params.keys !== undefined) {
+      for (const k of params.keys) out.push({ field: at(k), problem: 'unknown field', expected: 'only the fields of the schema (see /api/v1/openapi.json)' });
     } else {
-      out.push({ field: at('') || context, problem: issue.message ?? v.message ?? 'invalid', expected: issue.expected !== undefined ? `a ${issue.expected}` : 'a value as the schema says (see /api/v1/openapi.json)' });
+      const expected = params.values !== undefined ? `one of ${params.values.map((x) => JSON.stringify(x)).join(', ')}` : params.expected !== undefined ? `a ${params.expected}` : 'a value as the schema says (see /api/v1/openapi.json)';
+      out.push({ field: at('') || context, problem: v.message ?? 'invalid', expected });
     }
   }
   return out;
