@@ -22,3 +22,4 @@ export { telemetryRepo, type TelemetryRepo, type StoredReading } from './telemet
 export type { AddOutcome, AddStatus } from './keyed-records.ts';
 export { filingRepo, type FilingRepo } from './filing-repo.ts';
 export { worklistRepo, type WorklistRepo, type WorkItem, type WorkStatus, type WorklistFilter, type Claim } from './worklist-repo.ts';
+export { authRepo, type AuthRepo, type StoredSession, type StoredApiKey, type StoredLoginFailures } from './auth-repo.ts';

@@ -5,6 +5,7 @@ import * as dropImporterIndex from './migrations/0002-drop-importer-index.ts';
 import * as targeting from './migrations/0003-targeting.ts';
 import * as ledger from './migrations/0004-ledger.ts';
 import * as movements from './migrations/0005-movements.ts';
+import * as auth from './migrations/0006-auth.ts';
 import * as worklist from './migrations/0009-worklist.ts';
 import type { StoreAdapter } from './store-adapter.ts';
 
@@ -15,6 +16,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-targeting': targeting,
   '0004-ledger': ledger,
   '0005-movements': movements,
+  '0006-auth': auth,
   '0009-worklist': worklist,
 };
 

@@ -81,6 +81,8 @@ export interface UserTable {
   party: string | null;
   created_at: string;
   disabled: number;
+  /** When the user last authenticated (at most once a minute is written); null: never. */
+  last_seen_at: string | null;
 }
 
 /** One version of a rule; (id, version) is the key. */
@@ -271,6 +273,45 @@ export interface TelemetryReadingTable {
   ledger_idx: number | null;
 }
 
+/** A user's password: its argon2id PHC string (security/password.ts). */
+export interface UserCredentialTable {
+  user_id: string;
+  password_hash: string;
+  changed_at: string;
+}
+
+/** A sign-in session: the refresh token's SHA-256 (hex), rotated at each refresh. */
+export interface SessionTable {
+  id: string;
+  user_id: string;
+  refresh_hash: string;
+  created_at: string;
+  expires_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** A machine client's API key: the SHA-256 (hex) of its secret, never the secret. */
+export interface ApiKeyTable {
+  id: string;
+  user_id: string;
+  name: string;
+  secret_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+/** Consecutive failed logins for a key ("user:ID" or "ip:ADDRESS"), for throttling (security/lockout.ts). */
+export interface LoginFailureTable {
+  key: string;
+  count: number;
+  first_failure_at: string;
+  last_failure_at: string;
+  locked_until: string | null;
+}
+
 export interface Schema {
   declarations: DeclarationTable;
   goods_items: GoodsItemTable;
@@ -292,4 +333,8 @@ export interface Schema {
   ledger_keys: LedgerKeyTable;
   transport_events: TransportEventTable;
   telemetry_readings: TelemetryReadingTable;
+  user_credentials: UserCredentialTable;
+  sessions: SessionTable;
+  api_keys: ApiKeyTable;
+  login_failures: LoginFailureTable;
 }
