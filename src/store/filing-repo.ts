@@ -8,6 +8,9 @@ const declarationRow = (r: DeclarationRecord): DeclarationTable => {
 };
 const itemRows = (r: DeclarationRecord): GoodsItemTable[] => itemValues(r.declaration).map((v) => Object.fromEntries(ITEM_COLUMNS.map((c, i) => [c, v[i]])) as unknown as GoodsItemTable);
 
+/** What an amendment keeps of the stored row: its id, labels and provenance. */
+const KEPT: ReadonlySet<string> = new Set(['id', 'label_illicit', 'label_critical', 'label_revenue', 'source', 'ingested_at']);
+
 /**
  * Declarations filed one at a time or in small batches (the API), in one transaction per call:
  * inserted, or a duplicate (the same content under a stored id) or a conflict (other content under
@@ -47,10 +50,12 @@ export function filingRepo(db: Kysely<Schema>) {
     /** Replaces a stored declaration and its goods items (labels and provenance kept); false when none is stored under its id. */
     async replace(r: DeclarationRecord): Promise<boolean> {
       return db.transaction().execute(async (trx) => {
-        const { id, label_illicit: _i, label_critical: _c, label_revenue: _r, source: _s, ingested_at: _a, ...rest } = declarationRow(r);
-        const u = await trx.updateTable('declarations').set(rest).where('id', '=', id).executeTakeFirst();
+        const row = declarationRow(r);
+        const set: Partial<DeclarationTable> = {};
+        for (const c of DECLARATION_COLUMNS) if (!KEPT.has(c)) (set as Record<string, unknown>)[c] = row[c];
+        const u = await trx.updateTable('declarations').set(set).where('id', '=', row.id).executeTakeFirst();
         if (Number(u.numUpdatedRows) === 0) return false;
-        await trx.deleteFrom('goods_items').where('declaration_id', '=', id).execute();
+        await trx.deleteFrom('goods_items').where('declaration_id', '=', row.id).execute();
         await trx.insertInto('goods_items').values(itemRows(r)).execute();
         return true;
       });

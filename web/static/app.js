@@ -1,5 +1,6 @@
 // The small sign-in and worklist page served until the web application (a later issue) is built.
 // Tokens live in this page's memory only; nothing is written to storage.
+/* global document, fetch, FormData */
 'use strict';
 (function () {
   let token = null;
