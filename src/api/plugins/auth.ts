@@ -49,6 +49,9 @@ export function actorOf(req: FastifyRequest): ApiActor {
   return req.actor;
 }
 
+const forbidden = (actor: ApiActor, action: string) =>
+  new PortcullisError('FORBIDDEN', `${actor.id} may not ${action.replace('.', ' ')}: none of the roles ${actor.roles.join(', ')} allows it`, [{ field: 'action', problem: action, expected: "an action the caller's roles allow" }]);
+
 /**
  * The policy's checks, for routes. `allow`: an action on no resource in particular (listing, creating),
  * refused with 403. `allowOn`: an action on an owned resource, refused as if the resource did not
@@ -58,11 +61,16 @@ export function guards(can: Can) {
   return {
     allow(req: FastifyRequest, action: string): ApiActor {
       const actor = actorOf(req);
-      if (!can(actor, action)) throw new PortcullisError('FORBIDDEN', `${actor.id} may not ${action.replace('.', ' ')}`, [{ field: 'action', problem: action, expected: 'an action the caller\'s roles allow' }]);
+      if (!can(actor, action)) throw forbidden(actor, action);
       return actor;
     },
+    /**
+     * The role must allow the action at all (else 403, which says nothing of the resource); then
+     * the resource must be the caller's to reach (else 404, as for a resource that does not exist).
+     */
     allowOn(req: FastifyRequest, action: string, owners: readonly (string | undefined | null)[], what: string): ApiActor {
       const actor = actorOf(req);
+      if (!can(actor, action)) throw forbidden(actor, action);
       if (!can(actor, action, { owners: owners.filter((o): o is string => typeof o === 'string' && o !== '') })) throw new PortcullisError('NOT_FOUND', `no ${what}`);
       return actor;
     },

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { getParty, listParties, upsertParty } from '../../app/parties.ts';
 import { PortcullisError } from '../../domain/errors.ts';
-import { Party, PartyRole } from '../../domain/party.ts';
+import { PartyRole } from '../../domain/party.ts';
 import { COMMON, errors, IdParams, Limit, PathId } from '../schemas.ts';
 import type { Api, RouteContext } from '../server.ts';
 
+/** A party as answered (the domain schema normalises on input; answers are plain). */
+const Party = z.object({ id: z.string(), name: z.string(), roles: z.array(PartyRole), country: z.string(), aeo: z.boolean() });
 const PartyIn = z.strictObject({ name: z.string().min(1).max(256), roles: z.array(PartyRole).min(1), country: z.string().length(2), aeo: z.boolean().default(false) });
 
 /** Parties: staff read them; a trader or carrier reads its own; administrators and supervisors record them. */
