@@ -8,7 +8,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../app/context.ts';
-import { errorBody, registerErrorHandler } from './plugins/errors.ts';
+import { registerErrorHandler } from './plugins/errors.ts';
 import { guards, registerAuth, type ApiDeps } from './plugins/auth.ts';
 import type { AuthPort, Can } from './ports.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -99,6 +99,15 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
     requestIdHeader: false,
     ...(tls !== undefined ? { https: { cert: readFileSync(tls.cert), key: readFileSync(tls.key) } } : {}),
   }) as unknown as FastifyInstance;
+  // At shutdown, answers close their connection, so that a keep-alive client does not hold the
+  // server open after its request under way is answered.
+  let closing = false;
+  server.addHook('preClose', async () => {
+    closing = true;
+  });
+  server.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   server.setValidatorCompiler(validatorCompiler);
   server.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(server);
@@ -126,7 +135,8 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
     global: true,
     max: opts.rateLimit?.max ?? 6000,
     timeWindow: 60_000,
-    errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, ...errorBody('RATE_LIMITED', `too many requests: try again in ${ctx.after}`, [{ field: 'retryAfter', problem: String(Math.ceil(ctx.ttl / 1000)), expected: 'fewer requests' }]) }),
+    // Thrown, and answered by the error handler in the one error shape.
+    errorResponseBuilder: (_req, ctx) => Object.assign(new Error(`too many requests: try again in ${ctx.after}`), { statusCode: 429 }),
   });
   await server.register(swagger, {
     openapi: {
@@ -183,10 +193,13 @@ export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression,
  * Graceful shutdown: stop accepting, let requests under way finish, then close the application
  * (which writes what the ledger was asked to record and signs a last checkpoint).
  */
-export async function shutdown(server: ApiServer, app: AppContext): Promise<void> {
+export async function shutdown(server: ApiServer, app: AppContext, graceMs = 30_000): Promise<void> {
+  // Requests still running after the grace period are cut off, so that a stuck client cannot keep the ledger from closing.
+  const cut = setTimeout(() => server.server.closeAllConnections(), graceMs);
   try {
     await server.close();
   } finally {
+    clearTimeout(cut);
     await app.close();
   }
 }

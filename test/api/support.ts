@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { loadConfig } from '../../src/app/config.ts';
+import { loadConfig, type Config } from '../../src/app/config.ts';
 import { openApp, type AppContext } from '../../src/app/context.ts';
 import { addUser } from '../../src/app/targeting/users.ts';
 import { buildServer, type ApiServer, type ServerOptions } from '../../src/api/server.ts';
@@ -35,6 +35,8 @@ export type Who = keyof typeof USERS;
 
 export interface TestApi {
   readonly app: AppContext;
+  /** The configuration the application was opened with (to open the same store again). */
+  readonly config: Config;
   readonly server: ApiServer;
   readonly base: string;
   readonly label: string;
@@ -50,7 +52,7 @@ export interface TestApi {
 
 export const STORE_LABEL = process.env.DATABASE_URL?.trim() ? 'postgres' : 'sqlite';
 
-export async function startApi(o: Partial<ServerOptions> = {}): Promise<TestApi> {
+export async function startApi(o: Partial<ServerOptions> & { beforeListen?: (server: ApiServer) => void } = {}): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-api-test-'));
   const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
   const schema = databaseUrl !== undefined ? `api_${randomBytes(6).toString('hex')}` : undefined;
@@ -60,7 +62,8 @@ export async function startApi(o: Partial<ServerOptions> = {}): Promise<TestApi>
     ...(databaseUrl !== undefined ? { DATABASE_URL: databaseUrl, PORTCULLIS_PG_SCHEMA: schema } : {}),
   });
   let now = Date.now();
-  const app = await openApp({ ...config, dataDir: dir }, () => new Date(now));
+  const appConfig: Config = { ...config, dataDir: dir };
+  const app = await openApp(appConfig, () => new Date(now));
   for (const u of Object.values(USERS)) await addUser(app, { ...u, roles: [...u.roles], password: PASSWORD });
   await partiesRepo(app.store.db).upsert(
     [
@@ -70,13 +73,16 @@ export async function startApi(o: Partial<ServerOptions> = {}): Promise<TestApi>
     ],
     new Date(now).toISOString(),
   );
-  const server = await buildServer(app, { auth: authPort, can: policy, logger: false, rateLimit: { max: 100_000, loginMax: 1000 }, ...o });
+  const { beforeListen, ...options } = o;
+  const server = await buildServer(app, { auth: authPort, can: policy, logger: false, rateLimit: { max: 100_000, loginMax: 1000 }, ...options });
+  beforeListen?.(server);
   await server.listen({ port: 0, host: '127.0.0.1' });
   const address = server.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
   const tokens = new Map<Who, string>();
   const api: TestApi = {
     app,
+    config: appConfig,
     server,
     base,
     label: STORE_LABEL,

@@ -66,7 +66,7 @@ export function registerErrorHandler(server: FastifyInstance): void {
     }
     const status = e.statusCode ?? 500;
     if (status === 413) return reply.code(413).send(errorBody('PAYLOAD_TOO_LARGE', 'the body is larger than this route accepts', [{ field: '(body)', problem: 'too large', expected: `at most ${req.routeOptions.bodyLimit ?? server.initialConfig.bodyLimit} bytes` }]));
-    if (status === 429) return reply.code(429).send(errorBody('RATE_LIMITED', e.message, [{ field: 'retryAfter', problem: String(reply.getHeader('retry-after') ?? ''), expected: 'fewer requests' }]));
+    if (status === 429) return reply.code(429).send(errorBody('RATE_LIMITED', typeof e.message === 'string' && e.message !== '' ? e.message : 'too many requests', [{ field: 'retryAfter', problem: String(reply.getHeader('retry-after') ?? '60'), expected: 'fewer requests: wait this many seconds' }]));
     if (status === 415) return reply.code(415).send(errorBody('UNSUPPORTED_MEDIA_TYPE', 'the body must be JSON', [{ field: 'content-type', problem: String(req.headers['content-type'] ?? 'missing'), expected: 'application/json' }]));
     if (status >= 400 && status < 500) return reply.code(status).send(errorBody('INVALID_INPUT', e.message, [{ field: '(body)', problem: e.code ?? 'malformed', expected: 'a well-formed JSON request' }]));
     req.log.error({ err: e }, 'request failed');
