@@ -35,8 +35,8 @@ export const BATCH_BODY_LIMIT = 5 * 1024 * 1024;
 export interface ServerOptions {
   readonly auth: AuthPort<AppContext>;
   readonly can: Can;
-  /** pino logging (true: info to stdout), or off. */
-  readonly logger?: boolean | { readonly level: string };
+  /** pino logging (true: info to stdout; a stream: there, for tests), or off. */
+  readonly logger?: boolean | { readonly level: string; readonly stream?: NodeJS.WritableStream };
   /** Requests per minute per client on every route (default 6,000), and on sign-in (default 10). */
   readonly rateLimit?: { readonly max: number; readonly loginMax: number };
   /** The web application's files: web/dist when built, else web/static. */
@@ -74,6 +74,7 @@ function loggerOptions(logger: ServerOptions['logger']): FastifyServerOptions['l
   if (logger === undefined || logger === false) return false;
   return {
     level: logger === true ? 'info' : logger.level,
+    ...(logger !== true && logger.stream !== undefined ? { stream: logger.stream } : {}),
     redact: { paths: REDACT, censor: '[redacted]' },
     serializers: {
       // Method and path only: query strings can carry ids and search terms.
