@@ -15,7 +15,14 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   migrate: async () => (await import('./commands/migrate.ts')).migrateCommand,
   training: async () => (await import('./commands/models.ts')).modelsCommands,
   models: async () => (await import('./commands/registry.ts')).registryCommand,
-  users: async () => (await import('./commands/users.ts')).usersCommand,
+  users: async () => {
+    const [{ usersCommand }, { usersPasswdCommand }] = await Promise.all([import('./commands/users.ts'), import('./commands/users-passwd.ts')]);
+    return (program) => {
+      usersCommand(program);
+      usersPasswdCommand(program);
+    };
+  },
+  'api-keys': async () => (await import('./commands/api-keys.ts')).apiKeysCommand,
   rules: async () => (await import('./commands/rules.ts')).rulesCommand,
   budgets: async () => (await import('./commands/budgets.ts')).budgetsCommand,
   decide: async () => (await import('./commands/decide.ts')).decideCommands,

@@ -5,21 +5,21 @@ import { authRepo, usersRepo, type StoredApiKey } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
 import { recordPrivileged } from '../ledger/record.ts';
 import { authCache } from './cache.ts';
-import type { Actor, ApiKeyInfo, CreatedApiKey } from './types.ts';
+import type { ActingUser, ApiKeyInfo, CreatedApiKey } from './types.ts';
 
 const info = (k: StoredApiKey): ApiKeyInfo => ({ id: k.id, name: k.name, user: k.userId, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt, expiresAt: k.expiresAt, revokedAt: k.revokedAt });
 
 /** Whether the actor may manage the keys of `user`: its own with apikey.own, anyone's with apikey.admin. */
-const mayManage = (actor: Actor, user: string): boolean => can(actor, 'apikey.admin') || (user === actor.id && can(actor, 'apikey.own'));
+const mayManage = (actor: ActingUser, user: string): boolean => can(actor, 'apikey.admin') || (user === actor.id && can(actor, 'apikey.own'));
 
-function forbidden(actor: Actor, user: string): PortcullisError {
+function forbidden(actor: ActingUser, user: string): PortcullisError {
   return new PortcullisError('FORBIDDEN', `${actor.id} may not manage the API keys of ${user}`, [
     { field: 'user', problem: user === actor.id ? 'the actor’s roles allow no API keys' : 'another user’s keys', expected: user === actor.id ? 'a role with apikey.own' : `${actor.id}, or an actor with apikey.admin` },
   ]);
 }
 
 /** A new API key for a user; the whole key is in the answer, and nowhere else, ever. */
-export async function createApiKey(app: AppContext, actor: Actor, input: { user: string; name: string; expiresAt?: string }): Promise<CreatedApiKey> {
+export async function createApiKey(app: AppContext, actor: ActingUser, input: { user: string; name: string; expiresAt?: string }): Promise<CreatedApiKey> {
   if (!mayManage(actor, input.user)) throw forbidden(actor, input.user);
   const name = typeof input.name === 'string' ? input.name.trim() : '';
   if (name === '' || name.length > 100) throw new PortcullisError('INVALID_INPUT', 'the API key needs a name of 1 to 100 characters', [{ field: 'name', problem: name === '' ? 'missing' : 'longer than 100 characters', expected: 'a name of 1 to 100 characters that says what uses the key' }]);
@@ -42,7 +42,7 @@ export async function createApiKey(app: AppContext, actor: Actor, input: { user:
 }
 
 /** The actor's keys, or a user's (apikey.admin for another's); with apikey.admin and no user, everyone's. */
-export async function listApiKeys(app: AppContext, actor: Actor, user?: string): Promise<ApiKeyInfo[]> {
+export async function listApiKeys(app: AppContext, actor: ActingUser, user?: string): Promise<ApiKeyInfo[]> {
   if (user === undefined && can(actor, 'apikey.admin')) return (await authRepo(app.store.db).listApiKeys()).map(info);
   const whose = user ?? actor.id;
   if (!mayManage(actor, whose)) throw forbidden(actor, whose);
@@ -50,7 +50,7 @@ export async function listApiKeys(app: AppContext, actor: Actor, user?: string):
 }
 
 /** Revokes a key at once (in this process; within seconds in others). Revoking a revoked key does nothing. */
-export async function revokeApiKey(app: AppContext, actor: Actor, id: string): Promise<void> {
+export async function revokeApiKey(app: AppContext, actor: ActingUser, id: string): Promise<void> {
   const repo = authRepo(app.store.db);
   const key = typeof id === 'string' ? await repo.apiKey(id) : undefined;
   // Another user's key is "not found" to one who may not manage it: ids are not to be probed.

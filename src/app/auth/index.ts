@@ -3,8 +3,10 @@
  * API keys for machine clients, passwords and the first administrator. The API authorises with
  * `can` (security/policy.ts), re-exported here.
  */
-export type { Actor, TokenPair, ApiKeyInfo, CreatedApiKey } from './types.ts';
-export { login, refreshSession, logout, revokeUserSessions, SESSION_SECONDS } from './sessions.ts';
+export type { Actor, TokenPair, ApiKeyInfo, CreatedApiKey, ActingUser } from './types.ts';
+export { actingUser } from './acting.ts';
+export { login, refreshSession, logout, SESSION_SECONDS } from './sessions.ts';
+export { setUserRoles, setUserDisabled, logoutAll } from './users.ts';
 export { authenticate } from './authenticate.ts';
 export { setPassword, checkNewPassword, PASSWORD_EXPECTED } from './passwords.ts';
 export { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';

@@ -102,16 +102,16 @@ export async function refreshSession(app: AppContext, refreshToken: string): Pro
   if (Date.parse(session.expiresAt) <= now.getTime()) throw unauthenticated('the session has ended', `expired at ${session.expiresAt}`);
 
   const presented = refreshHash(parts.token);
+  const user = await usersRepo(app.store.db).get(session.userId);
+  if (user === undefined || user.disabled) {
+    await revoke(app, session.userId, session.id, 'auth.session-revoked', now);
+    throw unauthenticated('the session has ended', 'the user is disabled or gone');
+  }
   const next = newRefreshToken(key, session.id);
   const rotated = presented === session.refreshHash && (await repo.rotateRefresh(session.id, presented, refreshHash(next), now.toISOString()));
   if (!rotated) {
     await revoke(app, session.userId, session.id, 'auth.refresh-reused', now);
     throw unauthenticated('the refresh token was used already; the session is ended', 'a rotated refresh token used again');
-  }
-  const user = await usersRepo(app.store.db).get(session.userId);
-  if (user === undefined || user.disabled) {
-    await revoke(app, session.userId, session.id, 'auth.session-revoked', now);
-    throw unauthenticated('the session has ended', 'the user is disabled or gone');
   }
   await markSeen(app, user.id, now);
   return tokenPair(app, user, session.id, next, session.expiresAt);

@@ -42,3 +42,6 @@ export interface CreatedApiKey {
   readonly createdAt: string;
   readonly expiresAt: string | null;
 }
+
+/** What the API key use cases need of whoever acts: an authenticated Actor, or the user a local command acts as. */
+export type ActingUser = Pick<Actor, 'id' | 'roles' | 'party'>;

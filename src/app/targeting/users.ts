@@ -5,8 +5,8 @@ import { authRepo, usersRepo } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
 import { recordPrivileged } from '../ledger/record.ts';
 
-/** Adds a user with roles, and a password to sign in with when one is given; the id must be new. */
-export async function addUser(app: AppContext, input: { id: string; name?: string; roles: readonly string[]; party?: string; password?: string }): Promise<User> {
+/** Adds a user with roles, and a password to sign in with when one is given; the id must be new. `by`: who adds it, for the ledger ('system' unless given). */
+export async function addUser(app: AppContext, input: { id: string; name?: string; roles: readonly string[]; party?: string; password?: string; by?: string }): Promise<User> {
   const r = User.safeParse({ id: input.id, name: input.name ?? input.id, roles: input.roles, ...(input.party !== undefined ? { party: input.party } : {}) });
   if (!r.success) {
     throw new PortcullisError('INVALID_INPUT', `the user is not valid: ${r.error.issues.map((i) => `${i.path.join('.') || 'user'}: ${i.message}`).join('; ')}`, r.error.issues.map((i) => ({ field: i.path.join('.') || 'user', problem: i.message, expected: i.path[0] === 'roles' ? `roles among ${(User.shape.roles.element.options as readonly Role[]).join(', ')}` : 'a valid value' })));
@@ -19,7 +19,7 @@ export async function addUser(app: AppContext, input: { id: string; name?: strin
   const now = app.clock().toISOString();
   await usersRepo(app.store.db).add(r.data, now);
   if (hash !== undefined) await authRepo(app.store.db).setPasswordHash(r.data.id, hash, now);
-  await recordPrivileged(app, 'system', 'user.added', `user:${r.data.id}`, { user: r.data, ...(hash !== undefined ? { password: 'set' } : {}) });
+  await recordPrivileged(app, input.by ?? 'system', 'user.added', `user:${r.data.id}`, { user: r.data, ...(hash !== undefined ? { password: 'set' } : {}) });
   return r.data;
 }
 
