@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addUser, listUsers } from '../../app/targeting/users.ts';
-import { setUserRoles } from '../../app/users/manage-users.ts';
+import { setUserDisabled, setUserRoles } from '../../app/auth/index.ts';
 import { Role } from '../../domain/user.ts';
 import { actorOf } from '../plugins/auth.ts';
 import { COMMON, errors, IdParams, PathId } from '../schemas.ts';
@@ -20,14 +20,20 @@ export function userRoutes(api: Api, ctx: RouteContext): void {
     schema: { tags: ['users'], body: z.strictObject({ id: PathId, name: z.string().min(1).max(256).optional(), roles: z.array(Role).min(1).max(8), party: PathId.optional(), password: z.string().min(12).max(1024).optional() }), response: { 201: UserOut, ...errors(...COMMON, 409) } },
   }, async (req, reply) => {
     const actor = allow(req, 'user.write');
-    void actor;
-    const u = await addUser(ctx.app, req.body);
+    const u = await addUser(ctx.app, { ...req.body, by: actor.id });
     return reply.code(201).send(u);
   });
 
   api.put('/users/:id/roles', { schema: { tags: ['users'], params: IdParams, body: z.strictObject({ roles: z.array(Role).min(1).max(8) }), response: { 200: UserOut, ...errors(...COMMON) } } }, async (req) => {
     const actor = allow(req, 'user.write');
-    return setUserRoles(ctx.app, actor.id, req.params.id, req.body.roles);
+    const u = await setUserRoles(ctx.app, actor, req.params.id, req.body.roles);
+    return { id: u.id, name: u.name, roles: u.roles, ...(u.party !== undefined ? { party: u.party } : {}) };
+  });
+
+  api.put('/users/:id/disabled', { schema: { tags: ['users'], params: IdParams, body: z.strictObject({ disabled: z.boolean() }), response: { 204: z.null(), ...errors(...COMMON, 409) } } }, async (req, reply) => {
+    const actor = allow(req, 'user.write');
+    await setUserDisabled(ctx.app, actor, req.params.id, req.body.disabled);
+    return reply.code(204).send(null);
   });
 
   api.put('/users/:id/password', { schema: { tags: ['users'], params: IdParams, body: z.strictObject({ password: z.string().min(12).max(1024) }), response: { 204: z.null(), ...errors(...COMMON) } } }, async (req, reply) => {
