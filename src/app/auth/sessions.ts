@@ -43,9 +43,31 @@ export async function login(app: AppContext, input: { user: string; password: st
   if (typeof input.password !== 'string' || input.password === '' || input.password.length > 4096) {
     throw new PortcullisError('INVALID_INPUT', 'login needs a password', [{ field: 'password', problem: 'missing or longer than 4096 characters', expected: 'the user’s password' }]);
   }
+  const userKey = `user:${input.user.trim()}`;
+  // One attempt at a time per account (in this process): parallel guesses each see the failures
+  // before them, instead of all reading the same count.
+  return oneAtATime(app, userKey, () => attempt(app, input, meta, userKey));
+}
+
+const queues = new WeakMap<AppContext, Map<string, Promise<unknown>>>();
+
+/** Runs `fn` after every earlier call with the same key (of this application) has settled. */
+async function oneAtATime<T>(app: AppContext, key: string, fn: () => Promise<T>): Promise<T> {
+  let q = queues.get(app);
+  if (q === undefined) queues.set(app, (q = new Map()));
+  const run = (q.get(key) ?? Promise.resolve()).then(fn);
+  const tail = run.catch(() => undefined);
+  q.set(key, tail);
+  try {
+    return await run;
+  } finally {
+    if (q.get(key) === tail) q.delete(key);
+  }
+}
+
+async function attempt(app: AppContext, input: { user: string; password: string }, meta: { ip?: string }, userKey: string): Promise<TokenPair> {
   const now = app.clock();
   const repo = authRepo(app.store.db);
-  const userKey = `user:${input.user.trim()}`;
   const ipKey = meta.ip !== undefined && meta.ip !== '' ? `ip:${meta.ip}` : undefined;
   const [userState, ipState] = await Promise.all([repo.loginFailures(userKey), ipKey === undefined ? undefined : repo.loginFailures(ipKey)]);
   const verdict = stricter(checkThrottle(userState, now, ACCOUNT_POLICY), checkThrottle(ipState, now, ADDRESS_POLICY));

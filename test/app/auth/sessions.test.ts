@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { hash as argon2 } from '@node-rs/argon2';
 import { authenticate, login, logout, refreshSession, setPassword, type Actor } from '../../../src/app/auth/index.ts';
 import { addUser } from '../../../src/app/targeting/users.ts';
 import { authRepo, usersRepo } from '../../../src/store/index.ts';
@@ -108,6 +109,12 @@ forEachStore('login, refresh, logout and authenticate', (h) => {
       assert.ok(typeof locked.lockedUntil === 'string');
       clock.advance(15 * 60_000);
       assert.ok((await login(app, { user: 'ann', password: PW })).accessToken, 'the lock ends');
+
+      // Parallel guesses do not slip past the count: each sees the failures before it.
+      clock.advance(15 * 60_000);
+      const results = await Promise.allSettled(Array.from({ length: 8 }, () => bad()));
+      const codes = results.map((r) => (r.status === 'rejected' ? (r.reason as { code: string }).code : 'ok'));
+      assert.deepEqual(codes.sort(), [...Array(3).fill('UNAUTHENTICATED'), ...Array(5).fill('RATE_LIMITED')].sort());
 
       // Unknown users are throttled the same way: the answer does not tell they do not exist.
       for (let n = 0; n < 3; n += 1) await assert.rejects(login(app, { user: 'ghost', password: 'whatever-1234' }), failsWith('UNAUTHENTICATED'));
@@ -241,6 +248,20 @@ forEachStore('login, refresh, logout and authenticate', (h) => {
       assert.deepEqual(changes.map((e) => e.actor), ['ann', 'root']);
       const text = await allPayloads(app);
       for (const pw of [PW, 'copper-lantern-2026', 'velvet-compass-77']) assert.ok(!text.includes(pw));
+    } finally {
+      await done();
+    }
+  });
+
+  it('a password hashed under weaker parameters is hashed again, under the policy, at the next login', async () => {
+    const { app, done } = authApp(await h.open());
+    try {
+      await addUser(app, { id: 'old', roles: ['analyst'] });
+      const repo = authRepo(app.store.db);
+      await repo.setPasswordHash('old', await argon2(PW, { memoryCost: 4096, timeCost: 1, parallelism: 1 }), '2020-01-01T00:00:00.000Z');
+      assert.ok(await login(app, { user: 'old', password: PW }));
+      assert.match((await repo.passwordHash('old'))!, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+      assert.ok(await login(app, { user: 'old', password: PW }), 'and still verifies');
     } finally {
       await done();
     }
