@@ -7,6 +7,7 @@ import { Command } from 'commander';
  */
 const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   start: async () => (await import('./commands/start.ts')).startCommand,
+  serve: async () => (await import('./commands/serve.ts')).serveCommand,
   ingest: async () => (await import('./commands/ingest.ts')).ingestCommand,
   generate: async () => (await import('./commands/generate.ts')).generateCommand,
   mapping: async () => (await import('./commands/mapping.ts')).mappingCommand,

@@ -23,4 +23,6 @@ export type { NodeRow, IntegrateBatch, ScannedRow, LedgerRows, PackedLevel } fro
 export { movementsRepo, type MovementsRepo, type StoredMovement } from './movements-repo.ts';
 export { telemetryRepo, type TelemetryRepo, type StoredReading } from './telemetry-repo.ts';
 export type { AddOutcome, AddStatus } from './keyed-records.ts';
+export { filingRepo, type FilingRepo } from './filing-repo.ts';
+export { worklistRepo, type WorklistRepo, type WorkItem, type WorkStatus, type WorklistFilter, type Claim } from './worklist-repo.ts';
 export { authRepo, type AuthRepo, type StoredSession, type StoredApiKey, type StoredLoginFailures } from './auth-repo.ts';

@@ -6,6 +6,7 @@ import * as targeting from './migrations/0003-targeting.ts';
 import * as ledger from './migrations/0004-ledger.ts';
 import * as movements from './migrations/0005-movements.ts';
 import * as auth from './migrations/0006-auth.ts';
+import * as worklist from './migrations/0009-worklist.ts';
 import type { StoreAdapter } from './store-adapter.ts';
 
 /** Migrations are listed here, in order; the same ones run on SQLite and PostgreSQL. */
@@ -16,6 +17,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-ledger': ledger,
   '0005-movements': movements,
   '0006-auth': auth,
+  '0009-worklist': worklist,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

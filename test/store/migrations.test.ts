@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { Migrator, NO_MIGRATIONS, sql } from 'kysely';
 import { MIGRATIONS, migrateToLatest } from '../../src/store/migrate.ts';
+
+/** The migrations from `name` on, as migrateToLatest runs them (later issues add their own after these). */
+const from = (name: string): string[] => Object.keys(MIGRATIONS).slice(Object.keys(MIGRATIONS).indexOf(name));
 import { decisionsRepo, declarationsRepo, type StoreAdapter } from '../../src/store/index.ts';
 import { forEachStore, makeRecords } from '../support/stores.ts';
 import { decision } from '../support/targeting-fixtures.ts';
@@ -30,7 +33,8 @@ forEachStore('migrations', (h) => {
   it('openStore records the migrations it ran', async () => {
     const store = await h.open();
     const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(store.db);
-    assert.deepEqual(rows.map((r) => r.name), ['0001-initial', '0002-drop-importer-index', '0003-targeting', '0004-ledger', '0005-movements']);
+    assert.deepEqual(rows.map((r) => r.name).slice(0, 5), ['0001-initial', '0002-drop-importer-index', '0003-targeting', '0004-ledger', '0005-movements']);
+    assert.deepEqual(rows.map((r) => r.name), Object.keys(MIGRATIONS));
   });
 
   it('the new tables are empty', async () => {
@@ -87,7 +91,7 @@ forEachStore('migrations from an older database', (h) => {
     await sink.commit();
     assert.ok(!(await tableNames(store)).includes('decisions'));
 
-    assert.deepEqual(await migrateToLatest(store), ['0003-targeting', '0004-ledger', '0005-movements']);
+    assert.deepEqual(await migrateToLatest(store), from('0003-targeting'));
 
     const names = await tableNames(store);
     for (const t of TABLES) assert.ok(names.includes(t), `table ${t} missing from ${names.join(', ')}`);
@@ -99,26 +103,26 @@ forEachStore('migrations from an older database', (h) => {
 
   it('0003 goes down and up again', async () => {
     const store = await h.open();
-    assert.equal((await migratorOf(store, 5).migrateTo('0002-drop-importer-index')).error, undefined);
+    assert.equal((await migratorOf(store, Object.keys(MIGRATIONS).length).migrateTo('0002-drop-importer-index')).error, undefined);
     const names = await tableNames(store);
     for (const t of [...TARGETING, ...LEDGER, ...MOVEMENTS]) assert.ok(!names.includes(t), `table ${t} left behind`);
-    assert.deepEqual(await migrateToLatest(store), ['0003-targeting', '0004-ledger', '0005-movements']);
+    assert.deepEqual(await migrateToLatest(store), from('0003-targeting'));
   });
 
   it('0004 goes down and up again', async () => {
     const store = await h.open();
-    assert.equal((await migratorOf(store, 5).migrateTo('0003-targeting')).error, undefined);
+    assert.equal((await migratorOf(store, Object.keys(MIGRATIONS).length).migrateTo('0003-targeting')).error, undefined);
     const names = await tableNames(store);
     for (const t of [...LEDGER, ...MOVEMENTS]) assert.ok(!names.includes(t), `table ${t} left behind`);
-    assert.deepEqual(await migrateToLatest(store), ['0004-ledger', '0005-movements']);
+    assert.deepEqual(await migrateToLatest(store), from('0004-ledger'));
   });
 
   it('0005 goes down and up again', async () => {
     const store = await h.open();
-    assert.equal((await migratorOf(store, 5).migrateTo('0004-ledger')).error, undefined);
+    assert.equal((await migratorOf(store, Object.keys(MIGRATIONS).length).migrateTo('0004-ledger')).error, undefined);
     const names = await tableNames(store);
     for (const t of MOVEMENTS) assert.ok(!names.includes(t), `table ${t} left behind`);
     for (const t of LEDGER) assert.ok(names.includes(t), `table ${t} went with 0005`);
-    assert.deepEqual(await migrateToLatest(store), ['0005-movements']);
+    assert.deepEqual(await migrateToLatest(store), from('0005-movements'));
   });
 });

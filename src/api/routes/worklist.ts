@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { claimWork, listWorklist, overrideDecision, releaseWork } from '../../app/worklist/worklist.ts';
+import { Decision } from '../../domain/decision.ts';
+import { Lane } from '../../domain/rule.ts';
+import { COMMON, errors, IdParams, Limit, Offset } from '../schemas.ts';
+import type { Api, RouteContext } from '../server.ts';
+
+const WorkItem = z.object({ decision: Decision, status: z.enum(['open', 'claimed', 'inspected']), claimedBy: z.string().nullable(), claimedAt: z.string().nullable() });
+const Claim = z.object({ declarationId: z.string(), claimedBy: z.string(), claimedAt: z.string() });
+
+/** The analysts' worklist: ranked by risk, filtered; claim, release, override (with a reason). */
+export function worklistRoutes(api: Api, ctx: RouteContext): void {
+  const { allow } = ctx.guards;
+  api.get('/worklist', {
+    schema: { tags: ['worklist'], querystring: z.strictObject({ office: z.string().min(1).max(32).optional(), lane: Lane.optional(), status: z.enum(['open', 'claimed', 'inspected']).optional(), limit: Limit, offset: Offset }), response: { 200: z.object({ items: z.array(WorkItem) }), ...errors(...COMMON) } },
+  }, async (req) => {
+    allow(req, 'worklist.read');
+    const q = req.query;
+    return { items: await listWorklist(ctx.app, { ...(q.office ? { office: q.office } : {}), ...(q.lane ? { lanes: [q.lane] } : {}), ...(q.status ? { status: q.status } : {}), limit: q.limit, offset: q.offset }) };
+  });
+  api.post('/worklist/:id/claim', { schema: { tags: ['worklist'], params: IdParams, response: { 200: Claim, ...errors(...COMMON, 409) } } }, async (req) => {
+    const actor = allow(req, 'worklist.claim');
+    return claimWork(ctx.app, actor.id, req.params.id);
+  });
+  api.post('/worklist/:id/release', { schema: { tags: ['worklist'], params: IdParams, response: { 204: z.null(), ...errors(...COMMON, 409) } } }, async (req, reply) => {
+    const actor = allow(req, 'worklist.claim');
+    await releaseWork(ctx.app, actor.id, req.params.id, { anyone: actor.roles.includes('supervisor') });
+    return reply.code(204).send(null);
+  });
+  api.post('/worklist/:id/override', { schema: { tags: ['worklist'], params: IdParams, body: z.strictObject({ lane: Lane, reason: z.string().trim().min(3, 'a reason of at least 3 characters').max(2000) }), response: { 200: Decision, ...errors(...COMMON, 409) } } }, async (req) => {
+    const actor = allow(req, 'decision.override');
+    const d = await overrideDecision(ctx.app, actor.id, req.params.id, req.body);
+    return d;
+  });
+}

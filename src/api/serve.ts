@@ -1,0 +1,69 @@
+import { loadConfig } from '../app/config.ts';
+import { openApp } from '../app/context.ts';
+import { bootstrapAdmin } from '../app/auth/index.ts';
+import { DEMO_ROWS, seedDemoIfEmpty } from '../app/demo/seed-demo.ts';
+import { seedTargetingDemo } from '../app/demo/seed-targeting.ts';
+import { buildServer, shutdown } from './server.ts';
+import { authPort, policy } from './wiring.ts';
+
+export interface ServeOptions {
+  readonly port?: number | undefined;
+  readonly host?: string | undefined;
+  /** Messages for the operator (the URL, the first administrator's password): stderr. */
+  readonly say: (line: string) => void;
+  readonly env: Record<string, string | undefined>;
+  /** Seeds the demo data on first start (default true). */
+  readonly demo?: boolean;
+}
+
+const int = (v: string | undefined, fallback: number): number => {
+  const n = Number(v);
+  return v !== undefined && Number.isInteger(n) && n > 0 ? n : fallback;
+};
+
+/**
+ * `portcullis serve`: opens the application; on first start loads the demo data (as `start` does)
+ * and creates the administrator (the generated password printed once); listens; and on SIGTERM or
+ * SIGINT stops accepting, lets requests under way finish and closes the application (the ledger
+ * writes what it was asked to and signs a last checkpoint). Resolves once shut down.
+ */
+export async function serve(o: ServeOptions): Promise<void> {
+  const config = loadConfig(o.env);
+  const app = await openApp(config);
+  let server;
+  try {
+    if (o.demo !== false) {
+      const seed = await seedDemoIfEmpty(app, {});
+      if (seed.seeded && seed.ingest) o.say(`first start: ${seed.ingest.accepted} of ${DEMO_ROWS} demo declarations ingested`);
+      const t = seed.seeded && seed.file !== undefined ? await seedTargetingDemo(app, seed.file, (step) => o.say(step)) : undefined;
+      if (t !== undefined) o.say(`demo targeting: model ${t.model.slice(0, 19)}… in force, rule ${t.rule} active, ${t.decisions.decided} declarations decided`);
+    }
+    const admin = await bootstrapAdmin(app);
+    if (admin.created) o.say(admin.password !== undefined ? `administrator "${admin.user}" created; password (shown this once): ${admin.password}` : `administrator "${admin.user}" created with PORTCULLIS_ADMIN_PASSWORD`);
+    server = await buildServer(app, {
+      auth: authPort,
+      can: policy,
+      logger: { level: o.env.PORTCULLIS_LOG_LEVEL?.trim() || 'info' },
+      rateLimit: { max: int(o.env.PORTCULLIS_RATE_LIMIT, 6000), loginMax: int(o.env.PORTCULLIS_LOGIN_RATE_LIMIT, 10) },
+    });
+    const address = await server.listen({ port: o.port ?? config.port, host: o.host ?? config.security.host });
+    o.say(`portcullis: serving ${address} (API ${address}/api/v1, OpenAPI ${address}/api/v1/openapi.json); store ${app.store.description}`);
+  } catch (e) {
+    await (server?.close() ?? Promise.resolve()).catch(() => undefined);
+    await app.close();
+    throw e;
+  }
+  const s = server;
+  await new Promise<void>((resolve, reject) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      o.say(`portcullis: ${signal}: finishing requests under way, then closing`);
+      shutdown(s, app).then(resolve, reject);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  o.say('portcullis: stopped');
+}

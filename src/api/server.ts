@@ -1,0 +1,206 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppContext } from '../app/context.ts';
+import { registerErrorHandler } from './plugins/errors.ts';
+import { guards, registerAuth, type ApiDeps } from './plugins/auth.ts';
+import type { AuthPort, Can } from './ports.ts';
+import { healthRoutes } from './routes/health.ts';
+import { authRoutes } from './routes/auth.ts';
+import { userRoutes } from './routes/users.ts';
+import { partyRoutes } from './routes/parties.ts';
+import { declarationRoutes } from './routes/declarations.ts';
+import { worklistRoutes } from './routes/worklist.ts';
+import { inspectionRoutes } from './routes/inspections.ts';
+import { ruleRoutes } from './routes/rules.ts';
+import { modelRoutes } from './routes/models.ts';
+import { alertRoutes } from './routes/alerts.ts';
+import { ledgerRoutes } from './routes/ledger.ts';
+import { movementRoutes } from './routes/movements.ts';
+import { openDecisionQueue, type DecisionQueue } from '../app/filing/decision-queue.ts';
+import { jobRegistry, type JobRegistry } from '../app/jobs/jobs.ts';
+import type { FastifyBaseLogger, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+
+export const API = '/api/v1';
+/** Default request body limit: 1 MB. The batch filing route takes more. */
+export const BODY_LIMIT = 1024 * 1024;
+export const BATCH_BODY_LIMIT = 5 * 1024 * 1024;
+
+export interface ServerOptions {
+  readonly auth: AuthPort<AppContext>;
+  readonly can: Can;
+  /** pino logging (true: info to stdout; a stream: there, for tests), or off. */
+  readonly logger?: boolean | { readonly level: string; readonly stream?: NodeJS.WritableStream };
+  /** Requests per minute per client on every route (default 6,000), and on sign-in (default 10). */
+  readonly rateLimit?: { readonly max: number; readonly loginMax: number };
+  /** The web application's files: web/dist when built, else web/static. */
+  readonly webRoot?: string;
+}
+
+export type ApiServer = FastifyInstance;
+
+const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+const WEB_STATIC = fileURLToPath(new URL('../../web/static', import.meta.url));
+
+/** What the logs never hold: credentials, cookies, passwords, tokens, keys, request bodies. */
+export const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'req.body',
+  'body',
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'accessToken',
+  'refreshToken',
+  '*.accessToken',
+  '*.refreshToken',
+  'apiKey',
+  '*.apiKey',
+  'key',
+  '*.key',
+  'res.headers["set-cookie"]',
+];
+
+function loggerOptions(logger: ServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (logger === undefined || logger === false) return false;
+  return {
+    level: logger === true ? 'info' : logger.level,
+    ...(logger !== true && logger.stream !== undefined ? { stream: logger.stream } : {}),
+    redact: { paths: REDACT, censor: '[redacted]' },
+    serializers: {
+      // Method and path only: query strings can carry ids and search terms.
+      req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  };
+}
+
+/**
+ * The Portcullis service: the REST API under /api/v1 with its OpenAPI document, health and
+ * readiness, and the web application's files, hardened (security headers, rate limits, body
+ * limits, strict validation, CORS closed unless configured). The caller listens and closes.
+ */
+export async function buildServer(app: AppContext, opts: ServerOptions): Promise<ApiServer> {
+  const tls = app.config.security.tls;
+  const server = Fastify({
+    logger: loggerOptions(opts.logger),
+    bodyLimit: BODY_LIMIT,
+    // Idle keep-alive connections are closed at shutdown; requests under way finish.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    requestIdHeader: false,
+    ...(tls !== undefined ? { https: { cert: readFileSync(tls.cert), key: readFileSync(tls.key) } } : {}),
+  }) as unknown as FastifyInstance;
+  // At shutdown, answers close their connection, so that a keep-alive client does not hold the
+  // server open after its request under way is answered.
+  let closing = false;
+  server.addHook('preClose', async () => {
+    closing = true;
+  });
+  server.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+  server.setValidatorCompiler(validatorCompiler);
+  server.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(server);
+
+  await server.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    hsts: tls !== undefined,
+  });
+  await server.register(cors, app.config.security.corsOrigins.length === 0 ? { origin: false } : { origin: [...app.config.security.corsOrigins], credentials: false });
+  await server.register(rateLimit, {
+    global: true,
+    max: opts.rateLimit?.max ?? 6000,
+    timeWindow: 60_000,
+    // Thrown, and answered by the error handler in the one error shape.
+    errorResponseBuilder: (_req, ctx) => Object.assign(new Error(`too many requests: try again in ${ctx.after}`), { statusCode: 429 }),
+  });
+  await server.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Portcullis API', version: '1.0.0', description: 'Customs risk evaluation: declarations, decisions, the analyst worklist, rules, models and the shared ledger.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
+      security: [{ bearer: [] }, { apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const decisions = openDecisionQueue(app);
+  const jobs = jobRegistry(app.clock);
+  server.addHook('onClose', async () => {
+    await jobs.idle();
+    await decisions.close();
+  });
+  const deps: ApiDeps = { app, auth: opts.auth, can: opts.can };
+  registerAuth(server, deps);
+  const ctx = { ...deps, guards: guards(opts.can), decisions, jobs, loginMax: opts.rateLimit?.loginMax ?? 10 };
+
+  const api = server.withTypeProvider<ZodTypeProvider>();
+  api.get(`${API}/openapi.json`, { config: { public: true }, schema: { hide: true } }, async () => server.swagger());
+  healthRoutes(api, ctx);
+  await server.register(async (v1) => {
+    const r = v1.withTypeProvider<ZodTypeProvider>();
+    authRoutes(r, ctx);
+    userRoutes(r, ctx);
+    partyRoutes(r, ctx);
+    declarationRoutes(r, ctx);
+    worklistRoutes(r, ctx);
+    inspectionRoutes(r, ctx);
+    ruleRoutes(r, ctx);
+    modelRoutes(r, ctx);
+    alertRoutes(r, ctx);
+    ledgerRoutes(r, ctx);
+    movementRoutes(r, ctx);
+  }, { prefix: API });
+
+  const root = opts.webRoot ?? (existsSync(WEB_DIST) ? WEB_DIST : WEB_STATIC);
+  if (existsSync(root)) await server.register(fastifyStatic, { root, index: 'index.html', wildcard: false });
+  return server;
+}
+
+export type RouteContext = ApiDeps & { readonly guards: ReturnType<typeof guards>; readonly decisions: DecisionQueue; readonly jobs: JobRegistry; readonly loginMax: number };
+export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+/**
+ * Graceful shutdown: stop accepting, let requests under way finish, then close the application
+ * (which writes what the ledger was asked to record and signs a last checkpoint).
+ */
+export async function shutdown(server: ApiServer, app: AppContext, graceMs = 30_000): Promise<void> {
+  // Requests still running after the grace period are cut off, so that a stuck client cannot keep the ledger from closing.
+  const cut = setTimeout(() => server.server.closeAllConnections(), graceMs);
+  try {
+    await server.close();
+  } finally {
+    clearTimeout(cut);
+    await app.close();
+  }
+}
