@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import { DECLARATION_COLUMNS, ITEM_COLUMNS, declarationValues, itemValues, sameContent, type DeclarationRecord, type WriteStatus } from './declaration-rows.ts';
+import { fieldCodecOf, type FieldCodec } from './field-codec.ts';
 import type { DeclarationTable, GoodsItemTable, Schema } from './schema.ts';
 
 const declarationRow = (r: DeclarationRecord): DeclarationTable => {
   const v = declarationValues(r);
   return Object.fromEntries(DECLARATION_COLUMNS.map((c, i) => [c, v[i]])) as unknown as DeclarationTable;
 };
-const itemRows = (r: DeclarationRecord): GoodsItemTable[] => itemValues(r.declaration).map((v) => Object.fromEntries(ITEM_COLUMNS.map((c, i) => [c, v[i]])) as unknown as GoodsItemTable);
+const itemRows = (r: DeclarationRecord, codec: FieldCodec): GoodsItemTable[] => itemValues(r.declaration, codec).map((v) => Object.fromEntries(ITEM_COLUMNS.map((c, i) => [c, v[i]])) as unknown as GoodsItemTable);
 
 /** What an amendment keeps of the stored row: its id, labels and provenance. */
 const KEPT: ReadonlySet<string> = new Set(['id', 'label_illicit', 'label_critical', 'label_revenue', 'source', 'ingested_at']);
@@ -17,6 +18,8 @@ const KEPT: ReadonlySet<string> = new Set(['id', 'label_illicit', 'label_critica
  * a stored id), which change nothing. And amendments, which replace what is stored under an id.
  */
 export function filingRepo(db: Kysely<Schema>) {
+  // Goods descriptions are sealed at rest with the store's codec (field-codec.ts).
+  const codec = fieldCodecOf(db);
   return {
     async insert(records: readonly DeclarationRecord[]): Promise<WriteStatus[]> {
       if (records.length === 0) return [];
@@ -26,7 +29,7 @@ export function filingRepo(db: Kysely<Schema>) {
           const chunk = records.slice(i, i + 200);
           const rows = await trx.insertInto('declarations').values(chunk.map(declarationRow)).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute();
           for (const r of rows) inserted.add(r.id);
-          const items = chunk.filter((r) => inserted.has(r.declaration.id)).flatMap(itemRows);
+          const items = chunk.filter((r) => inserted.has(r.declaration.id)).flatMap((r) => itemRows(r, codec));
           for (let k = 0; k < items.length; k += 500) await trx.insertInto('goods_items').values(items.slice(k, k + 500)).execute();
         }
         const others = records.filter((r) => !inserted.has(r.declaration.id)).map((r) => r.declaration.id);
@@ -43,7 +46,7 @@ export function filingRepo(db: Kysely<Schema>) {
             return 'inserted';
           }
           const s = stored.get(id);
-          return s !== undefined && sameContent(r, s) ? 'duplicate' : 'conflict';
+          return s !== undefined && sameContent(r, s, codec) ? 'duplicate' : 'conflict';
         });
       });
     },
@@ -56,7 +59,7 @@ export function filingRepo(db: Kysely<Schema>) {
         const u = await trx.updateTable('declarations').set(set).where('id', '=', row.id).executeTakeFirst();
         if (Number(u.numUpdatedRows) === 0) return false;
         await trx.deleteFrom('goods_items').where('declaration_id', '=', row.id).execute();
-        await trx.insertInto('goods_items').values(itemRows(r)).execute();
+        await trx.insertInto('goods_items').values(itemRows(r, codec)).execute();
         return true;
       });
     },
