@@ -1,0 +1,163 @@
+/**
+ * The service issue's figures, with autocannon against a real `portcullis serve` on this machine:
+ * - service-file: filing and scoring one declaration per request (validation, store, decision,
+ *   ledger entry) as a trader, each request a new declaration; ≥ 2,000 requests/s with p99 < 20 ms;
+ * - service-worklist: reading the analyst worklist (50 rows); ≥ 5,000 requests/s.
+ * The server runs in a child process of its own (as in production: one process, one core for its
+ * event loop), on a fresh SQLite store seeded with the demo data on first start; autocannon runs
+ * here, on the other core. Medians of --runs runs of DURATION seconds each.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { Declaration } from '../src/domain/declaration.ts';
+import { emit, machine, median } from './stats.ts';
+
+const DURATION = 10;
+const CONNECTIONS = 32;
+const PASSWORD = 'bench-Portcullis-2026!';
+
+interface Server {
+  readonly base: string;
+  readonly child: ChildProcess;
+  readonly dir: string;
+}
+
+async function startServer(): Promise<Server> {
+  const dir = mkdtempSync(join(tmpdir(), 'portcullis-bench-service-'));
+  const port = 19000 + Math.floor(Math.random() * 900);
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(port)], {
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      PORTCULLIS_DB: join(dir, 'portcullis.db'),
+      PORTCULLIS_KEYS_DIR: join(dir, 'keys'),
+      PORTCULLIS_ADMIN_PASSWORD: PASSWORD,
+      PORTCULLIS_LOG_LEVEL: 'warn',
+      // The benchmark's one client address would hit the per-client limit at once.
+      PORTCULLIS_RATE_LIMIT: '100000000',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr!.on('data', (b: Buffer) => (log = (log + b.toString()).slice(-4000)));
+  const base = `http://127.0.0.1:${port}`;
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`portcullis serve exited (${child.exitCode}): ${log}`);
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() - started > 300_000) throw new Error(`portcullis serve was not ready in 300 s: ${log}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return { base, child, dir };
+}
+
+async function stopServer(s: Server): Promise<void> {
+  const exited = new Promise((r) => s.child.once('exit', r));
+  s.child.kill('SIGTERM');
+  await exited;
+  rmSync(s.dir, { recursive: true, force: true });
+}
+
+async function call<T>(base: string, method: string, path: string, body?: unknown, token?: string): Promise<T> {
+  const r = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text.slice(0, 300)}`);
+  return (text === '' ? undefined : JSON.parse(text)) as T;
+}
+
+const login = async (base: string, user: string) => (await call<{ accessToken: string }>(base, 'POST', '/auth/login', { user, password: PASSWORD })).accessToken;
+
+interface Run {
+  readonly requestsPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+  readonly non2xx: number;
+}
+
+function fire(o: autocannon.Options): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    autocannon(o, (err, r) => {
+      if (err) reject(err);
+      else resolve({ requestsPerSecond: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx });
+    });
+  });
+}
+
+export async function benchService(o: { runs: number }): Promise<void> {
+  const server = await startServer();
+  try {
+    const { base } = server;
+    const admin = await login(base, 'admin');
+    await call(base, 'POST', '/users', { id: 'bench-analyst', roles: ['analyst'], password: PASSWORD }, admin);
+    const analyst = await login(base, 'bench-analyst');
+    // Demo declarations as templates: what the model and rules see is like real traffic.
+    const page = await call<{ items: { declaration: unknown }[] }>(base, 'GET', '/declarations?limit=200', undefined, analyst);
+    const templates = page.items.map((i) => Declaration.parse(i.declaration));
+    if (templates.length === 0) throw new Error('the demo store holds no declarations to file copies of');
+    const party = templates[0]!.importer;
+    await call(base, 'POST', '/users', { id: 'bench-trader', roles: ['trader'], party, password: PASSWORD }, admin);
+    const trader = await login(base, 'bench-trader');
+
+    const filing: Run[] = [];
+    let n = 0;
+    for (let run = 0; run < o.runs; run++) {
+      filing.push(
+        await fire({
+          url: base,
+          connections: CONNECTIONS,
+          duration: DURATION,
+          requests: [
+            {
+              method: 'POST',
+              path: '/api/v1/declarations',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${trader}` },
+              setupRequest: (req) => {
+                const t = templates[n % templates.length]!;
+                n++;
+                return { ...req, body: JSON.stringify({ ...t, id: `BENCH-${n}`, importer: party, filedAt: new Date().toISOString() }) };
+              },
+            },
+          ],
+        }),
+      );
+    }
+    emitRuns('service-file', filing, { target: { minRequestsPerSecond: 2000, maxP99Ms: 20 }, meets: (r) => r.requestsPerSecond >= 2000 && r.p99 < 20, filed: n });
+
+    const worklist: Run[] = [];
+    for (let run = 0; run < o.runs; run++) {
+      worklist.push(await fire({ url: `${base}/api/v1/worklist?limit=50`, connections: CONNECTIONS, duration: DURATION, headers: { authorization: `Bearer ${analyst}` } }));
+    }
+    emitRuns('service-worklist', worklist, { target: { minRequestsPerSecond: 5000 }, meets: (r) => r.requestsPerSecond >= 5000 });
+  } finally {
+    await stopServer(server);
+  }
+}
+
+function emitRuns(bench: string, runs: readonly Run[], o: { target: object; meets: (r: Run) => boolean; filed?: number }): void {
+  const m: Run = {
+    requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    errors: runs.reduce((a, r) => a + r.errors, 0),
+    non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
+  };
+  emit({
+    bench, runs: runs.length, seconds: DURATION, connections: CONNECTIONS,
+    requestsPerSecondMedian: Math.round(m.requestsPerSecond), requestsPerSecondAll: runs.map((r) => Math.round(r.requestsPerSecond)),
+    latencyMsP50Median: m.p50, latencyMsP99Median: m.p99, latencyMsP99All: runs.map((r) => r.p99),
+    errors: m.errors, non2xx: m.non2xx, ...(o.filed === undefined ? {} : { filed: o.filed }),
+    target: o.target, meetsTarget: m.errors === 0 && m.non2xx === 0 && o.meets(m), machine: machine(),
+  });
+}
