@@ -26,9 +26,11 @@ interface Server {
 }
 
 async function startServer(): Promise<Server> {
-  const dir = mkdtempSync(join(tmpdir(), 'portcullis-bench-service-'));
+  // BENCH_SERVICE_STORE keeps the store (and its demo data) across runs, for profiling the load alone.
+  const kept = process.env.BENCH_SERVICE_STORE;
+  const dir = kept ?? mkdtempSync(join(tmpdir(), 'portcullis-bench-service-'));
   const port = 19000 + Math.floor(Math.random() * 900);
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(port)], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''), '--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(port)], {
     env: {
       ...process.env,
       DATABASE_URL: '',
@@ -62,7 +64,7 @@ async function stopServer(s: Server): Promise<void> {
   const exited = new Promise((r) => s.child.once('exit', r));
   s.child.kill('SIGTERM');
   await exited;
-  rmSync(s.dir, { recursive: true, force: true });
+  if (process.env.BENCH_SERVICE_STORE === undefined) rmSync(s.dir, { recursive: true, force: true });
 }
 
 async function call<T>(base: string, method: string, path: string, body?: unknown, token?: string): Promise<T> {
@@ -100,19 +102,28 @@ export async function benchService(o: { runs: number }): Promise<void> {
   try {
     const { base } = server;
     const admin = await login(base, 'admin');
-    await call(base, 'POST', '/users', { id: 'bench-analyst', roles: ['analyst'], password: PASSWORD }, admin);
+    const only = process.env.BENCH_SERVICE_ONLY;
+    const addUser = async (u: object) => {
+      try {
+        await call(base, 'POST', '/users', u, admin);
+      } catch (e) {
+        if (!String(e).includes(' 409 ')) throw e;
+      }
+    };
+    await addUser({ id: 'bench-analyst', roles: ['analyst'], password: PASSWORD });
     const analyst = await login(base, 'bench-analyst');
     // Demo declarations as templates: what the model and rules see is like real traffic.
     const page = await call<{ items: { declaration: unknown }[] }>(base, 'GET', '/declarations?limit=200', undefined, analyst);
     const templates = page.items.map((i) => Declaration.parse(i.declaration));
     if (templates.length === 0) throw new Error('the demo store holds no declarations to file copies of');
     const party = templates[0]!.importer;
-    await call(base, 'POST', '/users', { id: 'bench-trader', roles: ['trader'], party, password: PASSWORD }, admin);
+    await addUser({ id: 'bench-trader', roles: ['trader'], party, password: PASSWORD });
     const trader = await login(base, 'bench-trader');
 
     const filing: Run[] = [];
     let n = 0;
-    for (let run = 0; run < o.runs; run++) {
+    const prefix = `BENCH-${Date.now().toString(36)}-`;
+    for (let run = 0; run < (only === 'worklist' ? 0 : o.runs); run++) {
       filing.push(
         await fire({
           url: base,
@@ -126,20 +137,20 @@ export async function benchService(o: { runs: number }): Promise<void> {
               setupRequest: (req) => {
                 const t = templates[n % templates.length]!;
                 n++;
-                return { ...req, body: JSON.stringify({ ...t, id: `BENCH-${n}`, importer: party, filedAt: new Date().toISOString() }) };
+                return { ...req, body: JSON.stringify({ ...t, id: `${prefix}${n}`, importer: party, filedAt: new Date().toISOString() }) };
               },
             },
           ],
         }),
       );
     }
-    emitRuns('service-file', filing, { target: { minRequestsPerSecond: 2000, maxP99Ms: 20 }, meets: (r) => r.requestsPerSecond >= 2000 && r.p99 < 20, filed: n });
+    if (filing.length > 0) emitRuns('service-file', filing, { target: { minRequestsPerSecond: 2000, maxP99Ms: 20 }, meets: (r) => r.requestsPerSecond >= 2000 && r.p99 < 20, filed: n });
 
     const worklist: Run[] = [];
-    for (let run = 0; run < o.runs; run++) {
+    for (let run = 0; run < (only === 'file' ? 0 : o.runs); run++) {
       worklist.push(await fire({ url: `${base}/api/v1/worklist?limit=50`, connections: CONNECTIONS, duration: DURATION, headers: { authorization: `Bearer ${analyst}` } }));
     }
-    emitRuns('service-worklist', worklist, { target: { minRequestsPerSecond: 5000 }, meets: (r) => r.requestsPerSecond >= 5000 });
+    if (worklist.length > 0) emitRuns('service-worklist', worklist, { target: { minRequestsPerSecond: 5000 }, meets: (r) => r.requestsPerSecond >= 5000 });
   } finally {
     await stopServer(server);
   }

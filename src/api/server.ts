@@ -24,6 +24,7 @@ import { alertRoutes } from './routes/alerts.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { movementRoutes } from './routes/movements.ts';
 import { openDecisionQueue, type DecisionQueue } from '../app/filing/decision-queue.ts';
+import { openFilingQueue, type FilingQueue } from '../app/filing/filing-queue.ts';
 import { jobRegistry, type JobRegistry } from '../app/jobs/jobs.ts';
 import type { FastifyBaseLogger, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 
@@ -155,14 +156,16 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
   });
 
   const decisions = openDecisionQueue(app);
+  const filings = openFilingQueue(app, (ds) => decisions.decide(ds));
   const jobs = jobRegistry(app.clock);
   server.addHook('onClose', async () => {
     await jobs.idle();
+    await filings.close();
     await decisions.close();
   });
   const deps: ApiDeps = { app, auth: opts.auth, can: opts.can };
   registerAuth(server, deps);
-  const ctx = { ...deps, guards: guards(opts.can), decisions, jobs, loginMax: opts.rateLimit?.loginMax ?? 10 };
+  const ctx = { ...deps, guards: guards(opts.can), decisions, filings, jobs, loginMax: opts.rateLimit?.loginMax ?? 10 };
 
   const api = server.withTypeProvider<ZodTypeProvider>();
   api.get(`${API}/openapi.json`, { config: { public: true }, schema: { hide: true } }, async () => server.swagger());
@@ -187,7 +190,7 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
   return server;
 }
 
-export type RouteContext = ApiDeps & { readonly guards: ReturnType<typeof guards>; readonly decisions: DecisionQueue; readonly jobs: JobRegistry; readonly loginMax: number };
+export type RouteContext = ApiDeps & { readonly guards: ReturnType<typeof guards>; readonly decisions: DecisionQueue; readonly filings: FilingQueue; readonly jobs: JobRegistry; readonly loginMax: number };
 export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
 /**

@@ -56,6 +56,17 @@ async function insertDecisions(trx: Kysely<Schema>, decisions: readonly Decision
       );
       throw new PortcullisError('CONFLICT', `${details.length} of ${decisions.length} decisions are stored already; none was stored`, details.slice(0, 20));
     }
+    // A new revision replaces the declaration's earlier ones as its current decision.
+    const revised = [...new Set(chunk.filter((d) => d.revision > 1).map((d) => d.declarationId))];
+    if (revised.length > 0) {
+      await trx
+        .updateTable('decisions as d')
+        .set({ superseded: 1 })
+        .where('d.declaration_id', 'in', revised)
+        .where('d.superseded', '=', 0)
+        .where((eb) => eb.exists(eb.selectFrom('decisions as later').select('later.revision').whereRef('later.declaration_id', '=', 'd.declaration_id').whereRef('later.revision', '>', 'd.revision')))
+        .execute();
+    }
   }
 }
 

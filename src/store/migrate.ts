@@ -7,6 +7,7 @@ import * as ledger from './migrations/0004-ledger.ts';
 import * as movements from './migrations/0005-movements.ts';
 import * as auth from './migrations/0006-auth.ts';
 import * as worklist from './migrations/0009-worklist.ts';
+import * as currentDecisions from './migrations/0010-current-decisions.ts';
 import type { StoreAdapter } from './store-adapter.ts';
 
 /** Migrations are listed here, in order; the same ones run on SQLite and PostgreSQL. */
@@ -18,6 +19,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-movements': movements,
   '0006-auth': auth,
   '0009-worklist': worklist,
+  '0010-current-decisions': currentDecisions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

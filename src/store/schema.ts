@@ -138,6 +138,8 @@ export interface DecisionTable {
   rules: string;
   model: string | null;
   rule_set: string;
+  /** 1 once a later revision replaced this one (migration 0010); the current decision has 0. */
+  superseded?: number;
 }
 
 /** An inspection result; a correction is the next revision, never an update. */

@@ -24,5 +24,11 @@ export interface StoreAdapter {
   openDeclarationSink(opts: SinkOptions): Promise<DeclarationSink>;
   /** The ledger's hot paths: its batch append, proofs' node reads, verification's scan (ledger-rows.ts). */
   readonly ledgerRows: LedgerRows;
+  /**
+   * A token that changes whenever anything is committed to the database, by this process or any
+   * other; absent where the database offers no cheap one (PostgreSQL). Lets a reader keep what it
+   * computed from the store for as long as nothing changed.
+   */
+  readonly changeVersion?: () => string;
   close(): Promise<void>;
 }

@@ -52,7 +52,8 @@ export function worklistRepo(base: Kysely<Schema>) {
         .selectAll('d')
         .select(['c.claimed_by', 'c.claimed_at'])
         .select((eb) => inspected(eb as unknown as Eb).as('inspected'))
-        .where((eb) => isLatest(eb as unknown as Eb))
+        // Current decisions in rank order: the partial indexes of migration 0010 serve both.
+        .where('d.superseded', '=', 0)
         .where('d.lane', 'in', [...(f.lanes ?? ['red', 'yellow'])]);
       if (f.office !== undefined) q = q.where('d.office', '=', f.office);
       if (f.status === 'inspected') q = q.where((eb) => inspected(eb as unknown as Eb));

@@ -110,7 +110,14 @@ describe(`who may do what, over HTTP (${process.env.DATABASE_URL ? 'postgres' : 
   test('the worklist: claim, release, and an override needs a reason', async () => {
     const D = declarationOf('IMP-A', 60);
     await api.call('POST', '/api/v1/declarations', { as: 'trader', body: D });
+    const before = await api.call('GET', '/api/v1/worklist?status=claimed&lane=green&limit=100', { as: 'analyst' });
+    const red = await api.call('GET', '/api/v1/worklist?status=claimed&limit=100', { as: 'analyst' });
     await api.call('POST', `/api/v1/worklist/${D.id}/claim`, { as: 'analyst' });
+    // The pages read just before (and kept) show the claim at once.
+    const lane0 = (await api.call('GET', `/api/v1/declarations/${D.id}`, { as: 'analyst' })).body.decision.lane;
+    const shown = await api.call('GET', `/api/v1/worklist?status=claimed${lane0 === 'green' ? '&lane=green' : ''}&limit=100`, { as: 'analyst' });
+    assert.equal(shown.body.items.length, (lane0 === 'green' ? before : red).body.items.length + 1);
+    assert.ok(shown.body.items.some((i: { decision: { declarationId: string }; claimedBy: string | null }) => i.decision.declarationId === D.id && i.claimedBy !== null));
     const taken = await api.call('POST', `/api/v1/worklist/${D.id}/claim`, { as: 'supervisor2' });
     assert.equal(taken.status, 409);
     const noReason = await api.call('POST', `/api/v1/worklist/${D.id}/override`, { as: 'analyst', body: { lane: 'red' } });

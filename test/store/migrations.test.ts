@@ -126,3 +126,26 @@ forEachStore('migrations from an older database', (h) => {
     assert.deepEqual(await migrateToLatest(store), from('0005-movements'));
   });
 });
+
+forEachStore('migration 0010 (current decisions)', (h) => {
+  it('marks every revision that a later one replaced, and only those', async () => {
+    const store = await h.open();
+    assert.equal((await migratorOf(store, Object.keys(MIGRATIONS).length).migrateTo('0009-worklist')).error, undefined);
+    const sink = await store.openDeclarationSink({ atomic: false });
+    const records = makeRecords(2);
+    await sink.write(records);
+    await sink.commit();
+    const [a, b] = records.map((r) => r.declaration.id) as [string, string];
+    await sql`INSERT INTO decisions (declaration_id, revision, decided_at, office, lane, selection_type, propensity, probability, score, thresholds, reasons, rules, model, rule_set)
+      VALUES (${a}, 1, '2024-01-01T00:00:00Z', 'X', 'red', 'risk', 1, NULL, 0.9, '{}', '[]', '[]', NULL, ''),
+             (${a}, 2, '2024-01-02T00:00:00Z', 'X', 'green', 'risk', 1, NULL, 0.9, '{}', '[]', '[]', NULL, ''),
+             (${b}, 1, '2024-01-01T00:00:00Z', 'X', 'red', 'risk', 1, NULL, 0.5, '{}', '[]', '[]', NULL, '')`.execute(store.db);
+    assert.deepEqual(await migrateToLatest(store), from('0010-current-decisions'));
+    const { rows } = await sql<{ declaration_id: string; revision: number; superseded: number }>`SELECT declaration_id, revision, superseded FROM decisions ORDER BY declaration_id, revision`.execute(store.db);
+    assert.deepEqual(rows.map((r) => [r.declaration_id, Number(r.revision), Number(r.superseded)]), [[a, 1, 1], [a, 2, 0], [b, 1, 0]]);
+    // A revision stored afterwards replaces the one before it.
+    await decisionsRepo(store.db).insert([decision(b, 2)]);
+    const after = await sql<{ revision: number; superseded: number }>`SELECT revision, superseded FROM decisions WHERE declaration_id = ${b} ORDER BY revision`.execute(store.db);
+    assert.deepEqual(after.rows.map((r) => [Number(r.revision), Number(r.superseded)]), [[1, 1], [2, 0]]);
+  });
+});

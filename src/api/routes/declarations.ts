@@ -45,7 +45,7 @@ export function declarationRoutes(api: Api, ctx: RouteContext): void {
 
   api.post('/declarations', { schema: { tags: ['declarations'], body: DeclarationIn, response: { 201: Filed, 200: Filed, ...errors(...COMMON, 409, 413) } } }, async (req, reply) => {
     const actor = allow(req, 'declaration.file');
-    const [f] = await fileDeclarations(ctx.app, [req.body], { source: `api:${actor.id}`, decide: (ds) => ctx.decisions.decide(ds), check: mayFile(actor) });
+    const [f] = await fileDeclarations(ctx.app, [req.body], { source: `api:${actor.id}`, decide: (ds) => ctx.decisions.decide(ds), file: (rs) => ctx.filings.file(rs), check: mayFile(actor) });
     if (f!.status === 'conflict') throw new PortcullisError('CONFLICT', `declaration ${f!.id} is filed already with other content: amend it instead`, [{ field: 'id', problem: 'filed already', expected: 'a new id, or PUT /declarations/{id} to amend' }]);
     return reply.code(f!.status === 'inserted' ? 201 : 200).send(filedView(actor, f!));
   });
@@ -55,7 +55,7 @@ export function declarationRoutes(api: Api, ctx: RouteContext): void {
     schema: { tags: ['declarations'], body: z.strictObject({ declarations: z.array(DeclarationIn).min(1).max(1000) }), response: { 200: z.object({ filed: z.array(Filed), inserted: z.number(), duplicates: z.number(), conflicts: z.number() }), ...errors(...COMMON, 413) } },
   }, async (req) => {
     const actor = allow(req, 'declaration.file');
-    const filed = await fileDeclarations(ctx.app, req.body.declarations, { source: `api:${actor.id}`, decide: (ds) => ctx.decisions.decide(ds), check: mayFile(actor) });
+    const filed = await fileDeclarations(ctx.app, req.body.declarations, { source: `api:${actor.id}`, decide: (ds) => ctx.decisions.decide(ds), file: (rs) => ctx.filings.file(rs), check: mayFile(actor) });
     const n = (s: string) => filed.filter((f) => f.status === s).length;
     return { filed: filed.map((f) => filedView(actor, f)), inserted: n('inserted'), duplicates: n('duplicate'), conflicts: n('conflict') };
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { claimWork, listWorklist, overrideDecision, releaseWork } from '../../app/worklist/worklist.ts';
+import { claimWork, listWorklist, overrideDecision, releaseWork, worklistVersion } from '../../app/worklist/worklist.ts';
+import { responseCache } from '../response-cache.ts';
 import { Decision } from '../../domain/decision.ts';
 import { Lane } from '../../domain/rule.ts';
 import { COMMON, errors, IdParams, Limit, Offset } from '../schemas.ts';
@@ -11,25 +12,50 @@ const Claim = z.object({ declarationId: z.string(), claimedBy: z.string(), claim
 /** The analysts' worklist: ranked by risk, filtered; claim, release, override (with a reason). */
 export function worklistRoutes(api: Api, ctx: RouteContext): void {
   const { allow } = ctx.guards;
+  // Pages as sent, while the store is unchanged (on PostgreSQL, for a second at most, or until this
+  // process changes the worklist): analysts' screens poll the same first pages.
+  const pages = responseCache({ version: worklistVersion(ctx.app), ttlMs: 1000, max: 256 });
   api.get('/worklist', {
     schema: { tags: ['worklist'], querystring: z.strictObject({ office: z.string().min(1).max(32).optional(), lane: Lane.optional(), status: z.enum(['open', 'claimed', 'inspected']).optional(), limit: Limit, offset: Offset }), response: { 200: z.object({ items: z.array(WorkItem) }), ...errors(...COMMON) } },
-  }, async (req) => {
+  }, async (req, reply) => {
     allow(req, 'worklist.read');
     const q = req.query;
-    return { items: await listWorklist(ctx.app, { ...(q.office ? { office: q.office } : {}), ...(q.lane ? { lanes: [q.lane] } : {}), ...(q.status ? { status: q.status } : {}), limit: q.limit, offset: q.offset }) };
+    const key = JSON.stringify([q.office, q.lane, q.status, q.limit, q.offset]);
+    const kept = pages.lookup(key);
+    let body = kept.body;
+    if (body === undefined && 'version' in kept) {
+      const items = await listWorklist(ctx.app, { ...(q.office ? { office: q.office } : {}), ...(q.lane ? { lanes: [q.lane] } : {}), ...(q.status ? { status: q.status } : {}), limit: q.limit, offset: q.offset });
+      // Built from stored decisions by the store's own mapping: the response schema documents it,
+      // and the page is serialized once here rather than checked against it on every request.
+      body = JSON.stringify({ items });
+      pages.set(key, kept.version, body);
+    }
+    // Sent as serialized: the zod serializer would parse the page again against the schema.
+    return reply.type('application/json; charset=utf-8').serializer((b: string) => b).send(body as never);
   });
   api.post('/worklist/:id/claim', { schema: { tags: ['worklist'], params: IdParams, response: { 200: Claim, ...errors(...COMMON, 409) } } }, async (req) => {
     const actor = allow(req, 'worklist.claim');
-    return claimWork(ctx.app, actor.id, req.params.id);
+    try {
+      return await claimWork(ctx.app, actor.id, req.params.id);
+    } finally {
+      pages.clear();
+    }
   });
   api.post('/worklist/:id/release', { schema: { tags: ['worklist'], params: IdParams, response: { 204: z.null(), ...errors(...COMMON, 409) } } }, async (req, reply) => {
     const actor = allow(req, 'worklist.claim');
-    await releaseWork(ctx.app, actor.id, req.params.id, { anyone: actor.roles.includes('supervisor') });
+    try {
+      await releaseWork(ctx.app, actor.id, req.params.id, { anyone: actor.roles.includes('supervisor') });
+    } finally {
+      pages.clear();
+    }
     return reply.code(204).send(null);
   });
   api.post('/worklist/:id/override', { schema: { tags: ['worklist'], params: IdParams, body: z.strictObject({ lane: Lane, reason: z.string().trim().min(3, 'a reason of at least 3 characters').max(2000) }), response: { 200: Decision, ...errors(...COMMON, 409) } } }, async (req) => {
     const actor = allow(req, 'decision.override');
-    const d = await overrideDecision(ctx.app, actor.id, req.params.id, req.body);
-    return d;
+    try {
+      return await overrideDecision(ctx.app, actor.id, req.params.id, req.body);
+    } finally {
+      pages.clear();
+    }
   });
 }

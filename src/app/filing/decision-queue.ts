@@ -1,5 +1,6 @@
 import type { Declaration } from '../../domain/declaration.ts';
 import type { Decision } from '../../domain/decision.ts';
+import { openBatcher } from '../batcher.ts';
 import type { AppContext } from '../context.ts';
 import { openDecider, type Decider } from '../targeting/decide.ts';
 
@@ -15,72 +16,33 @@ export interface DecisionQueue {
   close(): Promise<void>;
 }
 
-interface Waiting {
-  readonly declarations: readonly Declaration[];
-  resolve(d: Decision[]): void;
-  reject(e: unknown): void;
-}
-
 const MAX_BATCH = 1000;
 
 export function openDecisionQueue(app: AppContext): DecisionQueue {
   let decider: Promise<Decider> | undefined;
-  let waiting: Waiting[] = [];
-  let running: Promise<void> | undefined;
-
-  const run = async (): Promise<void> => {
-    while (waiting.length > 0) {
-      const batch: Waiting[] = [];
-      let n = 0;
-      while (waiting.length > 0 && (batch.length === 0 || n + waiting[0]!.declarations.length <= MAX_BATCH)) {
-        const w = waiting.shift()!;
-        // A declaration twice in one call would take the same revision twice: the later waits.
-        if (batch.some((b) => b.declarations.some((d) => w.declarations.some((x) => x.id === d.id)))) {
-          waiting.unshift(w);
-          break;
-        }
-        batch.push(w);
-        n += w.declarations.length;
-      }
+  const drop = (): void => {
+    decider = undefined;
+  };
+  // A declaration twice in one batch would take the same revision twice: the later one waits.
+  const batches = openBatcher<Declaration, Decision>(
+    async (declarations) => {
       try {
         decider ??= openDecider(app);
-        const d = await decider;
-        const decisions = await d.decide(batch.flatMap((b) => b.declarations));
-        let k = 0;
-        for (const b of batch) {
-          b.resolve(decisions.slice(k, k + b.declarations.length));
-          k += b.declarations.length;
-        }
+        return await (await decider).decide(declarations);
       } catch (e) {
         // A failed batch may have left the decider's states ahead of the store: load it afresh.
-        decider = undefined;
-        for (const b of batch) b.reject(e);
+        drop();
+        throw e;
       }
-    }
-  };
-
-  const kick = (): void => {
-    if (running !== undefined) return;
-    running = run().finally(() => {
-      running = undefined;
-      if (waiting.length > 0) kick();
-    });
-  };
-
+    },
+    { max: MAX_BATCH, keyOf: (d) => d.id },
+  );
   return {
-    decide(declarations) {
-      if (declarations.length === 0) return Promise.resolve([]);
-      return new Promise<Decision[]>((resolve, reject) => {
-        waiting.push({ declarations, resolve, reject });
-        kick();
-      });
-    },
-    refresh() {
-      decider = undefined;
-    },
-    async close() {
-      while (running !== undefined) await running;
-      waiting = [];
+    decide: (declarations) => batches.submit(declarations),
+    refresh: drop,
+    close: async () => {
+      await batches.idle();
+      drop();
     },
   };
 }

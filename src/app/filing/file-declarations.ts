@@ -46,8 +46,14 @@ export function validateDeclaration(input: unknown, at = ''): Declaration {
   throw new PortcullisError('INVALID_INPUT', `the declaration is not valid: ${details.map((d) => `${d.field}: ${d.problem}`).join('; ')}`, details);
 }
 
-/** Validates every declaration first (all or none are filed), then files and decides them. */
-export async function fileDeclarations(app: AppContext, inputs: readonly unknown[], o: { source: string; decide: DecideFn; check?: (d: Declaration) => void }): Promise<Filed[]> {
+/** Stores validated declarations, files the new ones in the ledger and decides them; one Filed each, in order. */
+export type FileFn = (records: readonly DeclarationRecord[]) => Promise<Filed[]>;
+
+/**
+ * Validates every declaration first (all or none are filed), then files and decides them: through
+ * `file` when given (the service's FilingQueue, which gathers concurrent requests), else at once.
+ */
+export async function fileDeclarations(app: AppContext, inputs: readonly unknown[], o: { source: string; decide: DecideFn; file?: FileFn; check?: (d: Declaration) => void }): Promise<Filed[]> {
   const details: ErrorDetail[] = [];
   const declarations: Declaration[] = [];
   inputs.forEach((input, row) => {
@@ -68,15 +74,25 @@ export async function fileDeclarations(app: AppContext, inputs: readonly unknown
   }
   const now = app.clock().toISOString();
   const records: DeclarationRecord[] = declarations.map((declaration) => ({ declaration, labels: {}, source: o.source, ingestedAt: now }));
+  return (o.file ?? ((rs) => fileRecords(app, rs, o.decide)))(records);
+}
+
+/**
+ * Stores validated declarations (one transaction), files the new ones in the ledger (one append)
+ * and decides them (one batch). A record whose id comes twice is a duplicate or a conflict the
+ * second time.
+ */
+export async function fileRecords(app: AppContext, records: readonly DeclarationRecord[], decide: DecideFn): Promise<Filed[]> {
   const statuses = await filingRepo(app.store.db).insert(records);
-  const fresh = declarations.filter((_, i) => statuses[i] === 'inserted');
+  const fresh = records.filter((_, i) => statuses[i] === 'inserted').map((r) => r.declaration);
   await recordInLedger(app, 'declaration.filed', fresh.map((d) => ({ subject: `declaration:${d.id}`, payload: d })));
-  const decided = new Map((await o.decide(fresh)).map((d) => [d.declarationId, d]));
+  const decided = new Map((await decide(fresh)).map((d) => [d.declarationId, d]));
   const out: Filed[] = [];
-  for (const [i, d] of declarations.entries()) {
+  for (const [i, r] of records.entries()) {
+    const id = r.declaration.id;
     const status = statuses[i]!;
-    const decision = status === 'inserted' ? decided.get(d.id) : status === 'duplicate' ? await decisionsRepo(app.store.db).latest(d.id) : undefined;
-    out.push({ id: d.id, status, decision });
+    const decision = status === 'inserted' ? decided.get(id) : status === 'duplicate' ? await decisionsRepo(app.store.db).latest(id) : undefined;
+    out.push({ id, status, decision });
   }
   return out;
 }

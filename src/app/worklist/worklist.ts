@@ -16,6 +16,14 @@ export function listWorklist(app: AppContext, filter: WorklistFilter): Promise<W
   return worklistRepo(app.store.db).list(filter);
 }
 
+/**
+ * What a reader may keep worklist pages under: a token that changes with every commit to the store
+ * (by this process or any other), or undefined where the store has none (PostgreSQL).
+ */
+export function worklistVersion(app: AppContext): (() => string) | undefined {
+  return app.store.changeVersion;
+}
+
 async function latestDecision(app: AppContext, declarationId: string): Promise<Decision> {
   const d = await decisionsRepo(app.store.db).latest(declarationId);
   if (d === undefined) throw new PortcullisError('NOT_FOUND', `no decision on declaration "${declarationId}"`);

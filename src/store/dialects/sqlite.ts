@@ -11,6 +11,7 @@ import type { Schema } from '../schema.ts';
 import type { StoreAdapter } from '../store-adapter.ts';
 import { packRows, type PackedBatch } from './sqlite-batch-codec.mjs';
 import { sqliteLedgerRows } from './sqlite-ledger.ts';
+import { statementCache } from './sqlite-statement-cache.ts';
 import { BATCH_SQL, ID_COLUMN, PRAGMAS, prepareBatchWriter, tunePragmas, WRITER_PRAGMAS, type FlatBatch, type FlatOutcome } from './sqlite-statements.ts';
 
 /** Requests to the writer thread (sqlite-writer-thread.mjs) and its replies, answered in order. */
@@ -29,7 +30,7 @@ export function sqliteAdapter(file: string, codec: FieldCodec = PLAIN_CODEC): St
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const raw = new Database(file);
   tunePragmas(raw);
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: statementCache(raw) }) });
   setFieldCodec(db, codec);
   const sinks = sinkRegistry();
   return {
@@ -48,6 +49,15 @@ export function sqliteAdapter(file: string, codec: FieldCodec = PLAIN_CODEC): St
     // 0.4 s instead of 1.2 s with two).
     writesInFlight: 4,
     ledgerRows: sqliteLedgerRows(raw, db),
+    // data_version moves with every commit of another connection (the writer thread, another
+    // process); total_changes with every row this connection changed.
+    changeVersion: (() => {
+      let stmt: Database.Statement | undefined;
+      return () => {
+        stmt ??= raw.prepare("SELECT (SELECT data_version FROM pragma_data_version()) || ':' || total_changes()").pluck();
+        return stmt.get() as string;
+      };
+    })(),
     openDeclarationSink: async (opts) => sinks.track(file === ':memory:' ? inThreadSink(raw, opts, codec) : await threadSink(file, opts, codec)),
     close: async () => {
       await sinks.closeAll();
