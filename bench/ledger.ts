@@ -4,10 +4,10 @@
  *   10,000 entries. `record`: Ledger.record from 4 concurrent callers — the service's own path,
  *   which canonicalises, commits to and signs each entry (Ed25519) before the log appends it.
  *   `append`: the log's append alone on entries signed beforehand — integrate (leaf hashes, new
- *   nodes) and LedgerRepo.integrate's one durable transaction per batch (SQLite: synchronous=FULL,
- *   BEGIN IMMEDIATE; PostgreSQL: a commit that waits for the WAL flush). On SQLite the same append
- *   with synchronous=NORMAL, and the latency of a one-entry durable commit both ways, show that the
- *   fsync happens; only FULL counts. Target: ≥ 50,000 entries/s (SQLite), ≥ 10,000 (PostgreSQL),
+ *   nodes) and LedgerRepo.integrate's one durable transaction per batch (SQLite: BEGIN IMMEDIATE,
+ *   then an fsync of the write-ahead log before the append resolves; PostgreSQL: a commit that waits
+ *   for the WAL flush). On SQLite the same append without the fsync ('NORMAL'), and the latency of a
+ *   one-entry durable commit both ways, show that the fsync happens; only the durable one counts. Target: ≥ 50,000 entries/s (SQLite), ≥ 10,000 (PostgreSQL),
  *   for the log's append at both batch sizes; `meetsTargetWithSigning` says the same of `record`.
  * - ledger-submit-sqlite / -postgres: Ledger.submit of entries a trader signed — the log checks
  *   each one's form, signature and commitment before it appends. Reported, no target.
@@ -232,8 +232,8 @@ async function benchAppend(o: LedgerBenchOptions, db: 'sqlite' | 'postgres'): Pr
   if (db === 'sqlite') {
     const { store, dispose } = await open();
     try {
-      // The ledger's append transactions run with synchronous=FULL (store/dialects/sqlite-ledger.ts);
-      // the one-entry commit times below, FULL against NORMAL, show the fsync at work.
+      // The ledger's appends resolve after an fsync of the write-ahead log (store/dialects/sqlite-ledger.ts);
+      // the one-entry commit times below, with it and without, show the fsync at work.
       extra.journalMode = (await sql<{ journal_mode: string }>`PRAGMA journal_mode`.execute(store.db)).rows[0]?.journal_mode;
     } finally {
       await dispose();

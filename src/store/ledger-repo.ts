@@ -69,6 +69,9 @@ export function ledgerRepo(store: Pick<StoreAdapter, 'db' | 'ledgerRows'>) {
     integrate: (batch: IntegrateBatch): Promise<void> =>
       rows.integrate(codec === PLAIN_CODEC ? batch : { ...batch, entries: batch.entries.map((e, i) => ({ ...e, payload: codec.seal('ledger_payloads', 'payload', String(batch.first + i), e.payload) })) }),
 
+    /** Resolves once everything committed so far is on disk (LedgerRows.durable). */
+    durable: (): Promise<void> => rows.durable(),
+
     /** The hashes of the given complete subtrees, in the order asked; a missing one is a STORE_ERROR. */
     async nodes(ids: readonly { readonly level: number; readonly index: number }[]): Promise<Uint8Array[]> {
       const found = await rows.nodes(ids);

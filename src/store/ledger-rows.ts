@@ -44,10 +44,15 @@ export interface PackedLevel {
 export interface LedgerRows {
   /**
    * Entries, payloads and nodes of one batch in one transaction that is on disk when it returns
-   * (SQLite synchronous=FULL; PostgreSQL's commit); CONFLICT, writing nothing, when the log does
-   * not hold exactly `first` entries (another writer got there first).
+   * (SQLite: the write-ahead log fsynced after the commit; PostgreSQL's commit); CONFLICT, writing
+   * nothing, when the log does not hold exactly `first` entries (another writer got there first).
    */
   integrate(batch: IntegrateBatch): Promise<void>;
+  /**
+   * Resolves once everything committed so far is on disk. On SQLite a batch is visible to readers
+   * between its commit and its fsync: what is published of the tree (a checkpoint) waits for this.
+   */
+  durable(): Promise<void>;
   /** The hashes of these complete nodes, in the order asked; undefined for a node not stored. */
   nodes(ids: readonly { readonly level: number; readonly index: number }[]): Promise<(Uint8Array | undefined)[]>;
   /**

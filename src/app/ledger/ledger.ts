@@ -219,6 +219,8 @@ export class Ledger {
     const { size, root } = await this.head();
     const last = await this.repo.latestCheckpoint();
     if (size === 0 || (last !== undefined && last.size >= size)) return undefined;
+    // The tree read may hold a batch committed but not yet on disk: it is signed only once it is.
+    await this.repo.durable();
     if (last !== undefined) {
       const plan = consistencyPlan(last.size, size);
       const proof = plan.assemble(await this.repo.nodes(plan.ids));

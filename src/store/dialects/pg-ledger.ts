@@ -9,6 +9,8 @@ import type { LedgerRows, NodeRow, ScannedRow } from '../ledger-rows.ts';
  */
 export function pgLedgerRows(pool: pg.Pool): LedgerRows {
   return {
+    // A commit returns once PostgreSQL has flushed it: what is visible is on disk.
+    durable: async () => {},
     integrate: async (batch) => {
       const client = await pool.connect();
       try {

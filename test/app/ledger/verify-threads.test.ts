@@ -44,7 +44,8 @@ it('threads find what one thread finds, named alike, across pages and above them
   assert.deepEqual(two.findings, one.findings);
   assert.deepEqual((await run(3)).findings, one.findings);
   const named = two.findings.map((f) => [f.check, f.entry ?? f.node?.level ?? f.checkpoint]);
-  assert.deepEqual(named.slice(0, 2), [['leaf-hash', 7], ['payload-commitment', PAGE + 3]]);
+  // (Checkpoints the ledger signed on its own while the entries were recorded are named too.)
+  assert.deepEqual(named.filter(([c]) => c !== 'checkpoint-root').slice(0, 2), [['leaf-hash', 7], ['payload-commitment', PAGE + 3]]);
   assert.ok(named.some(([c, l]) => c === 'node' && l === 3), JSON.stringify(named));
   assert.ok(two.findings.some((f) => f.check === 'checkpoint-root' && f.checkpoint === 25_000));
 });
