@@ -2,7 +2,12 @@
  * The service issue's figures, with autocannon against a real `portcullis serve` on this machine:
  * - service-file: filing and scoring one declaration per request (validation, store, decision,
  *   ledger entry) as a trader, each request a new declaration; ≥ 2,000 requests/s with p99 < 20 ms;
- * - service-worklist: reading the analyst worklist (50 rows); ≥ 5,000 requests/s.
+ * - service-worklist: reading the analyst worklist (50 rows); ≥ 5,000 requests/s. Pages are kept
+ *   while the store is unchanged (api/response-cache.ts); service-worklist-uncached reads a
+ *   different page each time, so that every one is computed, for comparison.
+ * BENCH_CONNECTIONS sets the number of connections (32); BENCH_SERVICE_STORE keeps the store
+ * between runs and BENCH_SERVICE_ONLY=file|worklist runs one part, for profiling
+ * (BENCH_SERVER_NODE_ARGS="--cpu-prof …" reaches the server).
  * The server runs in a child process of its own (as in production: one process, one core for its
  * event loop), on a fresh SQLite store seeded with the demo data on first start; autocannon runs
  * here, on the other core. Medians of --runs runs of DURATION seconds each.
@@ -16,7 +21,7 @@ import { Declaration } from '../src/domain/declaration.ts';
 import { emit, machine, median } from './stats.ts';
 
 const DURATION = 10;
-const CONNECTIONS = 32;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const PASSWORD = 'bench-Portcullis-2026!';
 
 interface Server {
@@ -151,6 +156,22 @@ export async function benchService(o: { runs: number }): Promise<void> {
       worklist.push(await fire({ url: `${base}/api/v1/worklist?limit=50`, connections: CONNECTIONS, duration: DURATION, headers: { authorization: `Bearer ${analyst}` } }));
     }
     if (worklist.length > 0) emitRuns('service-worklist', worklist, { target: { minRequestsPerSecond: 5000 }, meets: (r) => r.requestsPerSecond >= 5000 });
+
+    // The same reads with every page a different one (300 offsets, more than the 256 pages kept):
+    // what the worklist costs when the page kept does not serve, as while decisions keep coming.
+    const uncached: Run[] = [];
+    let k = 0;
+    for (let run = 0; run < (only === 'file' ? 0 : o.runs); run++) {
+      uncached.push(
+        await fire({
+          url: base,
+          connections: CONNECTIONS,
+          duration: DURATION,
+          requests: [{ method: 'GET', headers: { authorization: `Bearer ${analyst}` }, setupRequest: (req) => ({ ...req, path: `/api/v1/worklist?limit=50&offset=${k++ % 300}` }) }],
+        }),
+      );
+    }
+    if (uncached.length > 0) emitRuns('service-worklist-uncached', uncached, { target: { informational: 'no figure of its own: the worklist page computed for every request' }, meets: () => true });
   } finally {
     await stopServer(server);
   }

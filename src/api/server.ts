@@ -156,7 +156,7 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
   });
 
   const decisions = openDecisionQueue(app);
-  const filings = openFilingQueue(app, (ds) => decisions.decide(ds));
+  const filings = openFilingQueue(app, { decide: (ds) => decisions.decide(ds), decideFiled: (ds) => decisions.decideFiled(ds) });
   const jobs = jobRegistry(app.clock);
   server.addHook('onClose', async () => {
     await jobs.idle();

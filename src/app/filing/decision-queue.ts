@@ -12,6 +12,8 @@ import { openDecider, type Decider } from '../targeting/decide.ts';
  */
 export interface DecisionQueue {
   decide(declarations: readonly Declaration[]): Promise<Decision[]>;
+  /** Decides declarations just stored, and puts their filing in the ledger with their decisions (one append). */
+  decideFiled(declarations: readonly Declaration[]): Promise<Decision[]>;
   refresh(): void;
   close(): Promise<void>;
 }
@@ -21,24 +23,27 @@ const MAX_BATCH = 1000;
 export function openDecisionQueue(app: AppContext): DecisionQueue {
   let decider: Promise<Decider> | undefined;
   const drop = (): void => {
+    const old = decider;
     decider = undefined;
+    void old?.then((d) => d.close()).catch(() => undefined);
   };
   // A declaration twice in one batch would take the same revision twice: the later one waits.
-  const batches = openBatcher<Declaration, Decision>(
-    async (declarations) => {
+  const batches = openBatcher<{ declaration: Declaration; filed: boolean }, Decision>(
+    async (items) => {
       try {
-        decider ??= openDecider(app);
-        return await (await decider).decide(declarations);
+        decider ??= openDecider(app, { explainOnThread: true });
+        return await (await decider).decide(items.map((i) => i.declaration), { filed: items.filter((i) => i.filed).map((i) => i.declaration) });
       } catch (e) {
         // A failed batch may have left the decider's states ahead of the store: load it afresh.
         drop();
         throw e;
       }
     },
-    { max: MAX_BATCH, keyOf: (d) => d.id },
+    { max: MAX_BATCH, keyOf: (i) => i.declaration.id },
   );
   return {
-    decide: (declarations) => batches.submit(declarations),
+    decide: (declarations) => batches.submit(declarations.map((declaration) => ({ declaration, filed: false }))),
+    decideFiled: (declarations) => batches.submit(declarations.map((declaration) => ({ declaration, filed: true }))),
     refresh: drop,
     close: async () => {
       await batches.idle();

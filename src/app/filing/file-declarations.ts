@@ -77,15 +77,21 @@ export async function fileDeclarations(app: AppContext, inputs: readonly unknown
   return (o.file ?? ((rs) => fileRecords(app, rs, o.decide)))(records);
 }
 
+/** Stores validated declarations (one transaction) and files the new ones in the ledger (one append): their statuses, and the new ones. */
+export async function storeAndFile(app: AppContext, records: readonly DeclarationRecord[]): Promise<{ statuses: WriteStatus[]; fresh: Declaration[] }> {
+  const statuses = await filingRepo(app.store.db).insert(records);
+  const fresh = records.filter((_, i) => statuses[i] === 'inserted').map((r) => r.declaration);
+  await recordInLedger(app, 'declaration.filed', fresh.map((d) => ({ subject: `declaration:${d.id}`, payload: d })));
+  return { statuses, fresh };
+}
+
 /**
  * Stores validated declarations (one transaction), files the new ones in the ledger (one append)
  * and decides them (one batch). A record whose id comes twice is a duplicate or a conflict the
  * second time.
  */
 export async function fileRecords(app: AppContext, records: readonly DeclarationRecord[], decide: DecideFn): Promise<Filed[]> {
-  const statuses = await filingRepo(app.store.db).insert(records);
-  const fresh = records.filter((_, i) => statuses[i] === 'inserted').map((r) => r.declaration);
-  await recordInLedger(app, 'declaration.filed', fresh.map((d) => ({ subject: `declaration:${d.id}`, payload: d })));
+  const { statuses, fresh } = await storeAndFile(app, records);
   const decided = new Map((await decide(fresh)).map((d) => [d.declarationId, d]));
   const out: Filed[] = [];
   for (const [i, r] of records.entries()) {

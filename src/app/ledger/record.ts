@@ -22,11 +22,23 @@ const CORRECTS: Partial<Record<EntryType, readonly EntryType[]>> = {
 };
 
 export async function recordInLedger(app: AppContext, type: EntryType, items: readonly Recorded[]): Promise<number[]> {
-  if (items.length === 0) return [];
+  return recordGroupsInLedger(app, [{ type, items }]);
+}
+
+/**
+ * Several kinds of entry in one append (one durable write), in the order given: a service request
+ * that files a declaration and decides it waits for one write to the disk instead of two.
+ */
+export async function recordGroupsInLedger(app: AppContext, groups: readonly { readonly type: EntryType; readonly items: readonly Recorded[] }[]): Promise<number[]> {
+  if (groups.every((g) => g.items.length === 0)) return [];
   const ledger = ledgerOf(app);
-  const kinds = CORRECTS[type];
-  const previous = kinds === undefined ? new Map<string, number>() : await ledger.repo.latestAbout([...new Set(items.map((i) => i.subject))], kinds);
-  const entries: NewEntry[] = items.map((i) => ({ type, subject: i.subject, payload: i.payload, corrects: previous.get(i.subject) ?? null }));
+  const entries: NewEntry[] = [];
+  for (const { type, items } of groups) {
+    if (items.length === 0) continue;
+    const kinds = CORRECTS[type];
+    const previous = kinds === undefined ? new Map<string, number>() : await ledger.repo.latestAbout([...new Set(items.map((i) => i.subject))], kinds);
+    for (const i of items) entries.push({ type, subject: i.subject, payload: i.payload, corrects: previous.get(i.subject) ?? null });
+  }
   return ledger.record(entries);
 }
 

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import type { Declaration } from '../../domain/declaration.ts';
 import type { Budget, Decision } from '../../domain/decision.ts';
-import { decide, modelViews, type DecisionInputs, type RiskModel } from '../../risk/decision/decide.ts';
+import { decide, modelViews, modelViewsOn, type DecisionInputs, type RiskModel } from '../../risk/decision/decide.ts';
+import { ExplainThread } from '../../risk/gbdt/explain-thread.ts';
 import { SeededRandom } from '../../risk/random.ts';
 import { compileRuleSet } from '../../risk/rules/rule-set.ts';
 import { newSelectorState, rescore, type SelectorState } from '../../risk/selection/selector.ts';
@@ -12,7 +13,7 @@ import { PortcullisError } from '../../domain/errors.ts';
 import { alertsRepo, budgetsRepo, declarationsRepo, decisionsRepo, rulesRepo, selectorStateRepo } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
 import { activeModel } from '../models/registry.ts';
-import { recordInLedger } from '../ledger/record.ts';
+import { recordGroupsInLedger } from '../ledger/record.ts';
 import { DEFAULT_BUDGET } from './budgets.ts';
 
 /**
@@ -22,14 +23,25 @@ import { DEFAULT_BUDGET } from './budgets.ts';
  */
 export interface Decider {
   readonly inputs: DecisionInputs;
-  /** Decides declarations (in the order given) and stores the decisions. */
-  decide(declarations: readonly Declaration[]): Promise<Decision[]>;
+  /**
+   * Decides declarations (in the order given) and stores the decisions. `filed`: declarations
+   * stored but not yet in the ledger, whose filing entries go into the same append as the
+   * decisions, before them.
+   */
+  decide(declarations: readonly Declaration[], o?: { filed?: readonly Declaration[] }): Promise<Decision[]>;
+  /** Ends the explanation thread, if it has one. */
+  close(): Promise<void>;
 }
 
 export interface DeciderOptions {
   /** Seed of the exploration draws, to repeat a run; by default a fresh one (so that no trader can foresee a draw). */
   readonly seed?: number;
   readonly label?: string;
+  /**
+   * Explain on a thread of its own (explain-thread.ts), for a long-lived decider (the service's):
+   * the main thread reads the next requests meanwhile. A thread costs about a second to start.
+   */
+  readonly explainOnThread?: boolean;
 }
 
 export async function openDecider(app: AppContext, o: DeciderOptions = {}): Promise<Decider> {
@@ -40,6 +52,7 @@ export async function openDecider(app: AppContext, o: DeciderOptions = {}): Prom
   const budgets = new Map<string, Budget>((await budgetsRepo(db).list()).map((b) => [b.office, b]));
   const states = new Map<string, SelectorState>();
   const random = new SeededRandom(o.seed ?? randomInt(2 ** 32 - 1));
+  const explainer = o.explainOnThread === true && model !== undefined ? new ExplainThread(model.booster) : undefined;
   // Discrepancies across parties (open `discrepancy` alerts) of the batch being decided: a fact for rules.
   let discrepancies = new Map<string, number>();
   const inputs: DecisionInputs = {
@@ -56,7 +69,7 @@ export async function openDecider(app: AppContext, o: DeciderOptions = {}): Prom
   };
   return {
     inputs,
-    async decide(declarations) {
+    async decide(declarations, d0 = {}) {
       // Offices' states as last stored, read before their first decision in this process.
       for (const office of new Set(declarations.map((d) => d.customsOffice))) {
         if (states.has(office)) continue;
@@ -75,13 +88,19 @@ export async function openDecider(app: AppContext, o: DeciderOptions = {}): Prom
         const n = Array.isArray(a.detail.discrepancies) ? a.detail.discrepancies.length : 1;
         discrepancies.set(a.subject, (discrepancies.get(a.subject) ?? 0) + n);
       }
-      const views = model === undefined ? undefined : modelViews(model, declarations);
+      const views = model === undefined ? undefined : explainer !== undefined ? await modelViewsOn(explainer, model, declarations) : modelViews(model, declarations);
       const now = app.clock().toISOString();
       const decisions = declarations.map((d, i) => decide(inputs, d, now, (revisions.get(d.id) ?? 0) + 1, views?.[i]));
       const offices = [...new Set(declarations.map((d) => d.customsOffice))];
       await decisionsRepo(db).insertWithStates(decisions, offices.map((office) => ({ office, state: states.get(office)! })), now);
-      await recordInLedger(app, 'decision.made', decisions.map((d) => ({ subject: `declaration:${d.declarationId}`, payload: d })));
+      await recordGroupsInLedger(app, [
+        { type: 'declaration.filed', items: (d0.filed ?? []).map((d) => ({ subject: `declaration:${d.id}`, payload: d })) },
+        { type: 'decision.made', items: decisions.map((d) => ({ subject: `declaration:${d.declarationId}`, payload: d })) },
+      ]);
       return decisions;
+    },
+    close: async () => {
+      await explainer?.close();
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Budget, Decision, DecisionReason } from '../../domain/decision.ts'
 import type { FittedPipeline } from '../features/pipeline.ts';
 import { transformBatch } from '../features/transform-batch.ts';
 import { predictMarginFast } from '../gbdt/forest.ts';
+import type { ExplainThread } from '../gbdt/explain-thread.ts';
 import { explain, topReasons } from '../gbdt/shap.ts';
 import { sigmoid, type Booster } from '../gbdt/tree.ts';
 import { factsOf } from '../rules/facts.ts';
@@ -60,6 +61,23 @@ export function modelViews(model: RiskModel, ds: readonly Declaration[], count =
     const e = explain(model.booster, (f) => matrix.columns[f]![r]!);
     return { probability: sigmoid(margins[r]!), reasons: topReasons(e, matrix.names, count).map(modelReason) };
   });
+}
+
+/**
+ * The same views as modelViews, with the explanations worked out on `thread` (explain-thread.ts):
+ * the features and probabilities here, the TreeSHAP there.
+ */
+export async function modelViewsOn(thread: ExplainThread, model: RiskModel, ds: readonly Declaration[], count = 3): Promise<ModelView[]> {
+  const matrix = transformBatch(model.pipeline, ds);
+  const margins = predictMarginFast(model.booster, matrix);
+  const features = matrix.columns.length;
+  const values = new Float64Array(ds.length * features);
+  for (let f = 0; f < features; f++) {
+    const column = matrix.columns[f]!;
+    for (let r = 0; r < ds.length; r++) values[r * features + f] = column[r]!;
+  }
+  const tops = await thread.top(values, ds.length, features, matrix.names, count);
+  return ds.map((_, r) => ({ probability: sigmoid(margins[r]!), reasons: tops[r]!.map(modelReason) }));
 }
 
 /** Decides one declaration. `view` may carry the model's view when the caller scored a batch already. */
