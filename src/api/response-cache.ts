@@ -6,8 +6,8 @@
  * process's own writes to what the route shows — ends them all sooner.
  */
 export interface ResponseCache {
-  /** The answer kept for `key`, if still current; else the version to `set` a fresh one under. */
-  lookup(key: string): { readonly body: string } | { readonly body?: undefined; readonly version: string | undefined };
+  /** The answer kept for `key`, if still current, and the version to `set` a fresh one under. */
+  lookup(key: string): { readonly body: string | undefined; readonly version: string | undefined };
   set(key: string, version: string | undefined, body: string): void;
   clear(): void;
 }
@@ -21,10 +21,10 @@ export function responseCache(o: { version: (() => string) | undefined; ttlMs: n
       const hit = kept.get(key);
       if (hit !== undefined) {
         const t = now();
-        if (version !== undefined ? hit.version === version : t - hit.at < o.ttlMs && t >= hit.at) return { body: hit.body };
+        if (version !== undefined ? hit.version === version : t - hit.at < o.ttlMs && t >= hit.at) return { body: hit.body, version };
         kept.delete(key);
       }
-      return { version };
+      return { body: undefined, version };
     },
     set(key, version, body) {
       if (kept.size >= o.max) kept.delete(kept.keys().next().value!);

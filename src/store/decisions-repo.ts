@@ -3,7 +3,7 @@ import type { Decision, SelectionType } from '../domain/decision.ts';
 import type { Declaration, Labels } from '../domain/declaration.ts';
 import { PortcullisError } from '../domain/errors.ts';
 import type { Lane } from '../domain/rule.ts';
-import { decisionRow, fromDecisionRow } from './decision-rows.ts';
+import { decisionRow, fromDecisionRow, latestDecisions } from './decision-rows.ts';
 import { labelsOf } from './declaration-rows.ts';
 import { withItems } from './declarations-repo.ts';
 import { latestInspections, type StoredInspection } from './inspection-rows.ts';
@@ -134,6 +134,10 @@ export function decisionsRepo(db: Kysely<Schema>) {
     async latest(declarationId: string): Promise<Decision | undefined> {
       const r = await db.selectFrom('decisions').selectAll().where('declaration_id', '=', declarationId).orderBy('revision', 'desc').limit(1).executeTakeFirst();
       return r ? fromDecisionRow(r) : undefined;
+    },
+    /** The latest decision of each of `ids` that has one, by declaration id (a few thousand ids at most). */
+    latestOf(ids: readonly string[]): Promise<Map<string, Decision>> {
+      return latestDecisions(db, ids);
     },
     /** Every decision on a declaration, first revision first. */
     async history(declarationId: string): Promise<Decision[]> {

@@ -37,8 +37,6 @@ export interface Claim {
 }
 
 type Eb = ExpressionBuilder<Db & { d: Schema['decisions'] }, 'd'>;
-const isLatest = ({ not, exists, selectFrom }: Eb) =>
-  not(exists(selectFrom('decisions as later').select('later.revision').whereRef('later.declaration_id', '=', 'd.declaration_id').whereRef('later.revision', '>', 'd.revision')));
 const inspected = ({ exists, selectFrom }: Eb) => exists(selectFrom('inspections as i').select('i.revision').whereRef('i.declaration_id', '=', 'd.declaration_id'));
 
 /** The analysts' worklist: each declaration's latest decision, ranked by risk, with its claim. */
@@ -96,7 +94,7 @@ export function worklistRepo(base: Kysely<Schema>) {
     async lanes(ids: readonly string[]): Promise<Map<string, Lane>> {
       const out = new Map<string, Lane>();
       if (ids.length === 0) return out;
-      const rows = await db.selectFrom('decisions as d').select(['d.declaration_id', 'd.lane']).where('d.declaration_id', 'in', [...ids]).where((eb) => isLatest(eb as unknown as Eb)).execute();
+      const rows = await db.selectFrom('decisions as d').select(['d.declaration_id', 'd.lane']).where('d.declaration_id', 'in', [...ids]).where('d.superseded', '=', 0).execute();
       for (const r of rows) out.set(r.declaration_id, r.lane as Lane);
       return out;
     },

@@ -23,7 +23,7 @@ export function worklistRoutes(api: Api, ctx: RouteContext): void {
     const key = JSON.stringify([q.office, q.lane, q.status, q.limit, q.offset]);
     const kept = pages.lookup(key);
     let body = kept.body;
-    if (body === undefined && 'version' in kept) {
+    if (body === undefined) {
       const items = await listWorklist(ctx.app, { ...(q.office ? { office: q.office } : {}), ...(q.lane ? { lanes: [q.lane] } : {}), ...(q.status ? { status: q.status } : {}), limit: q.limit, offset: q.offset });
       // Built from stored decisions by the store's own mapping: the response schema documents it,
       // and the page is serialized once here rather than checked against it on every request.

@@ -77,30 +77,22 @@ export async function fileDeclarations(app: AppContext, inputs: readonly unknown
   return (o.file ?? ((rs) => fileRecords(app, rs, o.decide)))(records);
 }
 
-/** Stores validated declarations (one transaction) and files the new ones in the ledger (one append): their statuses, and the new ones. */
-export async function storeAndFile(app: AppContext, records: readonly DeclarationRecord[]): Promise<{ statuses: WriteStatus[]; fresh: Declaration[] }> {
-  const statuses = await filingRepo(app.store.db).insert(records);
-  const fresh = records.filter((_, i) => statuses[i] === 'inserted').map((r) => r.declaration);
-  await recordInLedger(app, 'declaration.filed', fresh.map((d) => ({ subject: `declaration:${d.id}`, payload: d })));
-  return { statuses, fresh };
-}
-
 /**
  * Stores validated declarations (one transaction), files the new ones in the ledger (one append)
  * and decides them (one batch). A record whose id comes twice is a duplicate or a conflict the
  * second time.
  */
-export async function fileRecords(app: AppContext, records: readonly DeclarationRecord[], decide: DecideFn): Promise<Filed[]> {
-  const { statuses, fresh } = await storeAndFile(app, records);
+async function fileRecords(app: AppContext, records: readonly DeclarationRecord[], decide: DecideFn): Promise<Filed[]> {
+  const statuses = await filingRepo(app.store.db).insert(records);
+  const fresh = records.filter((_, i) => statuses[i] === 'inserted').map((r) => r.declaration);
+  await recordInLedger(app, 'declaration.filed', fresh.map((d) => ({ subject: `declaration:${d.id}`, payload: d })));
   const decided = new Map((await decide(fresh)).map((d) => [d.declarationId, d]));
-  const out: Filed[] = [];
-  for (const [i, r] of records.entries()) {
+  const stored = await decisionsRepo(app.store.db).latestOf(records.filter((_, i) => statuses[i] === 'duplicate').map((r) => r.declaration.id));
+  return records.map((r, i) => {
     const id = r.declaration.id;
     const status = statuses[i]!;
-    const decision = status === 'inserted' ? decided.get(id) : status === 'duplicate' ? await decisionsRepo(app.store.db).latest(id) : undefined;
-    out.push({ id, status, decision });
-  }
-  return out;
+    return { id, status, decision: status === 'inserted' ? decided.get(id) : status === 'duplicate' ? stored.get(id) : undefined };
+  });
 }
 
 /**

@@ -83,11 +83,7 @@ export function openFilingQueue(app: AppContext, decisions: FilingDecisions): Fi
     const subject = (id: string) => `declaration:${id}`;
     const repo = ledgerOf(app).repo;
     const filed = await repo.latestAbout(ds.map((d) => subject(d.id)), ['declaration.filed', 'declaration.amended']);
-    const latest = new Map<string, Decision>();
-    for (const d of ds) {
-      const l = await decisionsRepo(app.store.db).latest(d.id);
-      if (l !== undefined) latest.set(d.id, l);
-    }
+    const latest = await decisionsRepo(app.store.db).latestOf(ds.map((d) => d.id));
     const isFiled = (d: Declaration) => filed.has(subject(d.id));
     const undecided = ds.filter((d) => !latest.has(d.id));
     for (const d of [...(await decisions.decideFiled(undecided.filter((d) => !isFiled(d)))), ...(await decisions.decide(undecided.filter(isFiled)))]) latest.set(d.declarationId, d);
