@@ -9,6 +9,7 @@ import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../app/context.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
+import { securityHeaders } from './plugins/security-headers.ts';
 import { guards, registerAuth, type ApiDeps } from './plugins/auth.ts';
 import type { AuthPort, Can } from './ports.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -114,7 +115,7 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
   server.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(server);
 
-  await server.register(helmet, {
+  const helmetOptions = {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -131,6 +132,14 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
       },
     },
     hsts: tls !== undefined,
+  };
+  // Every answer gets helmet's headers, computed once (plugins/security-headers.ts); the plugin
+  // stays registered, not global, for a route that needs other options (reply.helmet()).
+  await server.register(helmet, { ...helmetOptions, global: false });
+  const headers = securityHeaders(helmetOptions);
+  server.addHook('onRequest', (_req, reply, done) => {
+    reply.headers(headers);
+    done();
   });
   await server.register(cors, app.config.security.corsOrigins.length === 0 ? { origin: false } : { origin: [...app.config.security.corsOrigins], credentials: false });
   await server.register(rateLimit, {

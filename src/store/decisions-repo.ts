@@ -92,7 +92,7 @@ export function decisionsRepo(db: Kysely<Schema>) {
     },
     /**
      * Stores decisions and the selector states they moved in one transaction, so that after a crash
-     * the states never run ahead of (or behind) the decisions stored.
+     * the states saved never run ahead of the decisions stored (a decider may save them less often: Decider).
      */
     async insertWithStates(decisions: readonly Decision[], states: readonly { readonly office: string; readonly state: unknown }[], at: string): Promise<void> {
       await db.transaction().execute(async (trx) => {

@@ -43,8 +43,11 @@ describe(`the API server over HTTP (${process.env.DATABASE_URL ? 'postgres' : 's
   });
 
   test('security headers on the web page and the API; CORS closed', async () => {
-    for (const path of ['/', '/api/v1/openapi.json', '/healthz']) {
+    // Answers of every kind: a page, a document, health, an error, an unknown route.
+    for (const path of ['/', '/api/v1/openapi.json', '/healthz', '/api/v1/worklist', '/api/v1/no-such-route']) {
       const r = await fetch(`${api.base}${path}`, { headers: { origin: 'https://evil.example' } });
+      assert.equal(r.headers.get('x-frame-options'), 'SAMEORIGIN', path);
+      assert.match(r.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/, path);
       assert.equal(r.headers.get('x-content-type-options'), 'nosniff', path);
       assert.match(r.headers.get('content-security-policy') ?? '', /default-src 'self'/, path);
       assert.match(r.headers.get('content-security-policy') ?? '', /script-src 'self'/, path);

@@ -1,4 +1,8 @@
-import { z } from 'zod';
+import type { FastifySchemaCompiler } from 'fastify';
+import type { FastifyRouteSchemaDef } from 'fastify/types/schema.js';
+import { validatorCompiler } from 'fastify-type-provider-zod';
+import { z, type ZodType } from 'zod';
+import { acceptDeclaration } from '../../domain/declaration-accept.ts';
 import { amendDeclaration, fileDeclarations } from '../../app/filing/file-declarations.ts';
 import { declarationView, decisionsOf, findDeclarations, ownersOf } from '../../app/filing/declaration-views.ts';
 import { Declaration, GoodsItem } from '../../domain/declaration.ts';
@@ -12,6 +16,28 @@ import { BATCH_BODY_LIMIT, type Api, type RouteContext } from '../server.ts';
 
 /** A declaration as filed through the API: the domain schema, with no field it does not know. */
 export const DeclarationIn = Declaration.extend({ items: z.array(GoodsItem.strict()).min(1).max(999) }).strict();
+const DECLARATION_KEYS = new Set(Object.keys(DeclarationIn.shape));
+const ITEM_KEYS = new Set(Object.keys(GoodsItem.shape));
+const onlyKnown = (o: object, known: ReadonlySet<string>) => Object.keys(o).every((k) => known.has(k));
+
+/**
+ * The filing's body, validated: acceptDeclaration's fast lane (about ten times as fast as zod)
+ * when the input is certainly valid and has no field the strict schema would refuse, else the
+ * zod schema itself, which decides and names what is wrong. The OpenAPI document still comes from
+ * DeclarationIn; the answer is the same either way (test/api/declaration-body.test.ts).
+ */
+export const declarationBody = <S>(route: FastifyRouteSchemaDef<S>): ReturnType<FastifySchemaCompiler<S>> => {
+  const schema = validatorCompiler(route as unknown as FastifyRouteSchemaDef<ZodType>);
+  if (route.httpPart !== 'body') return schema;
+  return (input: unknown) => {
+    const items = (input as { items?: unknown } | null)?.items;
+    if (typeof input === 'object' && input !== null && onlyKnown(input, DECLARATION_KEYS) && Array.isArray(items) && items.every((i) => typeof i === 'object' && i !== null && onlyKnown(i, ITEM_KEYS))) {
+      const value = acceptDeclaration(input);
+      if (value !== undefined) return { value };
+    }
+    return schema(input);
+  };
+};
 const DeclarationOut = z.record(z.string(), z.unknown());
 /** What a trader sees of a decision: the lane, never the score, the reasons or the rules. */
 const LaneView = z.object({ lane: Lane, decidedAt: z.string(), revision: z.number() });
@@ -43,7 +69,7 @@ export function declarationRoutes(api: Api, ctx: RouteContext): void {
     ...(f.decision !== undefined && partyOf(actor) === undefined ? { decision: f.decision } : {}),
   });
 
-  api.post('/declarations', { schema: { tags: ['declarations'], body: DeclarationIn, response: { 201: Filed, 200: Filed, ...errors(...COMMON, 409, 413) } } }, async (req, reply) => {
+  api.post('/declarations', { validatorCompiler: declarationBody, schema: { tags: ['declarations'], body: DeclarationIn, response: { 201: Filed, 200: Filed, ...errors(...COMMON, 409, 413) } } }, async (req, reply) => {
     const actor = allow(req, 'declaration.file');
     const [f] = await fileDeclarations(ctx.app, [req.body], { source: `api:${actor.id}`, decide: (ds) => ctx.decisions.decide(ds), file: (rs) => ctx.filings.file(rs), check: mayFile(actor) });
     if (f!.status === 'conflict') throw new PortcullisError('CONFLICT', `declaration ${f!.id} is filed already with other content: amend it instead`, [{ field: 'id', problem: 'filed already', expected: 'a new id, or PUT /declarations/{id} to amend' }]);

@@ -19,35 +19,45 @@ export interface DecisionQueue {
 }
 
 const MAX_BATCH = 1000;
+/** The service's decider saves the offices' selector states once a second, and when it is closed (Decider). */
+const SAVE_STATES_EVERY_MS = 1000;
 
 export function openDecisionQueue(app: AppContext): DecisionQueue {
   let decider: Promise<Decider> | undefined;
-  const drop = (): void => {
+  /** The last decider dropped, closing: it saves its selector states, which the next one reads. */
+  let closing: Promise<void> = Promise.resolve();
+  const drop = (): Promise<void> => {
     const old = decider;
     decider = undefined;
-    void old?.then((d) => d.close()).catch(() => undefined);
+    if (old !== undefined) closing = closing.then(() => old.then((d) => d.close())).catch(() => undefined);
+    return closing;
   };
   // A declaration twice in one batch would take the same revision twice: the later one waits.
   const batches = openBatcher<{ declaration: Declaration; filed: boolean }, Decision>(
     async (items) => {
       try {
-        decider ??= openDecider(app, { explainOnThread: true });
+        decider ??= closing.then(() => openDecider(app, { explainOnThread: true, saveStatesEveryMs: SAVE_STATES_EVERY_MS }));
         return await (await decider).decide(items.map((i) => i.declaration), { filed: items.filter((i) => i.filed).map((i) => i.declaration) });
       } catch (e) {
         // A failed batch may have left the decider's states ahead of the store: load it afresh.
-        drop();
+        void drop();
         throw e;
       }
     },
     { max: MAX_BATCH, keyOf: (i) => i.declaration.id },
   );
+  /** The explanations start at once, on their thread, while the batch before is still being stored. */
+  const submit = (declarations: readonly Declaration[], filed: boolean): Promise<Decision[]> => {
+    void decider?.then((d) => d.prepare(declarations)).catch(() => undefined);
+    return batches.submit(declarations.map((declaration) => ({ declaration, filed })));
+  };
   return {
-    decide: (declarations) => batches.submit(declarations.map((declaration) => ({ declaration, filed: false }))),
-    decideFiled: (declarations) => batches.submit(declarations.map((declaration) => ({ declaration, filed: true }))),
-    refresh: drop,
+    decide: (declarations) => submit(declarations, false),
+    decideFiled: (declarations) => submit(declarations, true),
+    refresh: () => void drop(),
     close: async () => {
       await batches.idle();
-      drop();
+      await drop();
     },
   };
 }

@@ -78,8 +78,10 @@ export class Ledger {
     if (entries.length === 0) return [];
     await this.ensurePartyKey();
     const time = this.app.clock().toISOString();
-    const rows = entries.map((n) => {
-      const salt = randomBytes(SALT_BYTES);
+    // One draw of randomness for the batch's salts: a draw per entry cost more than its hashing.
+    const salts = randomBytes(SALT_BYTES * entries.length);
+    const rows = entries.map((n, i) => {
+      const salt = salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES);
       const payload = canonicalJson(n.payload);
       const entry = signEntry({ type: n.type, time, corrects: n.corrects ?? null, commitment: commitCanonical(payload, salt) }, this.keys.party);
       return { entry, subject: n.subject, salt: salt.toString('base64'), payload };

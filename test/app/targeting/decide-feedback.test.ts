@@ -183,6 +183,24 @@ forEachStore('deciding and learning from inspections', (h) => {
     await assert.rejects(decideStored(app, { ids: ['NO-SUCH-DECLARATION'] }), failsWith('NOT_FOUND', 'id'));
   });
 
+  it('a decider that saves its states at intervals saves them with its first batch, then not before the interval, and at close', async () => {
+    const rows = data.rows.filter((r) => !TRANSHIP(r) && !PAPER_ROUTE(r)).slice(0, 3);
+    const office = rows[0]!.customs_office;
+    const seenStored = async () => ((await selectorStateRepo(app.store.db).get(office)) as SelectorState).seen;
+    const decider = await openDecider(app, { seed: 5, saveStatesEveryMs: 3_600_000 });
+    const held = () => decider.inputs.stateOf(office).seen;
+    await decider.decide([await storedDeclaration(app.store, rows[0]!.declaration_id)]);
+    assert.equal(await seenStored(), held(), 'saved with the first batch');
+    const afterFirst = held();
+    await decider.decide(await Promise.all(rows.slice(1).filter((r) => r.customs_office === office).map((r) => storedDeclaration(app.store, r.declaration_id))));
+    await decider.decide([await storedDeclaration(app.store, rows[0]!.declaration_id)]);
+    assert.ok(held() > afterFirst, 'the state moved');
+    assert.equal(await seenStored(), afterFirst, 'not saved again within the interval');
+    await decider.close();
+    assert.equal(await seenStored(), held(), 'saved at close');
+    assert.deepEqual((await selectorStateRepo(app.store.db).get(office)) as SelectorState, JSON.parse(JSON.stringify(decider.inputs.stateOf(office))));
+  });
+
   it('gives the same decisions for the same seed on a fresh store', async () => {
     const fresh = await prepared(await h.open());
     assert.deepEqual([fresh.red.id, fresh.paper.id, fresh.model], [red.id, paper.id, model]);
