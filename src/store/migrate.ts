@@ -8,6 +8,7 @@ import * as movements from './migrations/0005-movements.ts';
 import * as auth from './migrations/0006-auth.ts';
 import * as worklist from './migrations/0009-worklist.ts';
 import * as currentDecisions from './migrations/0010-current-decisions.ts';
+import * as worklistWithoutGreen from './migrations/0011-worklist-index-without-green.ts';
 import type { StoreAdapter } from './store-adapter.ts';
 
 /** Migrations are listed here, in order; the same ones run on SQLite and PostgreSQL. */
@@ -20,6 +21,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-auth': auth,
   '0009-worklist': worklist,
   '0010-current-decisions': currentDecisions,
+  '0011-worklist-index-without-green': worklistWithoutGreen,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -43,26 +43,32 @@ const inspected = ({ exists, selectFrom }: Eb) => exists(selectFrom('inspections
 export function worklistRepo(base: Kysely<Schema>) {
   const db = base.withTables<WorklistTables>();
   return {
-    async list(f: WorklistFilter = {}): Promise<WorkItem[]> {
+    /** The worklist's query, as list() runs it (its plan is tested: test/store/worklist-plan.test.ts). */
+    listQuery(f: WorklistFilter = {}) {
+      const lanes = f.lanes ?? ['red', 'yellow'];
       let q = db
         .selectFrom('decisions as d')
         .leftJoin('worklist_claims as c', 'c.declaration_id', 'd.declaration_id')
         .selectAll('d')
         .select(['c.claimed_by', 'c.claimed_at'])
         .select((eb) => inspected(eb as unknown as Eb).as('inspected'))
-        // Current decisions in rank order: the partial indexes of migration 0010 serve both.
+        // Current decisions in rank order: the partial indexes of migration 0011 serve both when
+        // green is not asked for (the term that says so lets the database use them).
         .where('d.superseded', '=', 0)
-        .where('d.lane', 'in', [...(f.lanes ?? ['red', 'yellow'])]);
+        .where('d.lane', 'in', [...lanes]);
+      if (!lanes.includes('green')) q = q.where('d.lane', '<>', 'green');
       if (f.office !== undefined) q = q.where('d.office', '=', f.office);
       if (f.status === 'inspected') q = q.where((eb) => inspected(eb as unknown as Eb));
       else if (f.status === 'claimed') q = q.where('c.claimed_by', 'is not', null).where((eb) => eb.not(inspected(eb as unknown as Eb)));
       else if (f.status === 'open') q = q.where('c.claimed_by', 'is', null).where((eb) => eb.not(inspected(eb as unknown as Eb)));
-      const rows = await q
+      return q
         .orderBy(sql`coalesce(d.score, -1)`, 'desc')
         .orderBy('d.declaration_id')
         .limit(Math.max(1, Math.min(f.limit ?? 50, 1000)))
-        .offset(Math.max(0, f.offset ?? 0))
-        .execute();
+        .offset(Math.max(0, f.offset ?? 0));
+    },
+    async list(f: WorklistFilter = {}): Promise<WorkItem[]> {
+      const rows = await this.listQuery(f).execute();
       return rows.map((r) => {
         const seen = r.inspected === true || Number(r.inspected) === 1;
         return { decision: fromDecisionRow(r), status: seen ? 'inspected' : r.claimed_by !== null ? 'claimed' : 'open', claimedBy: r.claimed_by, claimedAt: r.claimed_at };
