@@ -114,6 +114,7 @@ export function prepareEntries(n: number, from: number, signer: Signer, seed = 1
 export async function appendBatch(repo: LedgerRepo, range: CompactRange, rows: readonly Prepared[]): Promise<CompactRange> {
   const done = integrate(range, rows.map((p) => p.entry));
   await repo.integrate({ first: range.size, entries: rows, nodes: done.nodes });
+  await repo.durable();
   return done.range;
 }
 

@@ -65,7 +65,7 @@ export function ledgerRepo(store: Pick<StoreAdapter, 'db' | 'ledgerRows'>) {
       return r?.m === null || r?.m === undefined ? 0 : Number(r.m) + 1;
     },
 
-    /** Entries, payloads and tree nodes of one batch, in one durable transaction: all of them or none. */
+    /** Entries, payloads and tree nodes of one batch, in one transaction: all of them or none; committed when it resolves, on disk once `durable` does. */
     integrate: (batch: IntegrateBatch): Promise<void> =>
       rows.integrate(codec === PLAIN_CODEC ? batch : { ...batch, entries: batch.entries.map((e, i) => ({ ...e, payload: codec.seal('ledger_payloads', 'payload', String(batch.first + i), e.payload) })) }),
 

@@ -43,9 +43,10 @@ export interface PackedLevel {
 
 export interface LedgerRows {
   /**
-   * Entries, payloads and nodes of one batch in one transaction that is on disk when it returns
-   * (SQLite: the write-ahead log fsynced after the commit; PostgreSQL's commit); CONFLICT, writing
-   * nothing, when the log does not hold exactly `first` entries (another writer got there first).
+   * Entries, payloads and nodes of one batch in one transaction, committed when it returns;
+   * `durable` says when it is on disk (SQLite: the write-ahead log fsynced after the commit;
+   * PostgreSQL's commit is). CONFLICT, writing nothing, when the log does not hold exactly `first`
+   * entries (another writer got there first).
    */
   integrate(batch: IntegrateBatch): Promise<void>;
   /**

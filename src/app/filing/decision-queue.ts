@@ -33,11 +33,14 @@ export function openDecisionQueue(app: AppContext): DecisionQueue {
     return closing;
   };
   // A declaration twice in one batch would take the same revision twice: the later one waits.
-  const batches = openBatcher<{ declaration: Declaration; filed: boolean }, Decision>(
+  // A batch ends once its decisions are stored and its ledger entries committed: the next batch is
+  // decided while the disk makes this one durable, and each caller is answered at `durable`.
+  const batches = openBatcher<{ declaration: Declaration; filed: boolean }, { decision: Decision; durable: Promise<unknown> }>(
     async (items) => {
       try {
         decider ??= closing.then(() => openDecider(app, { explainOnThread: true, saveStatesEveryMs: SAVE_STATES_EVERY_MS }));
-        return await (await decider).decide(items.map((i) => i.declaration), { filed: items.filter((i) => i.filed).map((i) => i.declaration) });
+        const staged = await (await decider).decideStaged(items.map((i) => i.declaration), { filed: items.filter((i) => i.filed).map((i) => i.declaration) });
+        return staged.decisions.map((decision) => ({ decision, durable: staged.durable }));
       } catch (e) {
         // A failed batch may have left the decider's states ahead of the store: load it afresh.
         void drop();
@@ -49,7 +52,10 @@ export function openDecisionQueue(app: AppContext): DecisionQueue {
   /** The explanations start at once, on their thread, while the batch before is still being stored. */
   const submit = (declarations: readonly Declaration[], filed: boolean): Promise<Decision[]> => {
     void decider?.then((d) => d.prepare(declarations)).catch(() => undefined);
-    return batches.submit(declarations.map((declaration) => ({ declaration, filed })));
+    return batches.submit(declarations.map((declaration) => ({ declaration, filed }))).then(async (staged) => {
+      await Promise.all(new Set(staged.map((s) => s.durable)));
+      return staged.map((s) => s.decision);
+    });
   };
   return {
     decide: (declarations) => submit(declarations, false),

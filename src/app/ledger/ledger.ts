@@ -33,8 +33,38 @@ export interface SubmittedEntry {
 
 interface Pending {
   readonly rows: { entry: Entry; subject: string | null; salt: string; payload: string }[];
-  resolve(indices: number[]): void;
+  /** Settles once the transaction that holds the rows has committed: in the log's order, readable, not yet surely on disk. */
+  readonly committed: Deferred<number[]>;
+  /** Settles once they are on disk too: what a caller may acknowledge. */
+  readonly durable: Deferred<number[]>;
+}
+
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(v: T): void;
   reject(e: unknown): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A caller that awaits only one of the two steps still hears of a failure through it.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+/**
+ * An append in two steps: `committed` once its entries hold their places in the log (what comes
+ * after them in this process is sequenced after them, and sees them), `durable` once they are on
+ * disk. A pipeline goes on with its next batch at the first and acknowledges at the second.
+ */
+export interface Appended {
+  readonly committed: Promise<number[]>;
+  readonly durable: Promise<number[]>;
 }
 
 /** Most entries integrated in one transaction. */
@@ -75,7 +105,12 @@ export class Ledger {
 
   /** Records entries made by the service itself, signed with its party key. Resolves with their indices once durable. */
   async record(entries: readonly NewEntry[]): Promise<number[]> {
-    if (entries.length === 0) return [];
+    return (await this.append(entries)).durable;
+  }
+
+  /** Records entries made by the service itself, as `record`, in two steps (Appended). */
+  async append(entries: readonly NewEntry[]): Promise<Appended> {
+    if (entries.length === 0) return { committed: Promise.resolve([]), durable: Promise.resolve([]) };
     await this.ensurePartyKey();
     const time = this.app.clock().toISOString();
     // One draw of randomness for the batch's salts: a draw per entry cost more than its hashing.
@@ -122,7 +157,7 @@ export class Ledger {
       if (entry.corrects !== null && entry.corrects >= size + rows.length) throw new PortcullisError('INVALID_INPUT', `${where}corrects entry ${entry.corrects}, which the log does not hold`, [{ row: i + 1, field: 'corrects', problem: `${entry.corrects}`, expected: `an index below ${size}` }]);
       rows.push({ entry, subject: it.subject, salt: salt.toString('base64'), payload });
     }
-    return this.enqueue(rows);
+    return this.enqueue(rows).durable;
   }
 
   /** The service's own party key is registered (once) so that anyone can check its entries. */
@@ -134,15 +169,21 @@ export class Ledger {
     this.partyKeyRegistered = true;
   }
 
-  private enqueue(rows: Pending['rows']): Promise<number[]> {
-    return new Promise<number[]>((resolve, reject) => {
-      this.queue.push({ rows, resolve, reject });
-      this.running ??= this.drain().finally(() => {
-        this.running = undefined;
-      });
+  private enqueue(rows: Pending['rows']): Appended {
+    const p: Pending = { rows, committed: deferred(), durable: deferred() };
+    this.queue.push(p);
+    this.running ??= this.drain().finally(() => {
+      this.running = undefined;
     });
+    return { committed: p.committed.promise, durable: p.durable.promise };
   }
 
+  /**
+   * Integrates what is queued, batch after batch: each batch commits, its callers hear `committed`,
+   * and the next batch is integrated while the disk makes this one durable (the store's
+   * `durable`, on SQLite an fsync of the write-ahead log off the event loop, shared by the batches
+   * committed meanwhile). A batch whose fsync fails rejects its callers' `durable`.
+   */
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch: Pending[] = [];
@@ -152,17 +193,30 @@ export class Ledger {
         batch.push(p);
         n += p.rows.length;
       }
+      let first: number;
       try {
-        const first = await this.integrateBatch(batch.flatMap((p) => p.rows));
-        let at = first;
-        for (const p of batch) {
-          p.resolve(p.rows.map((_, i) => at + i));
-          at += p.rows.length;
-        }
-        this.scheduleCheckpoint();
+        first = await this.integrateBatch(batch.flatMap((p) => p.rows));
       } catch (e) {
-        for (const p of batch) p.reject(e);
+        for (const p of batch) {
+          p.committed.reject(e);
+          p.durable.reject(e);
+        }
+        continue;
       }
+      const indices: number[][] = [];
+      let at = first;
+      for (const p of batch) {
+        indices.push(p.rows.map((_, i) => at + i));
+        at += p.rows.length;
+      }
+      batch.forEach((p, k) => p.committed.resolve(indices[k]!));
+      this.repo.durable().then(
+        () => {
+          batch.forEach((p, k) => p.durable.resolve(indices[k]!));
+          this.scheduleCheckpoint();
+        },
+        (e: unknown) => batch.forEach((p) => p.durable.reject(e)),
+      );
     }
   }
 
@@ -258,6 +312,7 @@ export class Ledger {
   /** Waits for every entry asked for, then signs a last checkpoint. */
   async close(): Promise<void> {
     while (this.running !== undefined) await this.running;
+    await this.repo.durable();
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     await this.checkpoint().catch(() => undefined);

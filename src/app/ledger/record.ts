@@ -1,7 +1,7 @@
 import type { EntryType } from '../../ledger/entry/entry-type.ts';
 import type { AppContext } from '../context.ts';
 import type { DeclarationRecord } from '../../store/index.ts';
-import { ledgerOf, type NewEntry } from './ledger.ts';
+import { ledgerOf, type Appended, type NewEntry } from './ledger.ts';
 
 /**
  * How use cases put what they did in the ledger: one entry per thing recorded, filed under its
@@ -30,7 +30,12 @@ export async function recordInLedger(app: AppContext, type: EntryType, items: re
  * that files a declaration and decides it waits for one write to the disk instead of two.
  */
 export async function recordGroupsInLedger(app: AppContext, groups: readonly { readonly type: EntryType; readonly items: readonly Recorded[] }[]): Promise<number[]> {
-  if (groups.every((g) => g.items.length === 0)) return [];
+  return (await appendGroupsToLedger(app, groups)).durable;
+}
+
+/** The same append in two steps (Appended): committed, then durable. */
+export async function appendGroupsToLedger(app: AppContext, groups: readonly { readonly type: EntryType; readonly items: readonly Recorded[] }[]): Promise<Appended> {
+  if (groups.every((g) => g.items.length === 0)) return { committed: Promise.resolve([]), durable: Promise.resolve([]) };
   const ledger = ledgerOf(app);
   const entries: NewEntry[] = [];
   for (const { type, items } of groups) {
@@ -39,7 +44,7 @@ export async function recordGroupsInLedger(app: AppContext, groups: readonly { r
     const previous = kinds === undefined ? new Map<string, number>() : await ledger.repo.latestAbout([...new Set(items.map((i) => i.subject))], kinds);
     for (const i of items) entries.push({ type, subject: i.subject, payload: i.payload, corrects: previous.get(i.subject) ?? null });
   }
-  return ledger.record(entries);
+  return ledger.append(entries);
 }
 
 /**

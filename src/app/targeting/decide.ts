@@ -13,7 +13,7 @@ import { PortcullisError } from '../../domain/errors.ts';
 import { alertsRepo, budgetsRepo, declarationsRepo, decisionsRepo, rulesRepo, selectorStateRepo } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
 import { activeModel } from '../models/registry.ts';
-import { recordGroupsInLedger } from '../ledger/record.ts';
+import { appendGroupsToLedger } from '../ledger/record.ts';
 import { DEFAULT_BUDGET } from './budgets.ts';
 
 /**
@@ -29,6 +29,12 @@ export interface Decider {
    * decisions, before them.
    */
   decide(declarations: readonly Declaration[], o?: { filed?: readonly Declaration[] }): Promise<Decision[]>;
+  /**
+   * The same, resolving as soon as the decisions are stored and their ledger entries committed
+   * (so that a next batch sees them), with `durable` for when those entries are on disk: a
+   * pipeline decides its next batch meanwhile, and acknowledges each at `durable`.
+   */
+  decideStaged(declarations: readonly Declaration[], o?: { filed?: readonly Declaration[] }): Promise<{ decisions: Decision[]; durable: Promise<unknown> }>;
   /**
    * Starts the model's view (probability and explained reasons) of declarations about to be
    * decided, on the explanation thread, so that it is ready when their batch comes: the thread
@@ -101,44 +107,51 @@ export async function openDecider(app: AppContext, o: DeciderOptions = {}): Prom
     for (const d of ds) prepared.delete(d);
     return views;
   };
+  const decideStaged: Decider['decideStaged'] = async (declarations, d0 = {}) => {
+    // Offices' states as last stored, read before their first decision in this process.
+    for (const office of new Set(declarations.map((d) => d.customsOffice))) {
+      if (states.has(office)) continue;
+      const state = ((await selectorStateRepo(db).get(office)) as SelectorState | undefined) ?? newSelectorState();
+      // Thresholds drawn from another model's scores mean nothing for this one: the office's
+      // recent traffic, scored by the model in force, starts its sample of scores afresh.
+      if (model !== undefined && state.scoredBy !== model.id) {
+        const recent = await declarationsRepo(db).newest(office, CAPACITY);
+        rescore(state, Array.from(scoreDeclarations(model.pipeline, model.booster, recent.map((r) => r.declaration)), sigmoid), model.id);
+      }
+      states.set(office, state);
+    }
+    const revisions = await decisionsRepo(db).latestRevisions(declarations.map((d) => d.id));
+    discrepancies = new Map();
+    for (const a of await alertsRepo(db).openAbout('discrepancy', declarations.map((d) => d.id))) {
+      const n = Array.isArray(a.detail.discrepancies) ? a.detail.discrepancies.length : 1;
+      discrepancies.set(a.subject, (discrepancies.get(a.subject) ?? 0) + n);
+    }
+    const views = model === undefined ? undefined : explainer !== undefined ? await preparedViews(declarations) : modelViews(model, declarations);
+    const now = app.clock().toISOString();
+    const decisions = declarations.map((d, i) => decide(inputs, d, now, (revisions.get(d.id) ?? 0) + 1, views?.[i]));
+    for (const d of declarations) unsaved.add(d.customsOffice);
+    const due = performance.now() - savedAt >= (o.saveStatesEveryMs ?? 0);
+    await decisionsRepo(db).insertWithStates(decisions, due ? statesOf(unsaved) : [], now);
+    if (due) {
+      unsaved.clear();
+      savedAt = performance.now();
+    }
+    const appended = await appendGroupsToLedger(app, [
+      { type: 'declaration.filed', items: (d0.filed ?? []).map((d) => ({ subject: `declaration:${d.id}`, payload: d })) },
+      { type: 'decision.made', items: decisions.map((d) => ({ subject: `declaration:${d.declarationId}`, payload: d })) },
+    ]);
+    await appended.committed;
+    return { decisions, durable: appended.durable };
+  };
   return {
     inputs,
     prepare,
     async decide(declarations, d0 = {}) {
-      // Offices' states as last stored, read before their first decision in this process.
-      for (const office of new Set(declarations.map((d) => d.customsOffice))) {
-        if (states.has(office)) continue;
-        const state = ((await selectorStateRepo(db).get(office)) as SelectorState | undefined) ?? newSelectorState();
-        // Thresholds drawn from another model's scores mean nothing for this one: the office's
-        // recent traffic, scored by the model in force, starts its sample of scores afresh.
-        if (model !== undefined && state.scoredBy !== model.id) {
-          const recent = await declarationsRepo(db).newest(office, CAPACITY);
-          rescore(state, Array.from(scoreDeclarations(model.pipeline, model.booster, recent.map((r) => r.declaration)), sigmoid), model.id);
-        }
-        states.set(office, state);
-      }
-      const revisions = await decisionsRepo(db).latestRevisions(declarations.map((d) => d.id));
-      discrepancies = new Map();
-      for (const a of await alertsRepo(db).openAbout('discrepancy', declarations.map((d) => d.id))) {
-        const n = Array.isArray(a.detail.discrepancies) ? a.detail.discrepancies.length : 1;
-        discrepancies.set(a.subject, (discrepancies.get(a.subject) ?? 0) + n);
-      }
-      const views = model === undefined ? undefined : explainer !== undefined ? await preparedViews(declarations) : modelViews(model, declarations);
-      const now = app.clock().toISOString();
-      const decisions = declarations.map((d, i) => decide(inputs, d, now, (revisions.get(d.id) ?? 0) + 1, views?.[i]));
-      for (const d of declarations) unsaved.add(d.customsOffice);
-      const due = performance.now() - savedAt >= (o.saveStatesEveryMs ?? 0);
-      await decisionsRepo(db).insertWithStates(decisions, due ? statesOf(unsaved) : [], now);
-      if (due) {
-        unsaved.clear();
-        savedAt = performance.now();
-      }
-      await recordGroupsInLedger(app, [
-        { type: 'declaration.filed', items: (d0.filed ?? []).map((d) => ({ subject: `declaration:${d.id}`, payload: d })) },
-        { type: 'decision.made', items: decisions.map((d) => ({ subject: `declaration:${d.declarationId}`, payload: d })) },
-      ]);
-      return decisions;
+      const staged = await decideStaged(declarations, d0);
+      await staged.durable;
+      return staged.decisions;
     },
+    decideStaged,
     close: async () => {
       await explainer?.close();
       if (unsaved.size > 0) await selectorStateRepo(db).putMany(statesOf(unsaved), app.clock().toISOString());

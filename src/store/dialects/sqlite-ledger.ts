@@ -12,10 +12,11 @@ import type { Schema } from '../schema.ts';
  * few dozen point reads on the (level, idx) key. Statements run on the Kysely connection while
  * Kysely holds it, so that no other query of this process comes between.
  *
- * Durability ('FULL', the service's): an append resolves only once the write-ahead log that holds
- * it is on disk, so that an acknowledged entry survives a power cut. The commit itself does not
- * wait for the disk (synchronous=NORMAL); the log is fsynced afterwards on libuv's thread pool
- * (walSync below), so the event loop goes on reading requests meanwhile. SQLite's own
+ * Durability ('FULL', the service's): `durable` resolves only once the write-ahead log that holds
+ * what was committed is on disk, so that an acknowledged entry survives a power cut. The commit
+ * itself does not wait for the disk (synchronous=NORMAL); the log is fsynced afterwards on libuv's
+ * thread pool (walSync below), so the event loop goes on meanwhile, and the sequencer commits its
+ * next batch while this one is made durable. SQLite's own
  * synchronous=FULL fsynced in the commit, on the main thread: under the service's load that was a
  * tenth of its time, blocked. ('NORMAL' is for the benchmark that shows what durability costs.)
  */
@@ -69,7 +70,6 @@ export function sqliteLedgerRows(raw: Database.Database, db: Kysely<Schema>, syn
           throw e;
         }
       });
-      if (sync !== undefined) await sync();
     },
     durable: async () => {
       if (sync !== undefined) await sync();
