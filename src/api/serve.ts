@@ -3,6 +3,7 @@ import { openApp } from '../app/context.ts';
 import { bootstrapAdmin } from '../app/auth/index.ts';
 import { DEMO_ROWS, seedDemoIfEmpty } from '../app/demo/seed-demo.ts';
 import { seedTargetingDemo } from '../app/demo/seed-targeting.ts';
+import { seedIotDemo } from '../app/demo/seed-iot.ts';
 import { buildServer, shutdown } from './server.ts';
 import { authPort, policy } from './wiring.ts';
 
@@ -37,6 +38,10 @@ export async function serve(o: ServeOptions): Promise<void> {
       if (seed.seeded && seed.ingest) o.say(`first start: ${seed.ingest.accepted} of ${DEMO_ROWS} demo declarations ingested`);
       const t = seed.seeded && seed.file !== undefined ? await seedTargetingDemo(app, seed.file, (step) => o.say(step)) : undefined;
       if (t !== undefined) o.say(`demo targeting: model ${t.model.slice(0, 19)}… in force, rule ${t.rule} active, ${t.decisions.decided} declarations decided`);
+      if (t !== undefined) {
+        const seals = await seedIotDemo(app, 'sam');
+        if (seals.length > 0) o.say(`demo telemetry: ${seals.length} e-seals registered; try \`portcullis iot simulate --consignment ${seals[0]!.consignment} --scenario seal-breach\``);
+      }
     }
     const admin = await bootstrapAdmin(app);
     if (admin.created) o.say(admin.password !== undefined ? `administrator "${admin.user}" created; password (shown this once): ${admin.password}` : `administrator "${admin.user}" created with PORTCULLIS_ADMIN_PASSWORD`);
@@ -45,9 +50,12 @@ export async function serve(o: ServeOptions): Promise<void> {
       can: policy,
       logger: { level: o.env.PORTCULLIS_LOG_LEVEL?.trim() || 'info' },
       rateLimit: { max: int(o.env.PORTCULLIS_RATE_LIMIT, 6000), loginMax: int(o.env.PORTCULLIS_LOGIN_RATE_LIMIT, 10) },
+      iot: { url: config.mqttUrl, embeddedPort: int(o.env.PORTCULLIS_MQTT_PORT, 1883), ...(o.env.PORTCULLIS_MQTT_CLIENT_ID?.trim() ? { clientId: o.env.PORTCULLIS_MQTT_CLIENT_ID.trim() } : {}) },
     });
     const address = await server.listen({ port: o.port ?? config.port, host: o.host ?? config.security.host });
     o.say(`portcullis: serving ${address} (API ${address}/api/v1, OpenAPI ${address}/api/v1/openapi.json); store ${app.store.description}`);
+    const iot = (server as unknown as { iotBroker?: string }).iotBroker;
+    if (iot !== undefined) o.say(`portcullis: telemetry from ${iot}`);
   } catch (e) {
     await (server?.close() ?? Promise.resolve()).catch(() => undefined);
     await app.close();

@@ -24,9 +24,11 @@ import { modelRoutes } from './routes/models.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { movementRoutes } from './routes/movements.ts';
+import { iotRoutes } from './routes/iot.ts';
 import { openDecisionQueue, type DecisionQueue } from '../app/filing/decision-queue.ts';
 import { openFilingQueue, type FilingQueue } from '../app/filing/filing-queue.ts';
 import { jobRegistry, type JobRegistry } from '../app/jobs/jobs.ts';
+import { startIotService, type IotService, type IotServiceOptions } from '../app/iot/service.ts';
 import type { FastifyBaseLogger, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 
 export const API = '/api/v1';
@@ -43,6 +45,8 @@ export interface ServerOptions {
   readonly rateLimit?: { readonly max: number; readonly loginMax: number };
   /** The web application's files: web/dist when built, else web/static. */
   readonly webRoot?: string;
+  /** Container telemetry over MQTT (MQTT_URL's broker, or an embedded one); off when absent. */
+  readonly iot?: Omit<IotServiceOptions, 'decide' | 'onError'>;
 }
 
 export type ApiServer = FastifyInstance;
@@ -167,14 +171,18 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
   const decisions = openDecisionQueue(app);
   const filings = openFilingQueue(app, { decide: (ds) => decisions.decide(ds), decideFiled: (ds) => decisions.decideFiled(ds) });
   const jobs = jobRegistry(app.clock);
+  // Telemetry (issue 7): the devices' topic on the broker, alerts deciding their consignments again through the same queue.
+  const iot = opts.iot === undefined ? undefined : await startIotService(app, { ...opts.iot, decide: (ds) => decisions.decide(ds), onError: (e) => server.log.error({ err: e }, 'telemetry') });
+  if (iot !== undefined) server.decorate('iotBroker', `${iot.brokerUrl}${iot.embedded ? ' (embedded broker)' : ''}`);
   server.addHook('onClose', async () => {
+    await iot?.close();
     await jobs.idle();
     await filings.close();
     await decisions.close();
   });
   const deps: ApiDeps = { app, auth: opts.auth, can: opts.can };
   registerAuth(server, deps);
-  const ctx = { ...deps, guards: guards(opts.can), decisions, filings, jobs, loginMax: opts.rateLimit?.loginMax ?? 10 };
+  const ctx = { ...deps, guards: guards(opts.can), decisions, filings, jobs, iot, loginMax: opts.rateLimit?.loginMax ?? 10 };
 
   const api = server.withTypeProvider<ZodTypeProvider>();
   api.get(`${API}/openapi.json`, { config: { public: true }, schema: { hide: true } }, async () => server.swagger());
@@ -192,6 +200,7 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
     alertRoutes(r, ctx);
     ledgerRoutes(r, ctx);
     movementRoutes(r, ctx);
+    iotRoutes(r, ctx);
   }, { prefix: API });
 
   const root = opts.webRoot ?? (existsSync(WEB_DIST) ? WEB_DIST : WEB_STATIC);
@@ -199,7 +208,7 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
   return server;
 }
 
-export type RouteContext = ApiDeps & { readonly guards: ReturnType<typeof guards>; readonly decisions: DecisionQueue; readonly filings: FilingQueue; readonly jobs: JobRegistry; readonly loginMax: number };
+export type RouteContext = ApiDeps & { readonly guards: ReturnType<typeof guards>; readonly decisions: DecisionQueue; readonly filings: FilingQueue; readonly jobs: JobRegistry; readonly iot: IotService | undefined; readonly loginMax: number };
 export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
 /**

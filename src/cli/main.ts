@@ -34,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   witness: async () => (await import('./commands/witness.ts')).witnessCommand,
   movements: async () => (await import('./commands/movements.ts')).movementsCommands,
   keys: async () => (await import('./commands/keys.ts')).keysCommand,
+  iot: async () => (await import('./commands/iot.ts')).iotCommand,
   'security-audit': async () => (await import('./commands/security-audit.ts')).securityAuditCommand,
 };
 /** Subcommands registered by a module under another name. */

@@ -43,6 +43,9 @@ export const ACTIONS = [
   'audit.read',
   'keys.rotate',
   'telemetry.publish',
+  'telemetry.read',
+  'device.read',
+  'device.write',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -69,6 +72,8 @@ const ANALYST: readonly Action[] = [
   'movement.read',
   'budget.read',
   'apikey.own',
+  'telemetry.read',
+  'device.read',
 ];
 
 /**
@@ -77,9 +82,9 @@ const ANALYST: readonly Action[] = [
  * rules; an auditor only reads.
  */
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
-  admin: ['user.read', 'user.write', 'apikey.own', 'apikey.admin', 'party.read', 'party.write', 'budget.read', 'budget.write', 'audit.read', 'keys.rotate', 'ledger.read', 'model.read'],
+  admin: ['user.read', 'user.write', 'apikey.own', 'apikey.admin', 'party.read', 'party.write', 'budget.read', 'budget.write', 'audit.read', 'keys.rotate', 'ledger.read', 'model.read', 'device.read', 'device.write'],
   analyst: ANALYST,
-  supervisor: [...ANALYST, 'rule.approve', 'rule.retire', 'model.activate', 'budget.write'],
+  supervisor: [...ANALYST, 'rule.approve', 'rule.retire', 'model.activate', 'budget.write', 'device.write'],
   officer: [
     'declaration.read',
     'declaration.list',
@@ -95,6 +100,8 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
     'movement.read',
     'party.read',
     'apikey.own',
+    'telemetry.read',
+    'device.read',
   ],
   trader: ['declaration.file', 'declaration.amend', 'declaration.read', 'declaration.list', 'decision.lane.read', 'ledger.read', 'ledger.prove', 'apikey.own'],
   carrier: ['movement.record', 'movement.read', 'ledger.read', 'ledger.prove', 'apikey.own'],
@@ -113,6 +120,8 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
     'party.read',
     'movement.read',
     'budget.read',
+    'telemetry.read',
+    'device.read',
   ],
   device: ['telemetry.publish'],
 };

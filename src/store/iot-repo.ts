@@ -10,6 +10,11 @@ import type { Schema } from './schema.ts';
  */
 
 /** The tables of migration 0012-iot. */
+/** Runs `body` in a transaction: the caller's when `db` is one already (so that a use case can hold several writes together), else a new one. */
+function inTransaction<D, T>(db: Kysely<D>, body: (trx: Kysely<D>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? body(db) : db.transaction().execute(body);
+}
+
 export type IotTables = {
   devices: { id: string; public_key: string; container: string | null; registered_by: string; registered_at: string; revoked_at: string | null; revoked_by: string | null };
   /** The last event applied from a device; `last_seq` is bigint (a string from PostgreSQL). */
@@ -156,7 +161,7 @@ export function iotEventsRepo(base: Kysely<Schema>) {
       // In key order, so that concurrent writers take PostgreSQL's row locks in one order (no deadlock).
       offered.sort((a, b) => compare(a.device_id, b.device_id) || compare(a.event_id, b.event_id));
       const inserted = new Set<string>();
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         for (let i = 0; i < offered.length; i += CHUNK) {
           const rows = await trx
             .insertInto('iot_events')
@@ -220,7 +225,7 @@ export function iotEventsRepo(base: Kysely<Schema>) {
     async setLedgerIndices(pairs: readonly { readonly deviceId: string; readonly eventId: string; readonly index: number }[]): Promise<void> {
       const unique = [...new Map(pairs.map((p) => [eventKey(p.deviceId, p.eventId), p])).values()];
       if (unique.length === 0) return;
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         for (let i = 0; i < unique.length; i += KEYS) {
           // One statement per chunk; both databases name a VALUES list's columns column1, column2, …
           const values = sql.join(unique.slice(i, i + KEYS).map((p) => sql`(${p.deviceId}, ${p.eventId}, ${p.index})`));
@@ -243,6 +248,14 @@ export function iotEventsRepo(base: Kysely<Schema>) {
         .limit(Math.max(1, Math.floor(o.limit ?? 10_000)))
         .execute();
       return rows.map((r) => ({ event: JSON.parse(r.body) as DeviceEventRow, receivedAt: r.received_at, ledgerIndex: r.ledger_index === null ? null : Number(r.ledger_index) }));
+    },
+    /**
+     * Events stored without their ledger entry yet, oldest first: a process that stopped between
+     * storing a batch and its ledger append leaves some, which the next start puts in the ledger.
+     */
+    async unledgered(limit: number): Promise<DeviceEventRow[]> {
+      const rows = await db.selectFrom('iot_events').select('body').where('ledger_index', 'is', null).orderBy('received_at').orderBy('time').orderBy('seq').limit(Math.max(1, limit)).execute();
+      return rows.map((r) => JSON.parse(r.body) as DeviceEventRow);
     },
     /** How many events are stored (of one container, when given). */
     async count(o: { readonly container?: string } = {}): Promise<number> {
@@ -289,7 +302,7 @@ export function monitorsRepo(base: Kysely<Schema>) {
     async put(rows: readonly MonitorRow[]): Promise<void> {
       const unique = [...new Map(rows.map((r) => [r.consignment, r])).values()].sort((a, b) => compare(a.consignment, b.consignment));
       if (unique.length === 0) return;
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         for (let i = 0; i < unique.length; i += CHUNK) {
           await trx
             .insertInto('consignment_monitors')

@@ -50,6 +50,9 @@ const EXPECTED: Record<string, readonly [string, string, string, string, string,
   'audit.read':          ['yyy', '---',  '---',     '---',  '---', '---',  'yyy',  '---'],
   'keys.rotate':         ['yyy', '---',  '---',     '---',  '---', '---',  '---',  '---'],
   'telemetry.publish':   ['---', '---',  '---',     '---',  '---', '---',  '---',  'yyy'],
+  'telemetry.read':      ['---', 'yyy',  'yyy',     'yyy',  '---', '---',  'yyy',  '---'],
+  'device.read':         ['yyy', 'yyy',  'yyy',     'yyy',  '---', '---',  'yyy',  '---'],
+  'device.write':        ['yyy', '---',  'yyy',     '---',  '---', '---',  '---',  '---'],
 };
 
 const PARTY = 'P-OWN';
@@ -59,7 +62,7 @@ const OTHERS = { owners: ['P-OTHER'] };
 describe('the access policy', () => {
   test('the table covers exactly the actions and roles the API codes against', () => {
     assert.deepEqual(Object.keys(EXPECTED).sort(), [...ACTIONS].sort());
-    assert.equal(ACTIONS.length, 38);
+    assert.equal(ACTIONS.length, 41);
     assert.deepEqual([...ROLES].sort(), [...Role.options].sort());
   });
 

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Declaration } from '../../domain/declaration.ts';
 import type { Budget, Decision } from '../../domain/decision.ts';
-import { decide, modelViews, modelViewsOn, type DecisionInputs, type ModelView, type RiskModel } from '../../risk/decision/decide.ts';
+import { decide, modelViews, modelViewsOn, type ConsignmentAlert, type DecisionInputs, type ModelView, type RiskModel } from '../../risk/decision/decide.ts';
 import { ExplainThread } from '../../risk/gbdt/explain-thread.ts';
 import { SeededRandom } from '../../risk/random.ts';
 import { compileRuleSet } from '../../risk/rules/rule-set.ts';
@@ -81,8 +81,11 @@ export async function openDecider(app: AppContext, o: DeciderOptions = {}): Prom
   const explainer = o.explainOnThread === true && model !== undefined ? new ExplainThread(model.booster) : undefined;
   // Discrepancies across parties (open `discrepancy` alerts) of the batch being decided: a fact for rules.
   let discrepancies = new Map<string, number>();
+  // Open telemetry alerts (src/app/iot/) about the consignments of the batch: reasons, points, a mandated red.
+  let telemetryAlerts = new Map<string, ConsignmentAlert[]>();
   const inputs: DecisionInputs = {
     discrepanciesOf: (id) => discrepancies.get(id) ?? 0,
+    alertsOf: (id) => telemetryAlerts.get(id) ?? [],
     model,
     rules,
     budgetOf: (office) => budgets.get(office) ?? budgets.get('*') ?? DEFAULT_BUDGET,
@@ -125,6 +128,12 @@ export async function openDecider(app: AppContext, o: DeciderOptions = {}): Prom
     for (const a of await alertsRepo(db).openAbout('discrepancy', declarations.map((d) => d.id))) {
       const n = Array.isArray(a.detail.discrepancies) ? a.detail.discrepancies.length : 1;
       discrepancies.set(a.subject, (discrepancies.get(a.subject) ?? 0) + n);
+    }
+    telemetryAlerts = new Map();
+    for (const a of await alertsRepo(db).openAbout('telemetry', declarations.map((d) => d.id))) {
+      const list = telemetryAlerts.get(a.subject) ?? [];
+      list.push({ code: a.id, severity: a.severity, message: a.message });
+      telemetryAlerts.set(a.subject, list);
     }
     const views = model === undefined ? undefined : explainer !== undefined ? await preparedViews(declarations) : modelViews(model, declarations);
     const now = app.clock().toISOString();

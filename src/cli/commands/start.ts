@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DEMO_ROWS, seedDemoIfEmpty } from '../../app/demo/seed-demo.ts';
 import { seedTargetingDemo } from '../../app/demo/seed-targeting.ts';
+import { seedIotDemo } from '../../app/demo/seed-iot.ts';
 import { storeSummary } from '../../app/queries.ts';
 import { runAction } from '../output.ts';
 import { withApp } from '../with-app.ts';
@@ -35,6 +36,8 @@ export function startCommand(program: Command): void {
               const d = targeting.decisions;
               out.text(`demo targeting: users ana (analyst), sam and sue (supervisors), olga (officer); model ${targeting.model.slice(0, 19)}… in force; rule ${targeting.rule} active; budget red 3% yellow 2%`);
               out.text(`decided ${fmt(d.decided)}: red ${fmt(d.lanes.red)}, yellow ${fmt(d.lanes.yellow)}, green ${fmt(d.lanes.green)} (${Object.entries(d.selectionTypes).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')})`);
+              const seals = await seedIotDemo(app, 'sam');
+              if (seals.length > 0) out.text(`demo telemetry: e-seals ${seals.map((x) => `${x.device} on ${x.consignment}`).join(', ')}`);
             }
             const s = await storeSummary(app);
             out.result({ ok: true, seeded: seed.seeded, demo: seed.ingest ?? null, targeting: targeting ?? null, summary: s }, [

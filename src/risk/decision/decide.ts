@@ -35,7 +35,24 @@ export interface DecisionInputs {
   readonly reasons?: number;
   /** Discrepancies across parties known for a declaration (the `discrepancies` fact); none when absent. */
   discrepanciesOf?(declarationId: string): number;
+  /** Open alerts about the consignment from its container's telemetry (a seal opened at sea…); none when absent. */
+  alertsOf?(declarationId: string): readonly ConsignmentAlert[];
 }
+
+/** An open telemetry alert as a decision sees it. */
+export interface ConsignmentAlert {
+  readonly code: string;
+  readonly severity: 'info' | 'warning' | 'critical';
+  readonly message: string;
+}
+
+/**
+ * What an open telemetry alert does to a decision: it is a reason, it adds to the score (so that
+ * the consignment rises in the worklist), and a critical one (a seal opened or changed at sea, a
+ * door opened in transit, the corridor left, a container in two places) mandates a physical
+ * inspection, as a rule forcing red would.
+ */
+export const ALERT_POINTS: Readonly<Record<ConsignmentAlert['severity'], number>> = { info: 0, warning: 0.2, critical: 0.5 };
 
 /** What the model says of a declaration: its probability and top reasons. */
 export interface ModelView {
@@ -86,10 +103,16 @@ export function decide(inputs: DecisionInputs, d: Declaration, decidedAt: string
   const probability = m?.probability ?? null;
   const facts = factsOf(d, { ...(inputs.model !== undefined ? { pipeline: inputs.model.pipeline } : {}), probability, discrepancies: inputs.discrepanciesOf?.(d.id) ?? 0 });
   const outcome = evaluateRuleSet(inputs.rules, facts, d.filedAt, d.customsOffice);
-  const score = probability === null ? null : probability + outcome.points;
+  const alerts = inputs.alertsOf?.(d.id) ?? [];
+  const alertPoints = alerts.reduce((sum, a) => sum + ALERT_POINTS[a.severity], 0);
+  const score = probability === null ? (alerts.length === 0 ? null : alertPoints) : probability + outcome.points + alertPoints;
+  const mandated = alerts.some((a) => a.severity === 'critical') ? 'red' : outcome.lane;
   const budget = inputs.budgetOf(d.customsOffice);
-  const s = select(inputs.stateOf(d.customsOffice), budget, { score, probability, at: d.filedAt, ...(outcome.lane !== undefined ? { mandated: outcome.lane } : {}) }, inputs.random);
-  const reasons: DecisionReason[] = outcome.hits.map((h) => ({ kind: 'rule', code: `${h.id}@${h.version}`, text: h.reason }));
+  const s = select(inputs.stateOf(d.customsOffice), budget, { score, probability, at: d.filedAt, ...(mandated !== undefined ? { mandated } : {}) }, inputs.random);
+  const reasons: DecisionReason[] = [
+    ...alerts.map((a): DecisionReason => ({ kind: 'alert', code: a.code, text: a.message })),
+    ...outcome.hits.map((h): DecisionReason => ({ kind: 'rule', code: `${h.id}@${h.version}`, text: h.reason })),
+  ];
   if (m !== undefined) reasons.push(...m.reasons);
   return {
     declarationId: d.id,

@@ -1,0 +1,155 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { DEVICE_TOPIC_FILTER, type MonitorConfig } from '../../iot/types.ts';
+import type { Declaration } from '../../domain/declaration.ts';
+import { declarationsRepo, iotInboxRepo } from '../../store/index.ts';
+import type { AppContext } from '../context.ts';
+import { decideStored } from '../targeting/decide.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
+import { ingestInbox, ledgerUnledgered, tickMonitors, type IngestResult } from './ingest.ts';
+
+/**
+ * The telemetry service of `portcullis serve`: subscribes to the devices' topic on the broker
+ * (MQTT_URL, or the embedded one), keeps each message in the inbox before the broker hears that it
+ * arrived, and processes the inbox in batches behind it (ingest.ts); every minute the monitors'
+ * clock looks for devices gone silent. Alerts decide their consignments again.
+ *
+ * The subscription is a persistent session (clean: false, a fixed client id, QoS 1): messages
+ * published while the server is down wait at the broker and are delivered when it returns. A
+ * message is acknowledged (PUBACK) only once it is committed to the inbox; mqtt.js hands messages
+ * over one at a time and sends the acknowledgement when `handleMessage` calls back, so a crash
+ * between the two makes the broker deliver it again, and the event id keeps it from being applied twice.
+ */
+export interface IotService {
+  /** The broker in use: MQTT_URL's, or the embedded one's. */
+  readonly brokerUrl: string;
+  readonly embedded: boolean;
+  /** Resolves once the inbox is empty and no batch is under way (tests, shutdown). */
+  drained(): Promise<void>;
+  /** Totals since start. */
+  readonly totals: { messages: number; applied: number; rejected: number; alerts: number };
+  close(): Promise<void>;
+}
+
+export interface IotServiceOptions {
+  /** An external broker; without it an embedded one is started. */
+  readonly url?: string | undefined;
+  /** The embedded broker's port (1883; a free one when that is taken). */
+  readonly embeddedPort?: number;
+  /** The persistent session's client id. */
+  readonly clientId?: string;
+  readonly config?: MonitorConfig;
+  /** How often the monitors' clock runs (60 s). */
+  readonly tickMs?: number;
+  /**
+   * Decides again the declarations an alert changed: the service passes its decision queue, so that
+   * one decider keeps the offices' selector states; by default a decider of its own (decideStored).
+   */
+  readonly decide?: (declarations: readonly Declaration[]) => Promise<unknown>;
+  readonly onResult?: (r: IngestResult) => void;
+  readonly onError?: (e: unknown) => void;
+}
+
+export async function startIotService(app: AppContext, o: IotServiceOptions = {}): Promise<IotService> {
+  let broker: EmbeddedBroker | undefined;
+  const url = o.url ?? (broker = await startEmbeddedBroker({ port: o.embeddedPort ?? 1883 })).url;
+  const inbox = iotInboxRepo(app.store.db);
+  const redecide = async (ids: readonly string[]): Promise<unknown> => {
+    if (o.decide === undefined) return decideStored(app, { ids });
+    const repo = declarationsRepo(app.store.db);
+    const found = await Promise.all(ids.map((id) => repo.get(id)));
+    return o.decide(found.flatMap((d) => (d === undefined ? [] : [d.declaration])));
+  };
+  const onError = o.onError ?? (() => undefined);
+  const totals = { messages: 0, applied: 0, rejected: 0, alerts: 0 };
+
+  // One processing loop at a time; a message kept while it runs makes it go round once more.
+  let running: Promise<void> | undefined;
+  let again = false;
+  const account = async (r: IngestResult) => {
+    totals.messages += r.messages;
+    totals.applied += r.applied;
+    totals.rejected += Object.values(r.rejected).reduce((a, b) => a + (b ?? 0), 0);
+    totals.alerts += r.alerts.length;
+    if (r.redecide.length > 0) await redecide(r.redecide);
+    o.onResult?.(r);
+  };
+  const loop = async () => {
+    do {
+      again = false;
+      for (;;) {
+        const r = await ingestInbox(app, o.config === undefined ? {} : { config: o.config });
+        if (r.messages === 0) break;
+        await account(r);
+      }
+    } while (again);
+  };
+  const kick = () => {
+    if (running !== undefined) {
+      again = true;
+      return;
+    }
+    running = loop()
+      .catch(onError)
+      .finally(() => {
+        running = undefined;
+      });
+  };
+
+  // Before any message is processed: events a stopped process stored without their ledger entries.
+  await ledgerUnledgered(app);
+  // The handler is in place before the connection is made: a persistent session's queued messages
+  // arrive right after the broker accepts it, and the default handler would acknowledge them unkept.
+  const client: MqttClient = mqtt.connect(url, {
+    clientId: o.clientId ?? 'portcullis-ingest',
+    clean: false,
+    protocolVersion: 4,
+    reconnectPeriod: 1000,
+    connectTimeout: 10_000,
+  });
+  client.handleMessage = (packet, callback) => {
+    const payload = typeof packet.payload === 'string' ? packet.payload : Buffer.from(packet.payload).toString('utf8');
+    inbox
+      .put([{ topic: packet.topic, payload, receivedAt: app.clock().toISOString() }])
+      .then(() => {
+        callback();
+        kick();
+      })
+      // Not kept: no acknowledgement; the connection is dropped so that the broker delivers it again.
+      .catch((e: unknown) => {
+        onError(e);
+        callback(e instanceof Error ? e : new Error(String(e)));
+      });
+  };
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', () => resolve());
+    client.once('error', reject);
+  });
+  client.on('error', onError);
+  await client.subscribeAsync(DEVICE_TOPIC_FILTER, { qos: 1 });
+  // What a previous run left in the inbox.
+  kick();
+
+  const timer = setInterval(() => {
+    tickMonitors(app, o.config === undefined ? {} : { config: o.config }).then(account, onError);
+  }, o.tickMs ?? 60_000);
+  timer.unref();
+
+  return {
+    brokerUrl: url,
+    embedded: broker !== undefined,
+    totals,
+    async drained() {
+      for (;;) {
+        while (running !== undefined) await running;
+        if ((await inbox.count()) === 0) return;
+        kick();
+      }
+    },
+    async close() {
+      clearInterval(timer);
+      await client.endAsync();
+      while (running !== undefined) await running;
+      await broker?.close();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { startIotService, type IotService } from '../../../src/app/iot/service.ts';
+import { decisionHistory } from '../../../src/app/targeting/decisions.ts';
+import type { AppContext } from '../../../src/app/context.ts';
+import { ledgerOf } from '../../../src/app/ledger/ledger.ts';
+import { signDeviceEvent } from '../../../src/iot/event.ts';
+import { deviceTopic } from '../../../src/iot/types.ts';
+import { alertsRepo, iotEventsRepo } from '../../../src/store/index.ts';
+import { deviceFor, iotApp, MQTT_SKIP, publish, signed, voyage } from './support.ts';
+
+/**
+ * Telemetry end to end, over a real broker: Mosquitto when MQTT_URL is set (CI), else the embedded
+ * one. Devices' signed events go in over MQTT; monitors raise exactly the alerts of each scenario;
+ * alerts decide their consignments again; bad messages are refused and counted.
+ */
+const EXTERNAL = process.env.MQTT_URL?.trim() || undefined;
+const where = EXTERNAL === undefined ? 'the embedded broker' : `the broker at ${EXTERNAL}`;
+const clientId = () => `portcullis-test-${randomBytes(6).toString('hex')}`;
+
+async function until(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function start(app: AppContext, id = clientId()): Promise<IotService> {
+  return startIotService(app, { url: EXTERNAL, embeddedPort: 0, clientId: id, tickMs: 3_600_000 });
+}
+
+describe(`telemetry over MQTT (${where})`, () => {
+  it('each scenario raises exactly its alerts, the normal voyage none; an alert decides its consignment again, red, with the alert as a reason', async () => {
+    const t = await iotApp(4);
+    const service = await start(t.app);
+    try {
+      const scenarios = ['normal', 'detour', 'seal-breach', 'dark'] as const;
+      const devices = await Promise.all(t.consignments.map((c) => deviceFor(t.app, c)));
+      const messages = scenarios.flatMap((s, i) => signed(devices[i]!, voyage(devices[i]!, s, i + 1)));
+      await publish(service.brokerUrl, messages);
+      await until('every event applied', async () => (await iotEventsRepo(t.app.store.db).count()) === messages.length);
+      await service.drained();
+
+      const alerts = await alertsRepo(t.app.store.db).list({ kind: 'telemetry', limit: 1000 });
+      const codes = (c: string) => alerts.filter((a) => a.subject === c).map((a) => String(a.detail.code)).sort();
+      assert.deepEqual(codes(t.consignments[0]!), [], 'normal: no alert');
+      assert.deepEqual(codes(t.consignments[1]!), ['corridor-exit'], 'detour');
+      assert.deepEqual(codes(t.consignments[2]!), ['door-opened', 'seal-changed', 'seal-opened'], 'seal breach');
+      assert.deepEqual(codes(t.consignments[3]!), ['signal-gap'], 'dark');
+
+      // Every event and every alert is in the ledger.
+      const stored = await iotEventsRepo(t.app.store.db).track(devices[1]!.plan.container);
+      assert.ok(stored.length > 0 && stored.every((e) => e.ledgerIndex !== null), 'each event has its ledger entry');
+      const ledger = ledgerOf(t.app);
+      for (const a of alerts) assert.ok((await ledger.repo.latestAbout([`alert:${a.id}`], ['alert.raised'])).has(`alert:${a.id}`), `alert ${a.id} in the ledger`);
+
+      // The consignments with a critical alert were decided again: red, the alert first among the reasons.
+      for (const i of [1, 2]) {
+        const history = await decisionHistory(t.app, t.consignments[i]!);
+        const latest = history.at(-1);
+        assert.ok(latest !== undefined, `${t.consignments[i]} decided`);
+        assert.equal(latest.lane, 'red');
+        assert.equal(latest.reasons[0]?.kind, 'alert');
+      }
+      assert.deepEqual(await decisionHistory(t.app, t.consignments[0]!), [], 'the normal voyage changed nothing');
+    } finally {
+      await service.close();
+      await t.close();
+    }
+  });
+
+  it('forged, replayed, malformed, unknown, misaddressed and out-of-order messages are refused and counted, never applied', async () => {
+    const t = await iotApp(2);
+    const service = await start(t.app);
+    try {
+      const a = await deviceFor(t.app, t.consignments[0]!);
+      const b = await deviceFor(t.app, t.consignments[1]!);
+      const [e0, e1, e2] = voyage(a, 'normal');
+      const good0 = signDeviceEvent(e0!, a.key);
+      const good2 = signDeviceEvent(e2!, a.key);
+      const forged = { ...signDeviceEvent(e1!, a.key), time: '2026-03-01T00:00:05.000Z' };
+      const stranger = signDeviceEvent({ ...e0!, deviceId: 'dev-unknown', eventId: 'x-1' }, a.key);
+      const lateOne = signDeviceEvent(e1!, a.key);
+      const topic = deviceTopic(a.id);
+      await publish(service.brokerUrl, [
+        { topic, payload: JSON.stringify(good0) },
+        { topic, payload: JSON.stringify(good0) }, // replayed
+        { topic, payload: JSON.stringify(forged) }, // bad signature
+        { topic, payload: '{"v":1,"eventId":' }, // malformed
+        { topic, payload: JSON.stringify({ ...good0, extra: true }) }, // malformed: a field no event has
+        { topic: deviceTopic('dev-unknown'), payload: JSON.stringify(stranger) }, // unknown device
+        { topic: deviceTopic(b.id), payload: JSON.stringify(good2) }, // a's event on b's topic
+        { topic, payload: JSON.stringify(good2) },
+        { topic, payload: JSON.stringify(lateOne) }, // seq 1 after seq 2: out of order
+      ]);
+      const repo = iotEventsRepo(t.app.store.db);
+      const total = async () => Object.values(await repo.rejections()).reduce((x, y) => x + y, 0) + (await repo.count());
+      await until('every message processed', async () => (await total()) === 9);
+      await service.drained();
+      assert.equal(await repo.count(), 2, 'two events applied');
+      assert.deepEqual(await repo.rejections(), { 'bad-signature': 1, malformed: 2, 'out-of-order': 1, replayed: 1, 'topic-mismatch': 1, 'unknown-device': 1 });
+    } finally {
+      await service.close();
+      await t.close();
+    }
+  });
+
+  it('a server stopped mid-voyage and started again loses no event and applies none twice', { skip: EXTERNAL === undefined ? MQTT_SKIP : false }, async () => {
+    const t = await iotApp(1);
+    const id = clientId();
+    let service = await start(t.app, id);
+    try {
+      const d = await deviceFor(t.app, t.consignments[0]!);
+      const messages = signed(d, voyage(d, 'normal'));
+      const half = Math.floor(messages.length / 2);
+      await publish(EXTERNAL!, messages.slice(0, half));
+      await until('the first half applied', async () => (await iotEventsRepo(t.app.store.db).count()) === half);
+      await service.close();
+      // Published while the server is down: the broker keeps them for its persistent session.
+      await publish(EXTERNAL!, messages.slice(half));
+      // And some of the first half again, as a broker may redeliver: applied once all the same.
+      await publish(EXTERNAL!, messages.slice(half - 3, half));
+      service = await start(t.app, id);
+      await until('every event applied', async () => (await iotEventsRepo(t.app.store.db).count()) === messages.length);
+      await until('the redeliveries counted', async () => ((await iotEventsRepo(t.app.store.db).rejections()).replayed ?? 0) === 3);
+      await service.drained();
+      const events = await iotEventsRepo(t.app.store.db).track(d.plan.container);
+      assert.deepEqual(events.map((e) => e.event.seq), messages.map((_, i) => i), 'every event, once, in order');
+      assert.ok(events.every((e) => e.ledgerIndex !== null));
+    } finally {
+      await service.close();
+      await t.close();
+    }
+  });
+});
