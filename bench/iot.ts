@@ -26,7 +26,7 @@ import { simulateVoyage } from '../src/iot/voyage.ts';
 import { filingRepo, iotEventsRepo } from '../src/store/index.ts';
 import { emit, machine, median } from './stats.ts';
 
-const CONSIGNMENTS = 200;
+const CONSIGNMENTS = 100;
 const PUBLISHERS = 4;
 const PACE = 5000;
 
@@ -60,7 +60,7 @@ async function setUp(): Promise<{ app: AppContext; dir: string; messages: Messag
     const reg = await registerDevice(app, 'bench-sup', { id, consignment: r.declaration.id });
     const key = readDeviceKey(app, id);
     const plan: MonitorPlan = { consignment: r.declaration.id, container: reg.device.container!, ports: [r.declaration.portOfLoading!, r.declaration.portOfDischarge!] };
-    const events = simulateVoyage({ plan, deviceId: id, start: '2026-03-01T00:00:00.000Z', scenario: i % 10 === 0 ? 'seal-breach' : 'normal', seed: i + 1, sealNumber: `S${i}`, intervalMinutes: 30 });
+    const events = simulateVoyage({ plan, deviceId: id, start: '2026-03-01T00:00:00.000Z', scenario: i % 10 === 0 ? 'seal-breach' : 'normal', seed: i + 1, sealNumber: `S${i}` });
     voyages.push(events.map((e) => ({ topic: deviceTopic(id), payload: JSON.stringify(signDeviceEvent(e, key)), eventId: e.eventId })));
   }
   // Interleaved as devices report: the k-th event of every voyage, then the (k+1)-th…
@@ -69,21 +69,32 @@ async function setUp(): Promise<{ app: AppContext; dir: string; messages: Messag
   return { app, dir, messages };
 }
 
+/**
+ * Publishes from PUBLISHERS connections, each device always on the same one (so that its events
+ * reach the broker in their order), up to WINDOW messages awaiting their acknowledgement per
+ * connection; at `pace` messages a second in all when given.
+ */
+const WINDOW = 256;
 async function publishAll(url: string, messages: readonly Message[], pace: number | undefined, sent: Map<string, number>): Promise<void> {
   const clients = await Promise.all(Array.from({ length: PUBLISHERS }, () => mqtt.connectAsync(url, { clientId: `bench-pub-${randomBytes(4).toString('hex')}`, clean: true, protocolVersion: 4 })));
+  const lanes: { m: Message; i: number }[][] = clients.map(() => []);
+  messages.forEach((m, i) => lanes[Number(m.topic.split('-').at(-1)!.split('/')[0]) % PUBLISHERS]!.push({ m, i }));
   const t0 = performance.now();
   try {
     await Promise.all(
       clients.map(async (c, w) => {
-        for (let i = w; i < messages.length; i += PUBLISHERS) {
+        const inFlight = new Set<Promise<unknown>>();
+        for (const { m, i } of lanes[w]!) {
           if (pace !== undefined) {
             const wait = t0 + (i / pace) * 1000 - performance.now();
             if (wait > 1) await new Promise((r) => setTimeout(r, wait));
           }
-          const m = messages[i]!;
+          while (inFlight.size >= WINDOW) await Promise.race(inFlight);
           sent.set(m.eventId, performance.now());
-          await c.publishAsync(m.topic, m.payload, { qos: 1 });
+          const p: Promise<unknown> = c.publishAsync(m.topic, m.payload, { qos: 1 }).finally(() => inFlight.delete(p));
+          inFlight.add(p);
         }
+        await Promise.all(inFlight);
       }),
     );
   } finally {
@@ -91,8 +102,9 @@ async function publishAll(url: string, messages: readonly Message[], pace: numbe
   }
 }
 
-async function oneRun(url: string, pace: number | undefined): Promise<{ rate: number; events: number; alertMs: number[] }> {
+async function oneRun(url: string, pace: number | undefined): Promise<{ rate: number; events: number; alertMs: number[]; lost?: number }> {
   const { app, dir, messages } = await setUp();
+  process.stderr.write(`iot bench: ${messages.length} signed events of ${CONSIGNMENTS} voyages ready\n`);
   const sent = new Map<string, number>();
   const alertMs: number[] = [];
   const service = await startIotService(app, {
@@ -111,8 +123,29 @@ async function oneRun(url: string, pace: number | undefined): Promise<{ rate: nu
   try {
     const t0 = performance.now();
     await publishAll(url, messages, pace, sent);
+    process.stderr.write(`iot bench: published in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     const repo = iotEventsRepo(app.store.db);
-    while ((await repo.count()) < messages.length) await new Promise((r) => setTimeout(r, 20));
+    let shown = 0;
+    let last = -1;
+    let lastChange = performance.now();
+    for (;;) {
+      const n = await repo.count();
+      if (n >= messages.length) break;
+      if (n !== last) {
+        last = n;
+        lastChange = performance.now();
+      } else if (performance.now() - lastChange > 20_000) {
+        // Nothing more comes: the broker dropped what its queue for the subscriber could not hold
+        // (Mosquitto's max_queued_messages, 1,000 by default).
+        const seconds = (lastChange - t0) / 1000;
+        return { rate: n / seconds, events: messages.length, alertMs, lost: messages.length - n };
+      }
+      if (performance.now() - shown > 2000) {
+        shown = performance.now();
+        process.stderr.write(`iot bench: ${n} of ${messages.length} applied, ${JSON.stringify(await repo.rejections())} refused\n`);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const seconds = (performance.now() - t0) / 1000;
     return { rate: messages.length / seconds, events: messages.length, alertMs };
   } finally {
@@ -133,11 +166,13 @@ export async function benchIot(o: { runs: number }): Promise<void> {
     emit({ bench: 'iot-ingest', skipped: 'MQTT_URL not set: the figure is from the external broker' });
     return;
   }
+  // Flat out, the publishers outrun the subscriber and the broker drops what its queue cannot hold:
+  // `lost` says how many; the figure is the rate applied with none lost.
   const flat = [];
   for (let r = 0; r < o.runs; r++) flat.push(await oneRun(url, undefined));
-  emit({ bench: 'iot-ingest', runs: o.runs, events: flat[0]!.events, publishers: PUBLISHERS, eventsPerSecondMedian: Math.round(median(flat.map((x) => x.rate))), eventsPerSecondAll: flat.map((x) => Math.round(x.rate)), target: { minEventsPerSecond: 5000 }, meetsTarget: median(flat.map((x) => x.rate)) >= 5000, machine: machine() });
+  emit({ bench: 'iot-ingest', runs: o.runs, events: flat[0]!.events, publishers: PUBLISHERS, eventsPerSecondMedian: Math.round(median(flat.map((x) => x.rate))), eventsPerSecondAll: flat.map((x) => Math.round(x.rate)), lostAll: flat.map((x) => x.lost ?? 0), target: { minEventsPerSecond: 5000 }, meetsTarget: median(flat.map((x) => x.rate)) >= 5000 && flat.every((x) => (x.lost ?? 0) === 0), machine: machine() });
   const paced = [];
   for (let r = 0; r < o.runs; r++) paced.push(await oneRun(url, PACE));
   const p99s = paced.map((x) => p99(x.alertMs));
-  emit({ bench: 'iot-alert-latency', runs: o.runs, pacedEventsPerSecond: PACE, alerts: paced[0]!.alertMs.length, achievedEventsPerSecondAll: paced.map((x) => Math.round(x.rate)), alertMsP50Median: Math.round(median(paced.map((x) => median(x.alertMs)))), alertMsP99Median: Math.round(median(p99s)), alertMsP99All: p99s.map(Math.round), target: { maxP99Ms: 200 }, meetsTarget: median(p99s) < 200, machine: machine() });
+  emit({ bench: 'iot-alert-latency', runs: o.runs, pacedEventsPerSecond: PACE, lostAll: paced.map((x) => x.lost ?? 0), alerts: paced[0]!.alertMs.length, achievedEventsPerSecondAll: paced.map((x) => Math.round(x.rate)), alertMsP50Median: Math.round(median(paced.map((x) => median(x.alertMs)))), alertMsP99Median: Math.round(median(p99s)), alertMsP99All: p99s.map(Math.round), target: { maxP99Ms: 200 }, meetsTarget: median(p99s) < 200, machine: machine() });
 }
