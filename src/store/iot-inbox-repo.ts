@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
+import type { Generated, Kysely } from 'kysely';
 import type { Schema } from './schema.ts';
 
 /** The inbox's table (migration 0013-iot-inbox). */
 export type IotInboxTables = {
-  iot_inbox: { id: number | string; topic: string; payload: string; received_at: string };
+  iot_inbox: { id: Generated<number | string>; topic: string; payload: string; received_at: string };
 };
 
 export interface InboxMessage {
@@ -22,7 +22,7 @@ export function iotInboxRepo(base: Kysely<Schema>) {
       for (let i = 0; i < messages.length; i += 500) {
         await db
           .insertInto('iot_inbox')
-          .values(messages.slice(i, i + 500).map((m) => ({ topic: m.topic, payload: m.payload, received_at: m.receivedAt })) as never)
+          .values(messages.slice(i, i + 500).map((m) => ({ topic: m.topic, payload: m.payload, received_at: m.receivedAt })))
           .execute();
       }
     },

@@ -3,7 +3,7 @@ import { authenticateEvent } from '../../iot/devices.ts';
 import { deviceIdFromTopic, parseDeviceEvent } from '../../iot/event.ts';
 import { DEFAULT_MONITOR_CONFIG, newMonitorState, observe, tick, type MonitorState } from '../../iot/monitors.ts';
 import type { DeviceEvent, DeviceProgress, IotAlert, MonitorConfig, MonitorPlan, RejectionReason } from '../../iot/types.ts';
-import { alertsRepo, devicesRepo, iotEventsRepo, iotInboxRepo, monitorsRepo, type InboxMessage } from '../../store/index.ts';
+import { alertsRepo, devicesRepo, iotEventsRepo, iotInboxRepo, monitorsRepo, type InboxMessage, type MonitorRow } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
 import { recordGroupsInLedger } from '../ledger/record.ts';
 
@@ -85,8 +85,8 @@ export async function ingestInbox(app: AppContext, o: { limit?: number; config?:
   const raised: IotAlert[] = [];
   const states: { consignment: string; container: string; plan: MonitorPlan; state: MonitorState; updatedAt: string }[] = [];
   for (const m of monitors) {
-    const plan = m.plan as MonitorPlan;
-    let state = (m.state ?? newMonitorState(plan)) as MonitorState;
+    const { plan, state: stored } = monitorOf(m);
+    let state = stored;
     const list = [...(byContainer.get(m.container) ?? [])].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
     for (const e of list) {
       const r = observe(state, plan, e, config);
@@ -103,7 +103,7 @@ export async function ingestInbox(app: AppContext, o: { limit?: number; config?:
     // Another process may have stored one meanwhile: counted as replayed, as it would have been.
     statuses.forEach((s) => s === 'duplicate' && refuse('replayed'));
     if (states.length > 0) await monitorsRepo(trx).put(states);
-    for (const a of alerts) if (await alertsRepo(trx).raise(a)) newAlerts.push(a);
+    newAlerts.push(...(await raiseNew(trx, alerts)));
     if (Object.keys(rejected).length > 0) await iotEventsRepo(trx).addRejections(rejected, now);
     await iotInboxRepo(trx).remove(messages.map((m) => m.id));
   });
@@ -143,8 +143,8 @@ export async function tickMonitors(app: AppContext, o: { config?: MonitorConfig 
   const raised: IotAlert[] = [];
   const states: { consignment: string; container: string; plan: MonitorPlan; state: MonitorState; updatedAt: string }[] = [];
   for (const m of await monitorsRepo(db).all()) {
-    const plan = m.plan as MonitorPlan;
-    const r = tick((m.state ?? newMonitorState(plan)) as MonitorState, plan, now, o.config ?? DEFAULT_MONITOR_CONFIG);
+    const { plan, state } = monitorOf(m);
+    const r = tick(state, plan, now, o.config ?? DEFAULT_MONITOR_CONFIG);
     if (r.alerts.length === 0) continue;
     raised.push(...r.alerts);
     states.push({ consignment: m.consignment, container: m.container, plan, state: r.state, updatedAt: now });
@@ -153,11 +153,24 @@ export async function tickMonitors(app: AppContext, o: { config?: MonitorConfig 
   if (states.length > 0) {
     await db.transaction().execute(async (trx) => {
       await monitorsRepo(trx).put(states);
-      for (const a of raised.map((x) => alertOf(x, now))) if (await alertsRepo(trx).raise(a)) newAlerts.push(a);
+      newAlerts.push(...(await raiseNew(trx, raised.map((x) => alertOf(x, now)))));
     });
     await ledgerEvents(app, [], newAlerts);
   }
   return { messages: 0, applied: 0, rejected: {}, alerts: newAlerts, redecide: [...new Set(newAlerts.map((a) => a.subject))] };
+}
+
+/** A stored monitor's plan and state (a new state when none was saved). */
+function monitorOf(m: MonitorRow): { plan: MonitorPlan; state: MonitorState } {
+  const plan = m.plan as MonitorPlan;
+  return { plan, state: (m.state ?? newMonitorState(plan)) as MonitorState };
+}
+
+/** Raises alerts in the caller's transaction; those not raised before, which go into the ledger. */
+async function raiseNew(trx: AppContext['store']['db'], alerts: readonly Alert[]): Promise<Alert[]> {
+  const added: Alert[] = [];
+  for (const a of alerts) if (await alertsRepo(trx).raise(a)) added.push(a);
+  return added;
 }
 
 /** An alert of the monitors as the service keeps it: about the consignment (its declaration), one id per code and time, so that raising it again adds nothing. */
