@@ -15,7 +15,9 @@ export type ErrorCode =
   /** Too many attempts: the caller must wait (HTTP 429); details say how long. */
   | 'RATE_LIMITED'
   | 'STORE_ERROR'
-  | 'CONFIG_ERROR';
+  | 'CONFIG_ERROR'
+  /** The MQTT broker or the telemetry receiver failed. */
+  | 'BROKER_ERROR';
 
 export interface ErrorDetail {
   readonly row?: number;

@@ -27,4 +27,4 @@ export { filingRepo, type FilingRepo } from './filing-repo.ts';
 export { worklistRepo, type WorklistRepo, type WorkItem, type WorkStatus, type WorklistFilter, type Claim } from './worklist-repo.ts';
 export { authRepo, type AuthRepo, type StoredSession, type StoredApiKey, type StoredLoginFailures } from './auth-repo.ts';
 export { devicesRepo, iotEventsRepo, monitorsRepo, type DevicesRepo, type IotEventsRepo, type MonitorsRepo, type IotTables, type DeviceRow, type DeviceEventRow, type DeviceProgressRow, type StoredDeviceEvent, type EventAddStatus, type MonitorRow } from './iot-repo.ts';
-export { iotInboxRepo, type IotInboxRepo, type InboxMessage } from './iot-inbox-repo.ts';
+export { tableInbox, type IotInbox, type InboxMessage, type NewInboxMessage } from './iot-inbox-repo.ts';

@@ -257,6 +257,11 @@ export function iotEventsRepo(base: Kysely<Schema>) {
       const rows = await db.selectFrom('iot_events').select('body').where('ledger_index', 'is', null).orderBy('received_at').orderBy('time').orderBy('seq').limit(Math.max(1, limit)).execute();
       return rows.map((r) => JSON.parse(r.body) as DeviceEventRow);
     },
+    /** The highest ledger index noted for an event; undefined when none is. */
+    async highestLedgerIndex(): Promise<number | undefined> {
+      const r = await db.selectFrom('iot_events').select((eb) => eb.fn.max('ledger_index').as('m')).executeTakeFirst();
+      return r?.m === null || r?.m === undefined ? undefined : Number(r.m);
+    },
     /** How many events are stored (of one container, when given). */
     async count(o: { readonly container?: string } = {}): Promise<number> {
       let q = db.selectFrom('iot_events').select((eb) => eb.fn.countAll<number | string>().as('n'));

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DeclarationSink, SinkOptions } from './declaration-sink.ts';
 import type { FieldCodec } from './field-codec.ts';
+import type { IotInbox } from './iot-inbox-repo.ts';
 import type { LedgerRows } from './ledger-rows.ts';
 import type { Schema } from './schema.ts';
 
@@ -30,5 +31,7 @@ export interface StoreAdapter {
    * computed from the store for as long as nothing changed.
    */
   readonly changeVersion?: () => string;
+  /** The telemetry inbox (iot-inbox-repo.ts), opened on first use and closed with the store. */
+  iotInbox(): IotInbox;
   close(): Promise<void>;
 }

@@ -21,6 +21,7 @@ const STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   STORE_ERROR: 500,
   CONFIG_ERROR: 500,
+  BROKER_ERROR: 503,
 };
 
 export function statusOf(code: ErrorCode): number {

@@ -3,9 +3,10 @@ import { authenticateEvent } from '../../iot/devices.ts';
 import { deviceIdFromTopic, parseDeviceEvent } from '../../iot/event.ts';
 import { DEFAULT_MONITOR_CONFIG, newMonitorState, observe, tick, type MonitorState } from '../../iot/monitors.ts';
 import type { DeviceEvent, DeviceProgress, IotAlert, MonitorConfig, MonitorPlan, RejectionReason } from '../../iot/types.ts';
-import { alertsRepo, devicesRepo, iotEventsRepo, iotInboxRepo, monitorsRepo, type InboxMessage, type MonitorRow } from '../../store/index.ts';
+import { alertsRepo, devicesRepo, iotEventsRepo, monitorsRepo, type InboxMessage, type MonitorRow } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
-import { recordGroupsInLedger } from '../ledger/record.ts';
+import { ledgerOf } from '../ledger/ledger.ts';
+import { appendGroupsToLedger } from '../ledger/record.ts';
 
 /**
  * Telemetry, from the inbox to decisions: each batch of MQTT messages kept in the inbox
@@ -28,6 +29,8 @@ export interface IngestResult {
   readonly alerts: readonly Alert[];
   /** Declarations whose decision an alert changed: decide them again. */
   readonly redecide: readonly string[];
+  /** Device keys the receiver did not verify with and should (null: a revoked device, to forget). */
+  readonly keys: readonly (readonly [string, string | null])[];
 }
 
 export const INGEST_BATCH = 2000;
@@ -37,14 +40,20 @@ const key = (deviceId: string, eventId: string) => `${deviceId}\u0000${eventId}`
 /** Processes the oldest `limit` messages of the inbox; an empty result when it is empty. */
 export async function ingestInbox(app: AppContext, o: { limit?: number; config?: MonitorConfig } = {}): Promise<IngestResult> {
   const db = app.store.db;
-  const messages = await iotInboxRepo(db).take(o.limit ?? INGEST_BATCH);
-  if (messages.length === 0) return { messages: 0, applied: 0, rejected: {}, alerts: [], redecide: [] };
+  const inbox = app.store.iotInbox();
+  const messages = await inbox.take(o.limit ?? INGEST_BATCH);
+  if (messages.length === 0) return { messages: 0, applied: 0, rejected: {}, alerts: [], redecide: [], keys: [] };
   const config = o.config ?? DEFAULT_MONITOR_CONFIG;
   const rejected: Partial<Record<RejectionReason, number>> = {};
   const refuse = (reason: RejectionReason) => (rejected[reason] = (rejected[reason] ?? 0) + 1);
 
   const parsed: { message: InboxMessage; event: DeviceEvent }[] = [];
   for (const message of messages) {
+    // The receiver thread parsed it already: its normalised event is what parsing would give.
+    if (message.event !== undefined) {
+      parsed.push({ message, event: JSON.parse(message.event) as DeviceEvent });
+      continue;
+    }
     const r = parseDeviceEvent(message.payload);
     if (r.ok) parsed.push({ message, event: r.event });
     else refuse('malformed');
@@ -59,10 +68,18 @@ export async function ingestInbox(app: AppContext, o: { limit?: number; config?:
   ]);
   const last = new Map<string, DeviceProgress>(progress);
   const accepted: { message: InboxMessage; event: DeviceEvent }[] = [];
+  const keys = new Map<string, string | null>();
   for (const p of parsed) {
     const e = p.event;
     const k = key(e.deviceId, e.eventId);
-    const verdict = authenticateEvent(e, { topicDeviceId: deviceIdFromTopic(p.message.topic), device: devices.get(e.deviceId), progress: last.get(e.deviceId), seen: seen.has(k) });
+    const device = devices.get(e.deviceId);
+    const verifiedWith = p.message.verifiedKey;
+    // What the receiver should verify this device's next events with, when it did not know.
+    if (device !== undefined && device.id === e.deviceId) {
+      const current = device.revokedAt === null ? device.publicKey : null;
+      if ((verifiedWith ?? null) !== current) keys.set(e.deviceId, current);
+    }
+    const verdict = authenticateEvent(e, { topicDeviceId: deviceIdFromTopic(p.message.topic), device, progress: last.get(e.deviceId), seen: seen.has(k), verifiedWith });
     if (!verdict.ok) {
       refuse(verdict.reason);
       continue;
@@ -105,34 +122,73 @@ export async function ingestInbox(app: AppContext, o: { limit?: number; config?:
     if (states.length > 0) await monitorsRepo(trx).put(states);
     newAlerts.push(...(await raiseNew(trx, alerts)));
     if (Object.keys(rejected).length > 0) await iotEventsRepo(trx).addRejections(rejected, now);
-    await iotInboxRepo(trx).remove(messages.map((m) => m.id));
+    if (inbox.inStore) await inbox.remove(messages.map((m) => m.id), trx);
   });
+  if (!inbox.inStore) await inbox.remove(messages.map((m) => m.id));
   const applied = accepted.map((p) => p.event);
   await ledgerEvents(app, applied, newAlerts);
-  return { messages: messages.length, applied: applied.length, rejected, alerts: newAlerts, redecide: [...new Set(newAlerts.map((a) => a.subject))] };
+  return { messages: messages.length, applied: applied.length, rejected, alerts: newAlerts, redecide: [...new Set(newAlerts.map((a) => a.subject))], keys: [...keys] };
 }
 
-/** Telemetry and alert entries in one ledger append; each event's index kept with it. */
+/**
+ * Telemetry and alert entries in one ledger append; each event's index kept with it. Resolves once
+ * the entries are committed (a stopped process cannot lose them; the next batch is sequenced after
+ * them), not once they are on the disk: nobody waits for telemetry's entries, and the batch behind
+ * is processed while the disk makes these durable. A failed fsync is reported to `onDurableError`.
+ */
 async function ledgerEvents(app: AppContext, applied: readonly DeviceEvent[], alerts: readonly Alert[]): Promise<void> {
   if (applied.length === 0 && alerts.length === 0) return;
-  const indices = await recordGroupsInLedger(app, [
+  const appended = await appendGroupsToLedger(app, [
     { type: 'telemetry.recorded', items: applied.map((e) => ({ subject: `container:${e.container}`, payload: e })) },
     { type: 'alert.raised', items: alerts.map((a) => ({ subject: `alert:${a.id}`, payload: a })) },
   ]);
+  appended.durable.catch((e: unknown) => durableErrors.get(app)?.(e));
+  const indices = await appended.committed;
   await iotEventsRepo(app.store.db).setLedgerIndices(applied.map((e, i) => ({ deviceId: e.deviceId, eventId: e.eventId, index: indices[i]! })));
+}
+
+/** Who hears that telemetry's ledger entries could not be made durable (the service's onError). */
+const durableErrors = new WeakMap<AppContext, (e: unknown) => void>();
+export function onDurableError(app: AppContext, report: (e: unknown) => void): void {
+  durableErrors.set(app, report);
 }
 
 /**
  * Puts in the ledger the events a stopped process stored without their entries (the store's
  * transaction committed, the ledger append did not happen): called at start, before new messages.
+ * A process stopped after the append but before it noted the indices left entries that already
+ * hold those events: they are found first, among the telemetry entries after the last index noted,
+ * so that no event is put in the ledger twice.
  */
 export async function ledgerUnledgered(app: AppContext): Promise<number> {
+  const events = iotEventsRepo(app.store.db);
+  if ((await events.unledgered(1)).length === 0) return 0;
+  await noteLedgered(app);
   let n = 0;
   for (;;) {
-    const events = await iotEventsRepo(app.store.db).unledgered(INGEST_BATCH);
-    if (events.length === 0) return n;
-    await ledgerEvents(app, events, []);
-    n += events.length;
+    const batch = await events.unledgered(INGEST_BATCH);
+    if (batch.length === 0) return n;
+    await ledgerEvents(app, batch, []);
+    n += batch.length;
+  }
+}
+
+/** Notes the indices of telemetry entries appended after the last one noted. */
+async function noteLedgered(app: AppContext): Promise<void> {
+  const repo = ledgerOf(app).repo;
+  const size = await repo.size();
+  const from = ((await iotEventsRepo(app.store.db).highestLedgerIndex()) ?? -1) + 1;
+  for (let at = from; at < size; at += INGEST_BATCH) {
+    const to = Math.min(size, at + INGEST_BATCH);
+    const telemetry = new Set((await repo.entries(at, to)).filter((e) => e.type === 'telemetry.recorded').map((e) => e.index));
+    if (telemetry.size === 0) continue;
+    const found = (await repo.payloads(at, to))
+      .filter((p) => telemetry.has(p.index))
+      .map((p) => {
+        const e = JSON.parse(p.payload) as DeviceEvent;
+        return { deviceId: e.deviceId, eventId: e.eventId, index: p.index };
+      });
+    await iotEventsRepo(app.store.db).setLedgerIndices(found);
   }
 }
 
@@ -157,7 +213,7 @@ export async function tickMonitors(app: AppContext, o: { config?: MonitorConfig 
     });
     await ledgerEvents(app, [], newAlerts);
   }
-  return { messages: 0, applied: 0, rejected: {}, alerts: newAlerts, redecide: [...new Set(newAlerts.map((a) => a.subject))] };
+  return { messages: 0, applied: 0, rejected: {}, alerts: newAlerts, redecide: [...new Set(newAlerts.map((a) => a.subject))], keys: [] };
 }
 
 /** A stored monitor's plan and state (a new state when none was saved). */

@@ -1,6 +1,6 @@
 import { PortcullisError } from '../../domain/errors.ts';
 import type { DeviceEvent, MonitorPlan } from '../../iot/types.ts';
-import { alertsRepo, iotEventsRepo, iotInboxRepo, monitorsRepo } from '../../store/index.ts';
+import { alertsRepo, iotEventsRepo, monitorsRepo } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
 import { planOf } from './devices.ts';
 
@@ -26,5 +26,5 @@ export async function trackOf(app: AppContext, consignment: string): Promise<Tra
 
 export async function iotStats(app: AppContext): Promise<{ events: number; inbox: number; rejected: Record<string, number> }> {
   const events = iotEventsRepo(app.store.db);
-  return { events: await events.count(), inbox: await iotInboxRepo(app.store.db).count(), rejected: await events.rejections() };
+  return { events: await events.count(), inbox: await app.store.iotInbox().count(), rejected: await events.rejections() };
 }

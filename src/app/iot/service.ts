@@ -1,11 +1,12 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { DEVICE_TOPIC_FILTER, type MonitorConfig } from '../../iot/types.ts';
 import type { Declaration } from '../../domain/declaration.ts';
-import { declarationsRepo, iotInboxRepo } from '../../store/index.ts';
+import { declarationsRepo, tableInbox } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
 import { decideStored } from '../targeting/decide.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
-import { ingestInbox, ledgerUnledgered, tickMonitors, type IngestResult } from './ingest.ts';
+import { ingestInbox, ledgerUnledgered, onDurableError, tickMonitors, type IngestResult } from './ingest.ts';
+import { startReceiver, type Receiver } from './receiver.ts';
 
 /**
  * The telemetry service of `portcullis serve`: subscribes to the devices' topic on the broker
@@ -15,9 +16,13 @@ import { ingestInbox, ledgerUnledgered, tickMonitors, type IngestResult } from '
  *
  * The subscription is a persistent session (clean: false, a fixed client id, QoS 1): messages
  * published while the server is down wait at the broker and are delivered when it returns. A
- * message is acknowledged (PUBACK) only once it is committed to the inbox; mqtt.js hands messages
- * over one at a time and sends the acknowledgement when `handleMessage` calls back, so a crash
- * between the two makes the broker deliver it again, and the event id keeps it from being applied twice.
+ * message is acknowledged (PUBACK) only once it is committed to the inbox, so a crash between the
+ * two makes the broker deliver it again, and the event id keeps it from being applied twice.
+ *
+ * Where the inbox is a file of its own (a SQLite store), the subscription runs on a thread of its
+ * own (receiver.ts), which keeps a turn's messages in one commit and parses and verifies them
+ * there; elsewhere (PostgreSQL) it runs here, one message at a time, since mqtt.js hands over the
+ * next message only once the last is acknowledged.
  */
 export interface IotService {
   /** The broker in use: MQTT_URL's, or the embedded one's. */
@@ -45,6 +50,7 @@ export interface IotServiceOptions {
    * one decider keeps the offices' selector states; by default a decider of its own (decideStored).
    */
   readonly decide?: (declarations: readonly Declaration[]) => Promise<unknown>;
+  /** Each batch's result, once its events and alerts are stored and in the ledger (before the decisions they change). */
   readonly onResult?: (r: IngestResult) => void;
   readonly onError?: (e: unknown) => void;
 }
@@ -52,7 +58,7 @@ export interface IotServiceOptions {
 export async function startIotService(app: AppContext, o: IotServiceOptions = {}): Promise<IotService> {
   let broker: EmbeddedBroker | undefined;
   const url = o.url ?? (broker = await startEmbeddedBroker({ port: o.embeddedPort ?? 1883 })).url;
-  const inbox = iotInboxRepo(app.store.db);
+  const inbox = app.store.iotInbox();
   const redecide = async (ids: readonly string[]): Promise<unknown> => {
     if (o.decide === undefined) return decideStored(app, { ids });
     const repo = declarationsRepo(app.store.db);
@@ -60,8 +66,11 @@ export async function startIotService(app: AppContext, o: IotServiceOptions = {}
     return o.decide(found.flatMap((d) => (d === undefined ? [] : [d.declaration])));
   };
   const onError = o.onError ?? (() => undefined);
+  onDurableError(app, onError);
   const totals = { messages: 0, applied: 0, rejected: 0, alerts: 0 };
 
+  // Device keys for the receiver thread, when there is one.
+  let learn: (keys: IngestResult['keys']) => void = () => undefined;
   // One processing loop at a time; a message kept while it runs makes it go round once more.
   let running: Promise<void> | undefined;
   let again = false;
@@ -70,8 +79,9 @@ export async function startIotService(app: AppContext, o: IotServiceOptions = {}
     totals.applied += r.applied;
     totals.rejected += Object.values(r.rejected).reduce((a, b) => a + (b ?? 0), 0);
     totals.alerts += r.alerts.length;
-    if (r.redecide.length > 0) await redecide(r.redecide);
+    learn(r.keys);
     o.onResult?.(r);
+    if (r.redecide.length > 0) await redecide(r.redecide);
   };
   const loop = async () => {
     do {
@@ -95,37 +105,19 @@ export async function startIotService(app: AppContext, o: IotServiceOptions = {}
       });
   };
 
+  // Messages an earlier version kept in the store's table, when this store's inbox is a file of its own.
+  if (!inbox.inStore) await moveTableInbox(app);
   // Before any message is processed: events a stopped process stored without their ledger entries.
   await ledgerUnledgered(app);
-  // The handler is in place before the connection is made: a persistent session's queued messages
-  // arrive right after the broker accepts it, and the default handler would acknowledge them unkept.
-  const client: MqttClient = mqtt.connect(url, {
-    clientId: o.clientId ?? 'portcullis-ingest',
-    clean: false,
-    protocolVersion: 4,
-    reconnectPeriod: 1000,
-    connectTimeout: 10_000,
-  });
-  client.handleMessage = (packet, callback) => {
-    const payload = typeof packet.payload === 'string' ? packet.payload : Buffer.from(packet.payload).toString('utf8');
-    inbox
-      .put([{ topic: packet.topic, payload, receivedAt: app.clock().toISOString() }])
-      .then(() => {
-        callback();
-        kick();
-      })
-      // Not kept: no acknowledgement; the connection is dropped so that the broker delivers it again.
-      .catch((e: unknown) => {
-        onError(e);
-        callback(e instanceof Error ? e : new Error(String(e)));
-      });
-  };
-  await new Promise<void>((resolve, reject) => {
-    client.once('connect', () => resolve());
-    client.once('error', reject);
-  });
-  client.on('error', onError);
-  await client.subscribeAsync(DEVICE_TOPIC_FILTER, { qos: 1 });
+  const clientId = o.clientId ?? 'portcullis-ingest';
+  let receiver: Receiver | undefined;
+  let client: MqttClient | undefined;
+  if (inbox.file !== undefined) {
+    receiver = await startReceiver({ url, clientId, inboxFile: inbox.file }, { kept: kick, error: onError });
+    learn = (keys) => receiver?.learn(keys);
+  } else {
+    client = await subscribeInThread(app, url, clientId, kick, onError);
+  }
   // What a previous run left in the inbox.
   kick();
 
@@ -147,9 +139,54 @@ export async function startIotService(app: AppContext, o: IotServiceOptions = {}
     },
     async close() {
       clearInterval(timer);
-      await client.endAsync();
+      await receiver?.close();
+      await client?.endAsync();
       while (running !== undefined) await running;
       await broker?.close();
     },
   };
+}
+
+/** Moves what the store's inbox table holds into the store's inbox file, oldest first. */
+async function moveTableInbox(app: AppContext): Promise<void> {
+  const from = tableInbox(app.store.db);
+  const to = app.store.iotInbox();
+  for (;;) {
+    const messages = await from.take(500);
+    if (messages.length === 0) return;
+    for (const m of messages) await to.put(m);
+    await from.remove(messages.map((m) => m.id));
+  }
+}
+
+/**
+ * The subscription in the main thread, for an inbox in the store (PostgreSQL, an in-memory SQLite):
+ * each message kept before its acknowledgement. The handler is in place before the connection is
+ * made: a persistent session's queued messages arrive right after the broker accepts it, and the
+ * default handler would acknowledge them unkept.
+ */
+async function subscribeInThread(app: AppContext, url: string, clientId: string, kick: () => void, onError: (e: unknown) => void): Promise<MqttClient> {
+  const inbox = app.store.iotInbox();
+  const client = mqtt.connect(url, { clientId, clean: false, protocolVersion: 4, reconnectPeriod: 1000, connectTimeout: 10_000 });
+  client.handleMessage = (packet, callback) => {
+    const payload = typeof packet.payload === 'string' ? packet.payload : Buffer.from(packet.payload).toString('utf8');
+    // Not kept: no acknowledgement; the connection is dropped so that the broker delivers it again.
+    const refuse = (e: unknown) => {
+      onError(e);
+      callback(e instanceof Error ? e : new Error(String(e)));
+    };
+    Promise.resolve()
+      .then(() => inbox.put({ topic: packet.topic, payload, receivedAt: app.clock().toISOString() }))
+      .then(() => {
+        callback();
+        kick();
+      }, refuse);
+  };
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', () => resolve());
+    client.once('error', reject);
+  });
+  client.on('error', onError);
+  await client.subscribeAsync(DEVICE_TOPIC_FILTER, { qos: 1 });
+  return client;
 }

@@ -4,6 +4,7 @@ import { PortcullisError } from '../../domain/errors.ts';
 import { DECLARATION_COLUMNS as DECL_COLS, declarationValues, ITEM_COLUMNS as ITEM_COLS, itemValues, type DeclarationRecord, type StoredRows } from '../declaration-rows.ts';
 import { settle, sinkRegistry, type DeclarationSink, type SinkOptions } from '../declaration-sink.ts';
 import { PLAIN_CODEC, setFieldCodec, type FieldCodec } from '../field-codec.ts';
+import { tableInbox, type IotInbox } from '../iot-inbox-repo.ts';
 import type { DeclarationTable, GoodsItemTable, Schema } from '../schema.ts';
 import type { StoreAdapter } from '../store-adapter.ts';
 import { pgLedgerRows } from './pg-ledger.ts';
@@ -33,6 +34,7 @@ export function postgresAdapter(url: string, opts: { schema?: string | undefined
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   setFieldCodec(db, codec);
   const sinks = sinkRegistry();
+  let inbox: IotInbox | undefined;
   return {
     dialect: 'postgres',
     db,
@@ -43,6 +45,7 @@ export function postgresAdapter(url: string, opts: { schema?: string | undefined
     writesInFlight: 2,
     ledgerRows: pgLedgerRows(pool),
     openDeclarationSink: async (o) => sinks.track(await postgresSink(pool, o, codec)),
+    iotInbox: () => (inbox ??= tableInbox(db)),
     close: async () => {
       await sinks.closeAll();
       await db.destroy();

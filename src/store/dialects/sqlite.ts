@@ -10,6 +10,8 @@ import { PLAIN_CODEC, setFieldCodec, type FieldCodec } from '../field-codec.ts';
 import type { Schema } from '../schema.ts';
 import type { StoreAdapter } from '../store-adapter.ts';
 import { packRows, type PackedBatch } from './sqlite-batch-codec.mjs';
+import { tableInbox, type IotInbox } from '../iot-inbox-repo.ts';
+import { sqliteInbox } from './sqlite-inbox.ts';
 import { sqliteLedgerRows } from './sqlite-ledger.ts';
 import { statementCache } from './sqlite-statement-cache.ts';
 import { BATCH_SQL, ID_COLUMN, PRAGMAS, prepareBatchWriter, tunePragmas, WRITER_PRAGMAS, type FlatBatch, type FlatOutcome } from './sqlite-statements.ts';
@@ -33,6 +35,7 @@ export function sqliteAdapter(file: string, codec: FieldCodec = PLAIN_CODEC): St
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: statementCache(raw) }) });
   setFieldCodec(db, codec);
   const sinks = sinkRegistry();
+  let inbox: IotInbox | undefined;
   return {
     dialect: 'sqlite',
     db,
@@ -59,7 +62,9 @@ export function sqliteAdapter(file: string, codec: FieldCodec = PLAIN_CODEC): St
       };
     })(),
     openDeclarationSink: async (opts) => sinks.track(file === ':memory:' ? inThreadSink(raw, opts, codec) : await threadSink(file, opts, codec)),
+    iotInbox: () => (inbox ??= file === ':memory:' ? tableInbox(db) : sqliteInbox(`${file}.iot-inbox`)),
     close: async () => {
+      await inbox?.close();
       await sinks.closeAll();
       await db.destroy();
     },

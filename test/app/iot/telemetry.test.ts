@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { startIotService, type IotService } from '../../../src/app/iot/service.ts';
 import { decisionHistory } from '../../../src/app/targeting/decisions.ts';
@@ -25,6 +27,22 @@ async function until(what: string, check: () => Promise<boolean>, ms = 30_000): 
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The service in a process of its own (iot-process.ts), once it says it is ready. */
+async function serviceProcess(dir: string, id: string, url: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./iot-process.ts', import.meta.url)), dir, id, url], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (b: Buffer) => b.toString().includes('ready') && resolve());
+    child.once('exit', (code) => reject(new Error(`the service process exited (code ${code}) before it was ready`)));
+  });
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 async function start(app: AppContext, id = clientId()): Promise<IotService> {
@@ -103,6 +121,45 @@ describe(`telemetry over MQTT (${where})`, () => {
       assert.deepEqual(await repo.rejections(), { 'bad-signature': 1, malformed: 2, 'out-of-order': 1, replayed: 1, 'topic-mismatch': 1, 'unknown-device': 1 });
     } finally {
       await service.close();
+      await t.close();
+    }
+  });
+
+  it('a server killed (SIGKILL) while events stream in loses none, and applies and records each once', { skip: EXTERNAL === undefined ? MQTT_SKIP : false }, async () => {
+    const t = await iotApp(2);
+    const id = clientId();
+    const run = () => serviceProcess(t.dir, id, EXTERNAL!);
+    let child = await run();
+    try {
+      const devices = await Promise.all(t.consignments.map((c) => deviceFor(t.app, c)));
+      const messages = devices.flatMap((d, i) => signed(d, voyage(d, i === 0 ? 'normal' : 'seal-breach', i + 1)));
+      const events = iotEventsRepo(t.app.store.db);
+      const published = publish(EXTERNAL!, messages);
+      await until('a quarter applied', async () => (await events.count()) >= messages.length / 4);
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const before = await events.count();
+      await published;
+      assert.ok(before < messages.length, `killed mid-stream (${before} of ${messages.length} applied)`);
+      child = await run();
+      await until('every event applied', async () => (await events.count()) === messages.length);
+      await until('every event in the ledger', async () => (await events.unledgered(1)).length === 0);
+      await stop(child);
+
+      for (const d of devices) {
+        const track = await events.track(d.plan.container);
+        const mine = messages.filter((m) => m.topic === deviceTopic(d.id)).length;
+        assert.deepEqual(track.map((e) => e.event.seq), Array.from({ length: mine }, (_, i) => i), `${d.id}: every event, once, in order`);
+      }
+      // One telemetry entry per event, none twice, each where the event says.
+      const ledger = ledgerOf(t.app);
+      const size = (await ledger.head()).size;
+      const entries = (await ledger.repo.entries(0, size)).filter((e) => e.type === 'telemetry.recorded');
+      assert.equal(entries.length, messages.length, 'one ledger entry per event');
+      const payloads = new Map((await ledger.repo.payloads(0, size)).map((p) => [p.index, JSON.parse(p.payload) as { eventId: string }]));
+      for (const d of devices) for (const e of await events.track(d.plan.container)) assert.equal(payloads.get(e.ledgerIndex!)?.eventId, e.event.eventId);
+    } finally {
+      child.kill('SIGKILL');
       await t.close();
     }
   });

@@ -1,0 +1,61 @@
+import { Worker } from 'node:worker_threads';
+import { PortcullisError } from '../../domain/errors.ts';
+
+/**
+ * The MQTT subscription on a thread of its own (receiver-worker.ts), for a store whose telemetry
+ * inbox is a file: the thread keeps each message in the file before it is acknowledged, parsed and,
+ * when the thread knows the device's key, with its signature verified; the service's processing
+ * (ingest.ts) then takes them from the file. So the two cores share the work, and receiving never
+ * waits for processing.
+ */
+export interface ReceiverData {
+  readonly url: string;
+  readonly clientId: string;
+  readonly inboxFile: string;
+}
+export type ReceiverRequest = { readonly op: 'keys'; readonly keys: readonly (readonly [string, string | null])[] } | { readonly op: 'close' };
+export type ReceiverReply = { readonly op: 'ready' | 'kept' | 'closed' } | { readonly op: 'error'; readonly message: string };
+
+export interface Receiver {
+  /** Device keys the thread verifies signatures with (null: forget the device). */
+  learn(keys: readonly (readonly [string, string | null])[]): void;
+  close(): Promise<void>;
+}
+
+/** Starts the thread; resolves once it is subscribed. */
+export async function startReceiver(data: ReceiverData, on: { kept: () => void; error: (e: Error) => void }): Promise<Receiver> {
+  const worker = new Worker(new URL('./receiver-thread.mjs', import.meta.url), { workerData: data });
+  let closing: (() => void) | undefined;
+  await new Promise<void>((resolve, reject) => {
+    worker.on('message', (r: ReceiverReply) => {
+      if (r.op === 'ready') resolve();
+      else if (r.op === 'kept') on.kept();
+      else if (r.op === 'closed') closing?.();
+      else if (r.op === 'error') {
+        const e = new PortcullisError('BROKER_ERROR', r.message);
+        on.error(e);
+      }
+    });
+    worker.once('error', reject);
+    worker.on('error', on.error);
+    worker.on('exit', (code) => {
+      if (closing === undefined) {
+        const e = new PortcullisError('BROKER_ERROR', `the telemetry receiver thread stopped (exit code ${code})`);
+        reject(e);
+        on.error(e);
+      }
+      closing?.();
+    });
+  });
+  return {
+    learn(keys) {
+      if (keys.length > 0) worker.postMessage({ op: 'keys', keys } satisfies ReceiverRequest);
+    },
+    async close() {
+      const done = new Promise<void>((resolve) => (closing = resolve));
+      worker.postMessage({ op: 'close' } satisfies ReceiverRequest);
+      await Promise.race([done, new Promise((r) => setTimeout(r, 5000).unref())]);
+      await worker.terminate();
+    },
+  };
+}
