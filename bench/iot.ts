@@ -156,7 +156,7 @@ async function oneRun(url: string, pace: number | undefined): Promise<{ rate: nu
     const seconds = (performance.now() - t0) / 1000;
     return { rate: messages.length / seconds, events: messages.length, alertMs: latencies() };
   } finally {
-    await service.close();
+    await service.close({ endSession: true });
     await app.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -36,8 +36,8 @@ export interface InboxMessage extends NewInboxMessage {
 export interface IotInbox {
   /** Keeps one message: committed when this returns (SQLite file) or when the promise resolves. */
   put(message: NewInboxMessage): void | Promise<void>;
-  /** The oldest `limit` messages. */
-  take(limit: number): Promise<InboxMessage[]>;
+  /** The oldest `limit` messages (of ids up to `upTo`, when given). */
+  take(limit: number, upTo?: number): Promise<InboxMessage[]>;
   /**
    * True when the inbox is in the store's database, so that processed messages are removed in the
    * transaction that stores what they carried; false when it is a file of its own, whose messages
@@ -50,6 +50,8 @@ export interface IotInbox {
   /** Removes processed messages; `trx` is the store's transaction, for an inbox in the store. */
   remove(ids: readonly number[], trx?: Kysely<Schema>): Promise<void>;
   count(): Promise<number>;
+  /** The highest id kept; 0 when the inbox is empty. */
+  lastId(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -62,8 +64,10 @@ export function tableInbox(base: Kysely<Schema>): IotInbox {
     async put(m) {
       await db.insertInto('iot_inbox').values({ topic: m.topic, payload: m.payload, received_at: m.receivedAt }).execute();
     },
-    async take(limit) {
-      const rows = await db.selectFrom('iot_inbox').selectAll().orderBy('id').limit(limit).execute();
+    async take(limit, upTo) {
+      let q = db.selectFrom('iot_inbox').selectAll();
+      if (upTo !== undefined) q = q.where('id', '<=', upTo);
+      const rows = await q.orderBy('id').limit(limit).execute();
       return rows.map((r) => ({ id: Number(r.id), topic: r.topic, payload: r.payload, receivedAt: r.received_at }));
     },
     async remove(ids, trx) {
@@ -73,6 +77,10 @@ export function tableInbox(base: Kysely<Schema>): IotInbox {
     async count() {
       const r = await db.selectFrom('iot_inbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
       return Number(r.n);
+    },
+    async lastId() {
+      const r = await db.selectFrom('iot_inbox').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst();
+      return r?.m === null || r?.m === undefined ? 0 : Number(r.m);
     },
     async close() {},
   };

@@ -37,11 +37,11 @@ export const INGEST_BATCH = 2000;
 
 const key = (deviceId: string, eventId: string) => `${deviceId}\u0000${eventId}`;
 
-/** Processes the oldest `limit` messages of the inbox; an empty result when it is empty. */
-export async function ingestInbox(app: AppContext, o: { limit?: number; config?: MonitorConfig } = {}): Promise<IngestResult> {
+/** Processes the oldest `limit` messages of the inbox (of ids up to `upTo`, when given: those the receiver has checked); an empty result when there are none. */
+export async function ingestInbox(app: AppContext, o: { limit?: number; upTo?: number; config?: MonitorConfig } = {}): Promise<IngestResult> {
   const db = app.store.db;
   const inbox = app.store.iotInbox();
-  const messages = await inbox.take(o.limit ?? INGEST_BATCH);
+  const messages = await inbox.take(o.limit ?? INGEST_BATCH, o.upTo);
   if (messages.length === 0) return { messages: 0, applied: 0, rejected: {}, alerts: [], redecide: [], keys: [] };
   const config = o.config ?? DEFAULT_MONITOR_CONFIG;
   const rejected: Partial<Record<RejectionReason, number>> = {};

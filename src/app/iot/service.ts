@@ -6,7 +6,7 @@ import type { AppContext } from '../context.ts';
 import { decideStored } from '../targeting/decide.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { ingestInbox, ledgerUnledgered, onDurableError, tickMonitors, type IngestResult } from './ingest.ts';
-import { startReceiver, type Receiver } from './receiver.ts';
+import { startReceiver, subscriberOptions, type Receiver } from './receiver.ts';
 
 /**
  * The telemetry service of `portcullis serve`: subscribes to the devices' topic on the broker
@@ -32,7 +32,12 @@ export interface IotService {
   drained(): Promise<void>;
   /** Totals since start. */
   readonly totals: { messages: number; applied: number; rejected: number; alerts: number };
-  close(): Promise<void>;
+  /**
+   * Stops receiving and finishes the batch under way. `endSession` ends the persistent session at
+   * the broker as well, discarding what is queued for it: for tests and benchmarks, whose sessions
+   * would otherwise stay at the broker and take a queue of messages each, for ever.
+   */
+  close(o?: { readonly endSession?: boolean }): Promise<void>;
 }
 
 export interface IotServiceOptions {
@@ -69,6 +74,8 @@ export async function startIotService(app: AppContext, o: IotServiceOptions = {}
   onDurableError(app, onError);
   const totals = { messages: 0, applied: 0, rejected: 0, alerts: 0 };
 
+  // With a receiver thread: the last message it has checked (what comes after is not taken yet).
+  let upTo: number | undefined;
   // Device keys for the receiver thread, when there is one.
   let learn: (keys: IngestResult['keys']) => void = () => undefined;
   // One processing loop at a time; a message kept while it runs makes it go round once more.
@@ -87,7 +94,7 @@ export async function startIotService(app: AppContext, o: IotServiceOptions = {}
     do {
       again = false;
       for (;;) {
-        const r = await ingestInbox(app, o.config === undefined ? {} : { config: o.config });
+        const r = await ingestInbox(app, { ...(o.config === undefined ? {} : { config: o.config }), ...(upTo === undefined ? {} : { upTo }) });
         if (r.messages === 0) break;
         await account(r);
       }
@@ -110,13 +117,21 @@ export async function startIotService(app: AppContext, o: IotServiceOptions = {}
   // Before any message is processed: events a stopped process stored without their ledger entries.
   await ledgerUnledgered(app);
   const clientId = o.clientId ?? 'portcullis-ingest';
+  // The embedded broker (aedes) speaks MQTT 3.1.1 only; an external one is expected to speak MQTT 5.
+  const protocolVersion = broker === undefined ? 5 : 4;
   let receiver: Receiver | undefined;
   let client: MqttClient | undefined;
   if (inbox.file !== undefined) {
-    receiver = await startReceiver({ url, clientId, inboxFile: inbox.file }, { kept: kick, error: onError });
+    // What an earlier run left is taken at once (checked here where the thread had not).
+    upTo = await inbox.lastId();
+    const kept = (id: number) => {
+      upTo = Math.max(upTo ?? 0, id);
+      kick();
+    };
+    receiver = await startReceiver({ url, protocolVersion, clientId, inboxFile: inbox.file }, { kept, error: onError });
     learn = (keys) => receiver?.learn(keys);
   } else {
-    client = await subscribeInThread(app, url, clientId, kick, onError);
+    client = await subscribeInThread(app, url, protocolVersion, clientId, kick, onError);
   }
   // What a previous run left in the inbox.
   kick();
@@ -135,13 +150,16 @@ export async function startIotService(app: AppContext, o: IotServiceOptions = {}
         while (running !== undefined) await running;
         if ((await inbox.count()) === 0) return;
         kick();
+        // What the receiver has not checked yet is not taken: give it a moment.
+        await new Promise((r) => setTimeout(r, 10));
       }
     },
-    async close() {
+    async close(c = {}) {
       clearInterval(timer);
       await receiver?.close();
       await client?.endAsync();
       while (running !== undefined) await running;
+      if (c.endSession === true && broker === undefined) await endSession(url, clientId);
       await broker?.close();
     },
   };
@@ -165,9 +183,10 @@ async function moveTableInbox(app: AppContext): Promise<void> {
  * made: a persistent session's queued messages arrive right after the broker accepts it, and the
  * default handler would acknowledge them unkept.
  */
-async function subscribeInThread(app: AppContext, url: string, clientId: string, kick: () => void, onError: (e: unknown) => void): Promise<MqttClient> {
+async function subscribeInThread(app: AppContext, url: string, protocolVersion: 4 | 5, clientId: string, kick: () => void, onError: (e: unknown) => void): Promise<MqttClient> {
   const inbox = app.store.iotInbox();
-  const client = mqtt.connect(url, { clientId, clean: false, protocolVersion: 4, reconnectPeriod: 1000, connectTimeout: 10_000 });
+  // One message at a time is all mqtt.js takes here.
+  const client = mqtt.connect(url, subscriberOptions(clientId, protocolVersion, 1));
   client.handleMessage = (packet, callback) => {
     const payload = typeof packet.payload === 'string' ? packet.payload : Buffer.from(packet.payload).toString('utf8');
     // Not kept: no acknowledgement; the connection is dropped so that the broker delivers it again.
@@ -189,4 +208,10 @@ async function subscribeInThread(app: AppContext, url: string, clientId: string,
   client.on('error', onError);
   await client.subscribeAsync(DEVICE_TOPIC_FILTER, { qos: 1 });
   return client;
+}
+
+/** Ends a persistent session at the broker: connects with its client id and a clean start, and leaves. */
+export async function endSession(url: string, clientId: string): Promise<void> {
+  const c = await mqtt.connectAsync(url, { clientId, clean: true, protocolVersion: 5, properties: { sessionExpiryInterval: 0 }, reconnectPeriod: 0, connectTimeout: 10_000 });
+  await c.endAsync();
 }

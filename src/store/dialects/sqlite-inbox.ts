@@ -4,16 +4,15 @@ import type { IotInbox, InboxMessage } from '../iot-inbox-repo.ts';
 /**
  * The telemetry inbox of a SQLite store: a SQLite file of its own (`<store>.iot-inbox`), in WAL
  * mode with synchronous=NORMAL like the store, so a kept message survives the process being
- * killed. `put` is one synchronous insert and commit (about 10 µs), so the MQTT client acknowledges
- * at once and takes the next message, whatever the store's connection is doing. The service's
- * receiver thread writes it through a connection of its own (receiver-worker.ts) while the
- * processing takes and removes through this one; each holds the file's lock for one short
- * synchronous statement at a time.
+ * killed. The service's receiver thread writes it through a connection of its own
+ * (receiver-worker.ts) while the processing takes and removes through this one; each holds the
+ * file's lock for one short synchronous transaction at a time.
  */
 export function sqliteInbox(file: string): IotInbox {
   const db = openInboxFile(file);
   const insert = db.prepare('INSERT INTO inbox (topic, payload, received_at, event, verified_key) VALUES (?, ?, ?, ?, ?)');
-  const oldest = db.prepare('SELECT id, topic, payload, received_at, event, verified_key FROM inbox ORDER BY id LIMIT ?');
+  const oldest = db.prepare('SELECT id, topic, payload, received_at, event, verified_key FROM inbox WHERE id <= ? ORDER BY id LIMIT ?');
+  const last = db.prepare('SELECT coalesce(max(id), 0) FROM inbox').pluck();
   const removeSome = db.prepare('DELETE FROM inbox WHERE id IN (SELECT value FROM json_each(?))');
   const count = db.prepare('SELECT count(*) FROM inbox').pluck();
   return {
@@ -22,8 +21,8 @@ export function sqliteInbox(file: string): IotInbox {
     put(m) {
       insert.run(m.topic, m.payload, m.receivedAt, m.event ?? null, m.verifiedKey ?? null);
     },
-    async take(limit) {
-      const rows = oldest.all(limit) as { id: number; topic: string; payload: string; received_at: string; event: string | null; verified_key: string | null }[];
+    async take(limit, upTo) {
+      const rows = oldest.all(upTo ?? Number.MAX_SAFE_INTEGER, limit) as { id: number; topic: string; payload: string; received_at: string; event: string | null; verified_key: string | null }[];
       return rows.map(
         (r): InboxMessage => ({
           id: r.id,
@@ -41,6 +40,9 @@ export function sqliteInbox(file: string): IotInbox {
     },
     async count() {
       return count.get() as number;
+    },
+    async lastId() {
+      return last.get() as number;
     },
     async close() {
       if (db.open) db.close();

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { startIotService, type IotService } from '../../../src/app/iot/service.ts';
+import { endSession, startIotService, type IotService } from '../../../src/app/iot/service.ts';
 import { decisionHistory } from '../../../src/app/targeting/decisions.ts';
 import type { AppContext } from '../../../src/app/context.ts';
 import { ledgerOf } from '../../../src/app/ledger/ledger.ts';
@@ -84,7 +84,7 @@ describe(`telemetry over MQTT (${where})`, () => {
       }
       assert.deepEqual(await decisionHistory(t.app, t.consignments[0]!), [], 'the normal voyage changed nothing');
     } finally {
-      await service.close();
+      await service.close({ endSession: true });
       await t.close();
     }
   });
@@ -120,7 +120,7 @@ describe(`telemetry over MQTT (${where})`, () => {
       assert.equal(await repo.count(), 2, 'two events applied');
       assert.deepEqual(await repo.rejections(), { 'bad-signature': 1, malformed: 2, 'out-of-order': 1, replayed: 1, 'topic-mismatch': 1, 'unknown-device': 1 });
     } finally {
-      await service.close();
+      await service.close({ endSession: true });
       await t.close();
     }
   });
@@ -145,6 +145,7 @@ describe(`telemetry over MQTT (${where})`, () => {
       await until('every event applied', async () => (await events.count()) === messages.length);
       await until('every event in the ledger', async () => (await events.unledgered(1)).length === 0);
       await stop(child);
+      await endSession(EXTERNAL!, id);
 
       for (const d of devices) {
         const track = await events.track(d.plan.container);
@@ -187,7 +188,7 @@ describe(`telemetry over MQTT (${where})`, () => {
       assert.deepEqual(events.map((e) => e.event.seq), messages.map((_, i) => i), 'every event, once, in order');
       assert.ok(events.every((e) => e.ledgerIndex !== null));
     } finally {
-      await service.close();
+      await service.close({ endSession: true });
       await t.close();
     }
   });
