@@ -36,8 +36,8 @@ export interface InboxMessage extends NewInboxMessage {
 export interface IotInbox {
   /** Keeps one message: committed when this returns (SQLite file) or when the promise resolves. */
   put(message: NewInboxMessage): void | Promise<void>;
-  /** The oldest `limit` messages (of ids up to `upTo`, when given). */
-  take(limit: number, upTo?: number): Promise<InboxMessage[]>;
+  /** The oldest `limit` messages (of ids after `after` and up to `upTo`, when given). */
+  take(limit: number, range?: { readonly after?: number | undefined; readonly upTo?: number | undefined }): Promise<InboxMessage[]>;
   /**
    * True when the inbox is in the store's database, so that processed messages are removed in the
    * transaction that stores what they carried; false when it is a file of its own, whose messages
@@ -64,9 +64,10 @@ export function tableInbox(base: Kysely<Schema>): IotInbox {
     async put(m) {
       await db.insertInto('iot_inbox').values({ topic: m.topic, payload: m.payload, received_at: m.receivedAt }).execute();
     },
-    async take(limit, upTo) {
+    async take(limit, range = {}) {
       let q = db.selectFrom('iot_inbox').selectAll();
-      if (upTo !== undefined) q = q.where('id', '<=', upTo);
+      if (range.after !== undefined) q = q.where('id', '>', range.after);
+      if (range.upTo !== undefined) q = q.where('id', '<=', range.upTo);
       const rows = await q.orderBy('id').limit(limit).execute();
       return rows.map((r) => ({ id: Number(r.id), topic: r.topic, payload: r.payload, receivedAt: r.received_at }));
     },

@@ -23,6 +23,8 @@ import { appendGroupsToLedger } from '../ledger/record.ts';
 export interface IngestResult {
   /** Messages taken from the inbox. */
   readonly messages: number;
+  /** The highest inbox id taken (0 when none was). */
+  readonly lastId: number;
   /** Events applied (stored, monitored, in the ledger). */
   readonly applied: number;
   readonly rejected: Readonly<Partial<Record<RejectionReason, number>>>;
@@ -38,11 +40,25 @@ export const INGEST_BATCH = 2000;
 const key = (deviceId: string, eventId: string) => `${deviceId}\u0000${eventId}`;
 
 /** Processes the oldest `limit` messages of the inbox (of ids up to `upTo`, when given: those the receiver has checked); an empty result when there are none. */
-export async function ingestInbox(app: AppContext, o: { limit?: number; upTo?: number; config?: MonitorConfig } = {}): Promise<IngestResult> {
+export interface IngestOptions {
+  readonly limit?: number;
+  readonly config?: MonitorConfig;
+  /** Only messages of ids after `after` and up to `upTo` (those the receiver thread has checked). */
+  readonly after?: number;
+  readonly upTo?: number;
+  /**
+   * Whether to remove the processed messages from the inbox (true); false where the receiver
+   * thread removes them, told `lastId` (the inbox file then has one writer, and its lock never
+   * makes the two threads wait for each other).
+   */
+  readonly remove?: boolean;
+}
+
+export async function ingestInbox(app: AppContext, o: IngestOptions = {}): Promise<IngestResult> {
   const db = app.store.db;
   const inbox = app.store.iotInbox();
-  const messages = await inbox.take(o.limit ?? INGEST_BATCH, o.upTo);
-  if (messages.length === 0) return { messages: 0, applied: 0, rejected: {}, alerts: [], redecide: [], keys: [] };
+  const messages = await inbox.take(o.limit ?? INGEST_BATCH, { after: o.after, upTo: o.upTo });
+  if (messages.length === 0) return { messages: 0, lastId: 0, applied: 0, rejected: {}, alerts: [], redecide: [], keys: [] };
   const config = o.config ?? DEFAULT_MONITOR_CONFIG;
   const rejected: Partial<Record<RejectionReason, number>> = {};
   const refuse = (reason: RejectionReason) => (rejected[reason] = (rejected[reason] ?? 0) + 1);
@@ -122,12 +138,12 @@ export async function ingestInbox(app: AppContext, o: { limit?: number; upTo?: n
     if (states.length > 0) await monitorsRepo(trx).put(states);
     newAlerts.push(...(await raiseNew(trx, alerts)));
     if (Object.keys(rejected).length > 0) await iotEventsRepo(trx).addRejections(rejected, now);
-    if (inbox.inStore) await inbox.remove(messages.map((m) => m.id), trx);
+    if (inbox.inStore && o.remove !== false) await inbox.remove(messages.map((m) => m.id), trx);
   });
-  if (!inbox.inStore) await inbox.remove(messages.map((m) => m.id));
+  if (!inbox.inStore && o.remove !== false) await inbox.remove(messages.map((m) => m.id));
   const applied = accepted.map((p) => p.event);
   await ledgerEvents(app, applied, newAlerts);
-  return { messages: messages.length, applied: applied.length, rejected, alerts: newAlerts, redecide: [...new Set(newAlerts.map((a) => a.subject))], keys: [...keys] };
+  return { messages: messages.length, lastId: Math.max(...messages.map((m) => m.id)), applied: applied.length, rejected, alerts: newAlerts, redecide: [...new Set(newAlerts.map((a) => a.subject))], keys: [...keys] };
 }
 
 /**
@@ -213,7 +229,7 @@ export async function tickMonitors(app: AppContext, o: { config?: MonitorConfig 
     });
     await ledgerEvents(app, [], newAlerts);
   }
-  return { messages: 0, applied: 0, rejected: {}, alerts: newAlerts, redecide: [...new Set(newAlerts.map((a) => a.subject))], keys: [] };
+  return { messages: 0, lastId: 0, applied: 0, rejected: {}, alerts: newAlerts, redecide: [...new Set(newAlerts.map((a) => a.subject))], keys: [] };
 }
 
 /** A stored monitor's plan and state (a new state when none was saved). */

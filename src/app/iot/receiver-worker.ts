@@ -39,6 +39,7 @@ const send = (r: ReceiverReply) => port.postMessage(r);
 const inbox = openInboxFile(inboxFile);
 const insert = inbox.prepare('INSERT INTO inbox (topic, payload, received_at) VALUES (?, ?, ?)');
 const note = inbox.prepare('UPDATE inbox SET event = ?, verified_key = ? WHERE id = ?');
+const removeProcessed = inbox.prepare('DELETE FROM inbox WHERE id <= ?');
 type Row = { readonly topic: string; readonly payload: string; readonly receivedAt: string };
 /** Keeps the rows; their ids, in order. */
 const keep = inbox.transaction((rows: readonly Row[]): number[] => rows.map((r) => Number(insert.run(r.topic, r.payload, r.receivedAt).lastInsertRowid)));
@@ -163,6 +164,13 @@ port.on('message', (m: ReceiverRequest) => {
     for (const [id, key] of m.keys) {
       if (key === null) keys.delete(id);
       else keys.set(id, key);
+    }
+  } else if (m.op === 'processed') {
+    try {
+      removeProcessed.run(m.upTo);
+    } catch (e) {
+      // They stay, and are processed again at the next start: the event ids keep them from being applied twice.
+      send({ op: 'error', message: `telemetry inbox: ${e instanceof Error ? e.message : String(e)}` });
     }
   } else if (m.op === 'close') {
     commit();

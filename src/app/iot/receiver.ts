@@ -14,7 +14,7 @@ export interface ReceiverData {
   readonly clientId: string;
   readonly inboxFile: string;
 }
-export type ReceiverRequest = { readonly op: 'keys'; readonly keys: readonly (readonly [string, string | null])[] } | { readonly op: 'close' };
+export type ReceiverRequest = { readonly op: 'keys'; readonly keys: readonly (readonly [string, string | null])[] } | { readonly op: 'processed'; readonly upTo: number } | { readonly op: 'close' };
 export type ReceiverReply = { readonly op: 'ready' | 'closed' } | { readonly op: 'kept'; readonly upTo: number } | { readonly op: 'error'; readonly message: string };
 
 /**
@@ -31,6 +31,8 @@ export function subscriberOptions(clientId: string, protocolVersion: 4 | 5, rece
 export interface Receiver {
   /** Device keys the thread verifies signatures with (null: forget the device). */
   learn(keys: readonly (readonly [string, string | null])[]): void;
+  /** Every message of id up to `upTo` is processed: the thread removes them from the inbox. */
+  processed(upTo: number): void;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,9 @@ export async function startReceiver(data: ReceiverData, on: { kept: (upTo: numbe
   return {
     learn(keys) {
       if (keys.length > 0) worker.postMessage({ op: 'keys', keys } satisfies ReceiverRequest);
+    },
+    processed(upTo) {
+      worker.postMessage({ op: 'processed', upTo } satisfies ReceiverRequest);
     },
     async close() {
       const done = new Promise<void>((resolve) => (closing = resolve));

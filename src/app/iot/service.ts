@@ -74,8 +74,11 @@ export async function startIotService(app: AppContext, o: IotServiceOptions = {}
   onDurableError(app, onError);
   const totals = { messages: 0, applied: 0, rejected: 0, alerts: 0 };
 
-  // With a receiver thread: the last message it has checked (what comes after is not taken yet).
+  // With a receiver thread: the last message it has checked (what comes after is not taken yet),
+  // and the last one processed (the thread removes those).
   let upTo: number | undefined;
+  let processed = 0;
+  let receiver: Receiver | undefined;
   // Device keys for the receiver thread, when there is one.
   let learn: (keys: IngestResult['keys']) => void = () => undefined;
   // One processing loop at a time; a message kept while it runs makes it go round once more.
@@ -94,8 +97,12 @@ export async function startIotService(app: AppContext, o: IotServiceOptions = {}
     do {
       again = false;
       for (;;) {
-        const r = await ingestInbox(app, { ...(o.config === undefined ? {} : { config: o.config }), ...(upTo === undefined ? {} : { upTo }) });
+        const r = await ingestInbox(app, { ...(o.config === undefined ? {} : { config: o.config }), ...(receiver === undefined ? {} : { after: processed, upTo, remove: false }) });
         if (r.messages === 0) break;
+        if (receiver !== undefined) {
+          processed = r.lastId;
+          receiver.processed(processed);
+        }
         await account(r);
       }
     } while (again);
@@ -119,7 +126,6 @@ export async function startIotService(app: AppContext, o: IotServiceOptions = {}
   const clientId = o.clientId ?? 'portcullis-ingest';
   // The embedded broker (aedes) speaks MQTT 3.1.1 only; an external one is expected to speak MQTT 5.
   const protocolVersion = broker === undefined ? 5 : 4;
-  let receiver: Receiver | undefined;
   let client: MqttClient | undefined;
   if (inbox.file !== undefined) {
     // What an earlier run left is taken at once (checked here where the thread had not).

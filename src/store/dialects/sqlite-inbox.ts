@@ -4,16 +4,17 @@ import type { IotInbox, InboxMessage } from '../iot-inbox-repo.ts';
 /**
  * The telemetry inbox of a SQLite store: a SQLite file of its own (`<store>.iot-inbox`), in WAL
  * mode with synchronous=NORMAL like the store, so a kept message survives the process being
- * killed. The service's receiver thread writes it through a connection of its own
- * (receiver-worker.ts) while the processing takes and removes through this one; each holds the
- * file's lock for one short synchronous transaction at a time.
+ * killed. The service's receiver thread is its one writer while it runs (receiver-worker.ts: it
+ * keeps, notes and removes), and the processing reads it through this connection: a writer waiting
+ * for SQLite's lock sleeps a millisecond or more, blocking its thread.
  */
 export function sqliteInbox(file: string): IotInbox {
   const db = openInboxFile(file);
   const insert = db.prepare('INSERT INTO inbox (topic, payload, received_at, event, verified_key) VALUES (?, ?, ?, ?, ?)');
-  const oldest = db.prepare('SELECT id, topic, payload, received_at, event, verified_key FROM inbox WHERE id <= ? ORDER BY id LIMIT ?');
+  const oldest = db.prepare('SELECT id, topic, payload, received_at, event, verified_key FROM inbox WHERE id > ? AND id <= ? ORDER BY id LIMIT ?');
   const last = db.prepare('SELECT coalesce(max(id), 0) FROM inbox').pluck();
   const removeSome = db.prepare('DELETE FROM inbox WHERE id IN (SELECT value FROM json_each(?))');
+  const removeRange = db.prepare('DELETE FROM inbox WHERE id BETWEEN ? AND ?');
   const count = db.prepare('SELECT count(*) FROM inbox').pluck();
   return {
     inStore: false,
@@ -21,8 +22,8 @@ export function sqliteInbox(file: string): IotInbox {
     put(m) {
       insert.run(m.topic, m.payload, m.receivedAt, m.event ?? null, m.verifiedKey ?? null);
     },
-    async take(limit, upTo) {
-      const rows = oldest.all(upTo ?? Number.MAX_SAFE_INTEGER, limit) as { id: number; topic: string; payload: string; received_at: string; event: string | null; verified_key: string | null }[];
+    async take(limit, range = {}) {
+      const rows = oldest.all(range.after ?? 0, range.upTo ?? Number.MAX_SAFE_INTEGER, limit) as { id: number; topic: string; payload: string; received_at: string; event: string | null; verified_key: string | null }[];
       return rows.map(
         (r): InboxMessage => ({
           id: r.id,
@@ -35,8 +36,17 @@ export function sqliteInbox(file: string): IotInbox {
       );
     },
     async remove(ids) {
-      // One statement: the receiver thread waits for this connection's lock meanwhile.
-      removeSome.run(JSON.stringify(ids));
+      if (ids.length === 0) return;
+      // One statement: the receiver thread waits for this connection's lock meanwhile. What was
+      // taken is usually a run of ids (the oldest, in order): then a range, cheapest to delete.
+      let lo = ids[0]!;
+      let hi = lo;
+      for (const id of ids) {
+        if (id < lo) lo = id;
+        if (id > hi) hi = id;
+      }
+      if (hi - lo + 1 === ids.length && new Set(ids).size === ids.length) removeRange.run(lo, hi);
+      else removeSome.run(JSON.stringify(ids));
     },
     async count() {
       return count.get() as number;
@@ -50,6 +60,8 @@ export function sqliteInbox(file: string): IotInbox {
   };
 }
 
+const CREATE = 'CREATE TABLE IF NOT EXISTS inbox (id INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, payload TEXT NOT NULL, received_at TEXT NOT NULL, event TEXT, verified_key TEXT)';
+
 /** Opens (and creates) an inbox file, for this module's connection or another thread's. */
 export function openInboxFile(file: string): Database.Database {
   const db = new Database(file);
@@ -57,6 +69,18 @@ export function openInboxFile(file: string): Database.Database {
   db.pragma('synchronous = NORMAL');
   // Two connections write: one waits for the other's one-statement transaction.
   db.pragma('busy_timeout = 5000');
-  db.exec('CREATE TABLE IF NOT EXISTS inbox (id INTEGER PRIMARY KEY, topic TEXT NOT NULL, payload TEXT NOT NULL, received_at TEXT NOT NULL, event TEXT, verified_key TEXT)');
+  // AUTOINCREMENT: an id is never given twice, even once the inbox has been emptied, so that the
+  // processing can go by "every id up to n is done".
+  const table = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'inbox'").pluck().get() as string | undefined;
+  if (table !== undefined && !/AUTOINCREMENT/i.test(table)) {
+    // A file from before: its messages move to the new table, ids and all.
+    db.transaction(() => {
+      db.exec('ALTER TABLE inbox RENAME TO inbox_old');
+      db.exec(CREATE);
+      db.exec('INSERT INTO inbox SELECT id, topic, payload, received_at, event, verified_key FROM inbox_old; DROP TABLE inbox_old');
+    })();
+  } else {
+    db.exec(CREATE);
+  }
   return db;
 }
