@@ -32,6 +32,8 @@ export async function serve(o: ServeOptions): Promise<void> {
   const config = loadConfig(o.env);
   const app = await openApp(config);
   let server;
+  // The demo consignment to play a voyage for, said once the broker's address is known.
+  let demoSeal: { count: number; consignment: string } | undefined;
   try {
     if (o.demo !== false) {
       const seed = await seedDemoIfEmpty(app, {});
@@ -40,7 +42,7 @@ export async function serve(o: ServeOptions): Promise<void> {
       if (t !== undefined) o.say(`demo targeting: model ${t.model.slice(0, 19)}… in force, rule ${t.rule} active, ${t.decisions.decided} declarations decided`);
       if (t !== undefined) {
         const seals = await seedIotDemo(app, 'sam');
-        if (seals.length > 0) o.say(`demo telemetry: ${seals.length} e-seals registered; try \`portcullis iot simulate --consignment ${seals[0]!.consignment} --scenario seal-breach\``);
+        if (seals.length > 0) demoSeal = { count: seals.length, consignment: seals[0]!.consignment };
       }
     }
     const admin = await bootstrapAdmin(app);
@@ -56,6 +58,12 @@ export async function serve(o: ServeOptions): Promise<void> {
     o.say(`portcullis: serving ${address} (API ${address}/api/v1, OpenAPI ${address}/api/v1/openapi.json); store ${app.store.description}`);
     const iot = (server as unknown as { iotBroker?: string }).iotBroker;
     if (iot !== undefined) o.say(`portcullis: telemetry from ${iot}`);
+    if (demoSeal !== undefined) {
+      // The simulator publishes to MQTT_URL, else to port 1883: an embedded broker elsewhere (1883 taken) is named.
+      const url = iot?.split(' ')[0];
+      const broker = url !== undefined && url !== (config.mqttUrl ?? 'mqtt://127.0.0.1:1883') ? ` --broker ${url}` : '';
+      o.say(`demo telemetry: ${demoSeal.count} e-seals registered; try \`portcullis iot simulate --consignment ${demoSeal.consignment} --scenario seal-breach${broker}\``);
+    }
   } catch (e) {
     await (server?.close() ?? Promise.resolve()).catch(() => undefined);
     await app.close();

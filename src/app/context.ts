@@ -16,18 +16,22 @@ export async function openApp(config: Config, clock: () => Date = () => new Date
   const codec = liveCodec(config);
   const store = await openStore({ databaseUrl: config.databaseUrl, pgSchema: config.pgSchema, sqliteFile: config.sqliteFile, codec: codec.codec });
   registerLiveCodec(store, codec);
+  let closing: Promise<void> | undefined;
   const app: AppContext = {
     config,
     store,
     clock,
-    // The ledger first: what was asked of it is written, and a last checkpoint signed.
-    close: async () => {
-      try {
-        await closeLedger(app);
-      } finally {
-        await store.close();
-      }
-    },
+    // The ledger first: what was asked of it is written, and a last checkpoint signed. Once only:
+    // a second close (a shutdown, then a test's or a caller's own) finds the store closed, and
+    // with it, on SQLite, the write-ahead log the ledger would have synced.
+    close: () =>
+      (closing ??= (async () => {
+        try {
+          await closeLedger(app);
+        } finally {
+          await store.close();
+        }
+      })()),
   };
   return app;
 }
