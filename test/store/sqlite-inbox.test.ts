@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openInboxFile, sqliteInbox } from '../../src/store/dialects/sqlite-inbox.ts';
+import { inboxFileWriter, sqliteInbox } from '../../src/store/dialects/sqlite-inbox.ts';
 
 /** The telemetry inbox file of a SQLite store: kept in order, taken up to a checked id, removed by any set of ids. */
 describe('the SQLite inbox file', () => {
@@ -45,11 +45,14 @@ describe('the SQLite inbox file', () => {
   it('sees what another connection (the receiver thread) kept and noted', async () => {
     await withInbox(async (file) => {
       const inbox = sqliteInbox(file);
-      const other = openInboxFile(file);
+      const other = inboxFileWriter(file);
       try {
-        const id = Number(other.prepare('INSERT INTO inbox (topic, payload, received_at) VALUES (?, ?, ?)').run('t', 'p', 'r').lastInsertRowid);
-        other.prepare('UPDATE inbox SET event = ?, verified_key = ? WHERE id = ?').run('{}', 'key', id);
-        assert.deepEqual(await inbox.take(10), [{ id, topic: 't', payload: 'p', receivedAt: 'r', event: '{}', verifiedKey: 'key' }]);
+        const [id, next] = other.keep([{ topic: 't', payload: 'p', receivedAt: 'r' }, { topic: 't2', payload: 'p2', receivedAt: 'r2' }]) as [number, number];
+        assert.equal(next, id + 1, 'ids in order');
+        other.note([['{}', 'key', id]]);
+        assert.deepEqual(await inbox.take(1), [{ id, topic: 't', payload: 'p', receivedAt: 'r', event: '{}', verifiedKey: 'key' }]);
+        other.removeUpTo(id);
+        assert.deepEqual((await inbox.take(10)).map((m) => m.id), [next]);
       } finally {
         other.close();
         await inbox.close();

@@ -10,20 +10,21 @@ import { appendGroupsToLedger } from '../ledger/record.ts';
 
 /**
  * Telemetry, from the inbox to decisions: each batch of MQTT messages kept in the inbox
- * (subscriber.ts) is parsed, its events authenticated (registered device, its signature, never
+ * (service.ts, receiver.ts) is parsed (or taken as the receiver thread parsed it), its events authenticated (registered device, its signature, never
  * applied twice, never out of order), stored, put in the ledger, and fed to the monitors of the
  * consignments whose container they name; the alerts those raise are stored, put in the ledger,
  * and the consignments concerned are decided again (their decision takes the alert as a reason
  * and rises in the worklist). Refused messages are counted by reason and dropped.
  *
- * Crash safety: the events, the monitors' new states, the alerts, the counters and the removal of
- * the messages from the inbox are one transaction; the ledger entries follow, and events a crash
- * left without entries are put in the ledger at the next start (`recordUnledgered`).
+ * Crash safety: the events, the monitors' new states, the alerts and the counters are one
+ * transaction, and the messages leave the inbox in it (an inbox in the store) or after it (an
+ * inbox file: processed again after a crash, never applied twice); the ledger entries follow, and
+ * at the next start `ledgerUnledgered` notes or makes the entries a crash left out.
  */
 export interface IngestResult {
   /** Messages taken from the inbox. */
   readonly messages: number;
-  /** The highest inbox id taken (0 when none was). */
+  /** The highest inbox id taken, the last (messages are taken in id order); 0 when none was. */
   readonly lastId: number;
   /** Events applied (stored, monitored, in the ledger). */
   readonly applied: number;
@@ -39,7 +40,6 @@ export const INGEST_BATCH = 2000;
 
 const key = (deviceId: string, eventId: string) => `${deviceId}\u0000${eventId}`;
 
-/** Processes the oldest `limit` messages of the inbox (of ids up to `upTo`, when given: those the receiver has checked); an empty result when there are none. */
 export interface IngestOptions {
   readonly limit?: number;
   readonly config?: MonitorConfig;
@@ -54,6 +54,7 @@ export interface IngestOptions {
   readonly remove?: boolean;
 }
 
+/** Processes the oldest `limit` messages of the inbox (within `after` and `upTo`, when given); an empty result when there are none. */
 export async function ingestInbox(app: AppContext, o: IngestOptions = {}): Promise<IngestResult> {
   const db = app.store.db;
   const inbox = app.store.iotInbox();
@@ -143,7 +144,7 @@ export async function ingestInbox(app: AppContext, o: IngestOptions = {}): Promi
   if (!inbox.inStore && o.remove !== false) await inbox.remove(messages.map((m) => m.id));
   const applied = accepted.map((p) => p.event);
   await ledgerEvents(app, applied, newAlerts);
-  return { messages: messages.length, lastId: Math.max(...messages.map((m) => m.id)), applied: applied.length, rejected, alerts: newAlerts, redecide: [...new Set(newAlerts.map((a) => a.subject))], keys: [...keys] };
+  return { messages: messages.length, lastId: messages.at(-1)!.id, applied: applied.length, rejected, alerts: newAlerts, redecide: [...new Set(newAlerts.map((a) => a.subject))], keys: [...keys] };
 }
 
 /**

@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import mqtt, { MqttClient } from 'mqtt';
 import { parseDeviceEvent, verifyDeviceSignature } from '../../iot/event.ts';
 import { DEVICE_TOPIC_FILTER } from '../../iot/types.ts';
-import { openInboxFile } from '../../store/dialects/sqlite-inbox.ts';
+import { inboxFileWriter, type ReceivedMessage } from '../../store/dialects/sqlite-inbox.ts';
 import { brokerAddress, heldConnection, type HeldConnection } from './held-connection.ts';
 import { subscriberOptions, type ReceiverData, type ReceiverReply, type ReceiverRequest } from './receiver.ts';
 
@@ -36,16 +36,7 @@ try {
 const port = parentPort!;
 const send = (r: ReceiverReply) => port.postMessage(r);
 
-const inbox = openInboxFile(inboxFile);
-const insert = inbox.prepare('INSERT INTO inbox (topic, payload, received_at) VALUES (?, ?, ?)');
-const note = inbox.prepare('UPDATE inbox SET event = ?, verified_key = ? WHERE id = ?');
-const removeProcessed = inbox.prepare('DELETE FROM inbox WHERE id <= ?');
-type Row = { readonly topic: string; readonly payload: string; readonly receivedAt: string };
-/** Keeps the rows; their ids, in order. */
-const keep = inbox.transaction((rows: readonly Row[]): number[] => rows.map((r) => Number(insert.run(r.topic, r.payload, r.receivedAt).lastInsertRowid)));
-const noteAll = inbox.transaction((found: readonly [string | null, string | null, number][]) => {
-  for (const f of found) note.run(...f);
-});
+const inbox = inboxFileWriter(inboxFile);
 /**
  * Messages the broker may send awaiting their acknowledgement: Mosquitto sends an MQTT 3.1.1
  * subscriber 20 at a time, and at 5,000 messages a second on this machine even its own C client
@@ -71,7 +62,7 @@ const client: MqttClient =
       );
 
 /** The messages handled since the last commit, and the connection they came on. */
-let batch: { rows: Row[]; on: HeldConnection | undefined } | undefined;
+let batch: { rows: ReceivedMessage[]; on: HeldConnection | undefined } | undefined;
 /** Kept and acknowledged, not checked yet: oldest first. */
 const unchecked: { id: number; payload: string }[] = [];
 let checking = false;
@@ -89,7 +80,7 @@ function commit(): void {
   if (b.on !== undefined && b.on.stream.destroyed) return; // not acknowledged: delivered again
   let ids: number[];
   try {
-    ids = keep(b.rows);
+    ids = inbox.keep(b.rows);
   } catch (e) {
     // Not kept: no acknowledgement; the connection is dropped so that the broker delivers them again.
     send({ op: 'error', message: `telemetry inbox: ${e instanceof Error ? e.message : String(e)}` });
@@ -122,7 +113,7 @@ function check(): void {
     return [JSON.stringify(parsed.event), key !== undefined && verifyDeviceSignature(parsed.event, key) ? key : null, id];
   });
   try {
-    noteAll(found);
+    inbox.note(found);
   } catch (e) {
     // The rows stay as they were: the service checks them itself.
     send({ op: 'error', message: `telemetry inbox: ${e instanceof Error ? e.message : String(e)}` });
@@ -136,7 +127,7 @@ function check(): void {
 // after the broker accepts it, and the default handler would acknowledge them unkept.
 client.handleMessage = (packet, callback) => {
   const payload = typeof packet.payload === 'string' ? packet.payload : Buffer.from(packet.payload).toString('utf8');
-  const row: Row = { topic: packet.topic, payload, receivedAt: new Date().toISOString() };
+  const row: ReceivedMessage = { topic: packet.topic, payload, receivedAt: new Date().toISOString() };
   if (connection === undefined) {
     // mqtt.js's own connection: kept before the acknowledgement, one at a time.
     batch = { rows: [row], on: undefined };
@@ -167,7 +158,7 @@ port.on('message', (m: ReceiverRequest) => {
     }
   } else if (m.op === 'processed') {
     try {
-      removeProcessed.run(m.upTo);
+      inbox.removeUpTo(m.upTo);
     } catch (e) {
       // They stay, and are processed again at the next start: the event ids keep them from being applied twice.
       send({ op: 'error', message: `telemetry inbox: ${e instanceof Error ? e.message : String(e)}` });

@@ -79,8 +79,6 @@ export async function startIotService(app: AppContext, o: IotServiceOptions = {}
   let upTo: number | undefined;
   let processed = 0;
   let receiver: Receiver | undefined;
-  // Device keys for the receiver thread, when there is one.
-  let learn: (keys: IngestResult['keys']) => void = () => undefined;
   // One processing loop at a time; a message kept while it runs makes it go round once more.
   let running: Promise<void> | undefined;
   let again = false;
@@ -89,7 +87,8 @@ export async function startIotService(app: AppContext, o: IotServiceOptions = {}
     totals.applied += r.applied;
     totals.rejected += Object.values(r.rejected).reduce((a, b) => a + (b ?? 0), 0);
     totals.alerts += r.alerts.length;
-    learn(r.keys);
+    // Device keys for the receiver thread, when there is one.
+    receiver?.learn(r.keys);
     o.onResult?.(r);
     if (r.redecide.length > 0) await redecide(r.redecide);
   };
@@ -135,7 +134,6 @@ export async function startIotService(app: AppContext, o: IotServiceOptions = {}
       kick();
     };
     receiver = await startReceiver({ url, protocolVersion, clientId, inboxFile: inbox.file }, { kept, error: onError });
-    learn = (keys) => receiver?.learn(keys);
   } else {
     client = await subscribeInThread(app, url, protocolVersion, clientId, kick, onError);
   }

@@ -4,8 +4,8 @@ import type { IotInbox, InboxMessage } from '../iot-inbox-repo.ts';
 /**
  * The telemetry inbox of a SQLite store: a SQLite file of its own (`<store>.iot-inbox`), in WAL
  * mode with synchronous=NORMAL like the store, so a kept message survives the process being
- * killed. The service's receiver thread is its one writer while it runs (receiver-worker.ts: it
- * keeps, notes and removes), and the processing reads it through this connection: a writer waiting
+ * killed. The service's receiver thread is its one writer while it runs (`inboxFileWriter`, on the
+ * thread of receiver-worker.ts), and the processing reads it through this connection: a writer waiting
  * for SQLite's lock sleeps a millisecond or more, blocking its thread.
  */
 export function sqliteInbox(file: string): IotInbox {
@@ -14,7 +14,6 @@ export function sqliteInbox(file: string): IotInbox {
   const oldest = db.prepare('SELECT id, topic, payload, received_at, event, verified_key FROM inbox WHERE id > ? AND id <= ? ORDER BY id LIMIT ?');
   const last = db.prepare('SELECT coalesce(max(id), 0) FROM inbox').pluck();
   const removeSome = db.prepare('DELETE FROM inbox WHERE id IN (SELECT value FROM json_each(?))');
-  const removeRange = db.prepare('DELETE FROM inbox WHERE id BETWEEN ? AND ?');
   const count = db.prepare('SELECT count(*) FROM inbox').pluck();
   return {
     inStore: false,
@@ -36,17 +35,8 @@ export function sqliteInbox(file: string): IotInbox {
       );
     },
     async remove(ids) {
-      if (ids.length === 0) return;
-      // One statement: the receiver thread waits for this connection's lock meanwhile. What was
-      // taken is usually a run of ids (the oldest, in order): then a range, cheapest to delete.
-      let lo = ids[0]!;
-      let hi = lo;
-      for (const id of ids) {
-        if (id < lo) lo = id;
-        if (id > hi) hi = id;
-      }
-      if (hi - lo + 1 === ids.length && new Set(ids).size === ids.length) removeRange.run(lo, hi);
-      else removeSome.run(JSON.stringify(ids));
+      // One statement, whatever the ids.
+      if (ids.length > 0) removeSome.run(JSON.stringify(ids));
     },
     async count() {
       return count.get() as number;
@@ -57,6 +47,34 @@ export function sqliteInbox(file: string): IotInbox {
     async close() {
       if (db.open) db.close();
     },
+  };
+}
+
+/** A message as the receiver keeps it, before it is checked. */
+export interface ReceivedMessage {
+  readonly topic: string;
+  readonly payload: string;
+  readonly receivedAt: string;
+}
+
+/**
+ * The receiver thread's connection to an inbox file, its one writer while it runs: keeps messages
+ * (their ids, in order), notes what checking them found, and removes those processed.
+ */
+export function inboxFileWriter(file: string) {
+  const db = openInboxFile(file);
+  const insert = db.prepare('INSERT INTO inbox (topic, payload, received_at) VALUES (?, ?, ?)');
+  const note = db.prepare('UPDATE inbox SET event = ?, verified_key = ? WHERE id = ?');
+  const removeUpTo = db.prepare('DELETE FROM inbox WHERE id <= ?');
+  return {
+    keep: db.transaction((rows: readonly ReceivedMessage[]): number[] => rows.map((r) => Number(insert.run(r.topic, r.payload, r.receivedAt).lastInsertRowid))),
+    /** [event JSON or null, verified key or null, id] for each message checked. */
+    note: db.transaction((found: readonly (readonly [string | null, string | null, number])[]) => {
+      for (const f of found) note.run(...f);
+    }),
+    /** Removes every message of id up to `id`. */
+    removeUpTo: (id: number) => void removeUpTo.run(id),
+    close: () => db.close(),
   };
 }
 
