@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import sodium from 'sodium-native';
+import { canonicalJson } from '../domain/canonical-json.ts';
 import { UtcDateTime } from '../domain/declaration.ts';
 import { PortcullisError, type ErrorDetail } from '../domain/errors.ts';
 import { checkContainerNumber, checkUnLocode, type Check } from '../domain/identifiers/index.ts';
@@ -75,7 +75,7 @@ export function parseDeviceEvent(raw: string | Uint8Array | unknown): ParsedDevi
 export function signedMessage(e: UnsignedDeviceEvent): Uint8Array {
   const unsigned: Record<string, unknown> = { ...e };
   delete unsigned.signature;
-  return utf8.encode(SIGNED_PREFIX + canonicalize(unsigned));
+  return utf8.encode(SIGNED_PREFIX + canonicalJson(unsigned));
 }
 
 /** A device key pair: base64 of the raw 32-byte public key and of the 32-byte seed (drawn at random when none is given). */

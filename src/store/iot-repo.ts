@@ -80,6 +80,20 @@ export interface MonitorRow {
   readonly updatedAt: string;
 }
 
+/**
+ * Telemetry's hot writes where a database has a faster way than Kysely's multi-row statements
+ * (SQLite: statements prepared once, run a row at a time; dialects/sqlite-telemetry.ts). Each runs
+ * on the connection of the transaction that the caller holds open: on SQLite, the store's one.
+ */
+export interface TelemetryRows {
+  /** Inserts each event not stored under its (device, event id) yet; whether each was inserted. */
+  insertEvents(rows: readonly IotTables['iot_events'][]): boolean[];
+  /** Moves each device's progress to the row's, never back. */
+  advanceProgress(rows: readonly IotTables['device_progress'][]): void;
+  /** Notes the ledger index of each event given; unknown events are passed over. */
+  noteLedgerIndices(rows: readonly { readonly deviceId: string; readonly eventId: string; readonly index: number }[]): void;
+}
+
 /** Rows per statement: at most 8 parameters a row, far below either database's limit. */
 const CHUNK = 1000;
 /** Keys per look-up statement (two parameters each). */
@@ -139,8 +153,11 @@ export function devicesRepo(base: Kysely<Schema>) {
 }
 export type DevicesRepo = ReturnType<typeof devicesRepo>;
 
-/** Devices' events, each stored once under (device, event id), and the counters of refused messages. */
-export function iotEventsRepo(base: Kysely<Schema>) {
+/**
+ * Devices' events, each stored once under (device, event id), and the counters of refused messages.
+ * `hot`: the store's TelemetryRows, where it has them (the adapter's `telemetryRows`).
+ */
+export function iotEventsRepo(base: Kysely<Schema>, hot?: TelemetryRows) {
   const db = base.withTables<IotTables>();
   return {
     /**
@@ -162,7 +179,10 @@ export function iotEventsRepo(base: Kysely<Schema>) {
       offered.sort((a, b) => compare(a.device_id, b.device_id) || compare(a.event_id, b.event_id));
       const inserted = new Set<string>();
       await inTransaction(db, async (trx) => {
-        for (let i = 0; i < offered.length; i += CHUNK) {
+        if (hot !== undefined) {
+          hot.insertEvents(offered).forEach((yes, i) => yes && inserted.add(eventKey(offered[i]!.device_id, offered[i]!.event_id)));
+        }
+        for (let i = 0; hot === undefined && i < offered.length; i += CHUNK) {
           const rows = await trx
             .insertInto('iot_events')
             .values(offered.slice(i, i + CHUNK))
@@ -178,7 +198,8 @@ export function iotEventsRepo(base: Kysely<Schema>) {
           if (h === undefined || Number(r.seq) > Number(h.last_seq)) highest.set(r.device_id, { device_id: r.device_id, last_seq: r.seq, last_time: r.time });
         }
         const progress = [...highest.values()].sort((a, b) => compare(a.device_id, b.device_id));
-        for (let i = 0; i < progress.length; i += CHUNK) {
+        if (hot !== undefined) hot.advanceProgress(progress);
+        for (let i = 0; hot === undefined && i < progress.length; i += CHUNK) {
           await trx
             .insertInto('device_progress')
             .values(progress.slice(i, i + CHUNK))
@@ -226,6 +247,7 @@ export function iotEventsRepo(base: Kysely<Schema>) {
       const unique = [...new Map(pairs.map((p) => [eventKey(p.deviceId, p.eventId), p])).values()];
       if (unique.length === 0) return;
       await inTransaction(db, async (trx) => {
+        if (hot !== undefined) return hot.noteLedgerIndices(unique);
         for (let i = 0; i < unique.length; i += KEYS) {
           // One statement per chunk; both databases name a VALUES list's columns column1, column2, …
           const values = sql.join(unique.slice(i, i + KEYS).map((p) => sql`(${p.deviceId}, ${p.eventId}, ${p.index})`));

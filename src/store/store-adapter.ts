@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DeclarationSink, SinkOptions } from './declaration-sink.ts';
 import type { FieldCodec } from './field-codec.ts';
 import type { IotInbox } from './iot-inbox-repo.ts';
+import type { TelemetryRows } from './iot-repo.ts';
 import type { LedgerRows } from './ledger-rows.ts';
 import type { Schema } from './schema.ts';
 
@@ -25,6 +26,8 @@ export interface StoreAdapter {
   openDeclarationSink(opts: SinkOptions): Promise<DeclarationSink>;
   /** The ledger's hot paths: its batch append, proofs' node reads, verification's scan (ledger-rows.ts). */
   readonly ledgerRows: LedgerRows;
+  /** Telemetry's hot writes, where this database has a faster way than Kysely's (iot-repo.ts); absent elsewhere. */
+  readonly telemetryRows?: TelemetryRows;
   /**
    * A token that changes whenever anything is committed to the database, by this process or any
    * other; absent where the database offers no cheap one (PostgreSQL). Lets a reader keep what it

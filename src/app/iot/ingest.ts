@@ -77,12 +77,14 @@ export async function ingestInbox(app: AppContext, o: IngestOptions = {}): Promi
   }
 
   const deviceIds = [...new Set(parsed.map((p) => p.event.deviceId))];
-  const events = iotEventsRepo(db);
-  const [devices, progress, seen] = await Promise.all([
-    devicesRepo(db).getMany(deviceIds),
-    events.progress(deviceIds),
-    events.seen(parsed.map((p) => ({ deviceId: p.event.deviceId, eventId: p.event.eventId }))),
-  ]);
+  const hot = app.store.telemetryRows;
+  const events = iotEventsRepo(db, hot);
+  const [devices, progress] = await Promise.all([devicesRepo(db).getMany(deviceIds), events.progress(deviceIds)]);
+  // Only an event at or below its device's progress can have been applied before (progress moves
+  // to the highest seq applied, in the transaction that stores the events): only those are looked up.
+  const seen = await events.seen(
+    parsed.filter((p) => p.event.seq <= (progress.get(p.event.deviceId)?.lastSeq ?? -Infinity)).map((p) => ({ deviceId: p.event.deviceId, eventId: p.event.eventId })),
+  );
   const last = new Map<string, DeviceProgress>(progress);
   const accepted: { message: InboxMessage; event: DeviceEvent }[] = [];
   const keys = new Map<string, string | null>();
@@ -133,7 +135,7 @@ export async function ingestInbox(app: AppContext, o: IngestOptions = {}): Promi
 
   const newAlerts: Alert[] = [];
   await db.transaction().execute(async (trx) => {
-    const statuses = await iotEventsRepo(trx).add(accepted.map((p) => ({ event: p.event, receivedAt: p.message.receivedAt })));
+    const statuses = await iotEventsRepo(trx, hot).add(accepted.map((p) => ({ event: p.event, receivedAt: p.message.receivedAt })));
     // Another process may have stored one meanwhile: counted as replayed, as it would have been.
     statuses.forEach((s) => s === 'duplicate' && refuse('replayed'));
     if (states.length > 0) await monitorsRepo(trx).put(states);
@@ -161,7 +163,7 @@ async function ledgerEvents(app: AppContext, applied: readonly DeviceEvent[], al
   ]);
   appended.durable.catch((e: unknown) => durableErrors.get(app)?.(e));
   const indices = await appended.committed;
-  await iotEventsRepo(app.store.db).setLedgerIndices(applied.map((e, i) => ({ deviceId: e.deviceId, eventId: e.eventId, index: indices[i]! })));
+  await iotEventsRepo(app.store.db, app.store.telemetryRows).setLedgerIndices(applied.map((e, i) => ({ deviceId: e.deviceId, eventId: e.eventId, index: indices[i]! })));
 }
 
 /** Who hears that telemetry's ledger entries could not be made durable (the service's onError). */

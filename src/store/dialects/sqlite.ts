@@ -13,6 +13,7 @@ import { packRows, type PackedBatch } from './sqlite-batch-codec.mjs';
 import { tableInbox, type IotInbox } from '../iot-inbox-repo.ts';
 import { sqliteInbox } from './sqlite-inbox.ts';
 import { sqliteLedgerRows } from './sqlite-ledger.ts';
+import { sqliteTelemetryRows } from './sqlite-telemetry.ts';
 import { statementCache } from './sqlite-statement-cache.ts';
 import { BATCH_SQL, ID_COLUMN, PRAGMAS, prepareBatchWriter, tunePragmas, WRITER_PRAGMAS, type FlatBatch, type FlatOutcome } from './sqlite-statements.ts';
 
@@ -52,6 +53,7 @@ export function sqliteAdapter(file: string, codec: FieldCodec = PLAIN_CODEC): St
     // 0.4 s instead of 1.2 s with two).
     writesInFlight: 4,
     ledgerRows: sqliteLedgerRows(raw, db),
+    telemetryRows: sqliteTelemetryRows(raw),
     // data_version moves with every commit of another connection (the writer thread, another
     // process); total_changes with every row this connection changed.
     changeVersion: (() => {
