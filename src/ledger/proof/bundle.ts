@@ -1,5 +1,5 @@
 import { PortcullisError } from '../../domain/errors.ts';
-import { commitCanonical } from '../entry/commitment.ts';
+import { commitCanonical, SALT_BYTES } from '../entry/commitment.ts';
 import { checkEntry, entrySignatureValid, leafInput, type Entry, type EntryVerifier } from '../entry/entry.ts';
 import { leafHash, verifyInclusion } from '../merkle/index.ts';
 import { openCheckpoint, type Checkpoint, type Verifier } from '../note/index.ts';
@@ -70,7 +70,12 @@ export function checkBundle(o: unknown, log: Verifier, opts: { party?: EntryVeri
   if (b.payload !== undefined) {
     const p = b.payload as { json?: unknown; salt?: unknown };
     if (typeof p?.json !== 'string' || typeof p.salt !== 'string') bad('payload', 'is malformed', '{ json: canonical JSON text, salt: base64 }');
-    payload = commitCanonical(p.json as string, Buffer.from(p.salt as string, 'base64')) === entry.commitment;
+    // Exactly SALT_BYTES: the hash is over salt ‖ payload with nothing between them, so with any
+    // salt length a bundle could move the payload's first bytes into the "salt" and show the rest
+    // as what was committed to.
+    const salt = Buffer.from(p.salt as string, 'base64');
+    if (salt.length !== SALT_BYTES || salt.toString('base64') !== p.salt) bad('payload', `has a salt of ${salt.length} bytes`, `${SALT_BYTES} bytes in base64`);
+    payload = commitCanonical(p.json as string, salt) === entry.commitment;
     if (!payload) bad('payload', 'does not match the commitment of the entry', 'the payload and salt the entry committed to');
   }
   let partySignature: boolean | null = null;

@@ -84,6 +84,9 @@ forEachStore('ledger: parties submit signed entries; proofs check offline', (h) 
     fails({ ...bundle, entry: { ...bundle.entry, time: '2026-01-01T00:00:00Z' } }, /^proof$/);
     fails({ ...bundle, checkpoint: bundle.checkpoint.replace('\n11\n', '\n12\n') }, /^checkpoint$/);
     fails({ ...bundle, payload: { ...bundle.payload!, json: '{"id":"D-6","value":61}' } }, /^payload$/);
+    // The payload's first bytes moved into the salt: the same bytes hashed, refused for the salt's length.
+    const salt = Buffer.from(bundle.payload!.salt, 'base64');
+    fails({ ...bundle, payload: { json: bundle.payload!.json.slice(13), salt: Buffer.concat([salt, Buffer.from(bundle.payload!.json.slice(0, 13))]).toString('base64') } }, /^payload$/);
     assert.throws(() => checkBundle(bundle, parseVerifierKey(keyPair(ledger.origin).vkey)), (e) => isPortcullisError(e) && e.details[0]?.field === 'checkpoint');
     // The entry after the latest checkpoint: a checkpoint that covers it is signed for the proof.
     await recordSome(ledger, 1, 11);
