@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --rows N --runs K --only sqlite|postgres|risk|targeting|service|iot|ledger[-append|-proofs|-verify] --ledger-size N]
+ * npm run bench [-- --rows N --runs K --only sqlite|postgres|risk|targeting|service|iot|web|ledger[-append|-proofs|-verify] --ledger-size N]
  * Runs the benchmarks and prints one JSON object per result (medians of K runs).
  */
 import { parseArgs } from 'node:util';
@@ -11,6 +11,7 @@ import { benchRisk } from './risk.ts';
 import { benchService } from './service.ts';
 import { benchTargeting } from './targeting.ts';
 import { benchTrainMemory } from './train-memory.ts';
+import { benchWeb } from './web.ts';
 
 const { values } = parseArgs({
   options: {
@@ -23,14 +24,15 @@ const { values } = parseArgs({
 });
 const only = values.only;
 const LEDGER = ['ledger', 'ledger-append', 'ledger-proofs', 'ledger-verify'];
-if (only !== undefined && !['sqlite', 'postgres', 'risk', 'targeting', 'service', 'iot', ...LEDGER].includes(only)) throw new Error(`--only ${only}: expected sqlite, postgres, risk, targeting, service, iot, ledger, ledger-append, ledger-proofs or ledger-verify`);
+if (only !== undefined && !['sqlite', 'postgres', 'risk', 'targeting', 'service', 'iot', 'web', ...LEDGER].includes(only)) throw new Error(`--only ${only}: expected sqlite, postgres, risk, targeting, service, iot, web, ledger, ledger-append, ledger-proofs or ledger-verify`);
 const ledgerSize = Number(values['ledger-size']);
 if (!Number.isSafeInteger(ledgerSize) || ledgerSize < 1000) throw new Error(`--ledger-size ${values['ledger-size']}: expected an integer ≥ 1000`);
 const isLedger = only !== undefined && LEDGER.includes(only);
 if (only === undefined || only === 'targeting') await benchTargeting({ runs: Number(values.runs) });
 if (only === undefined || only === 'service') await benchService({ runs: Number(values.runs) });
 if (only === undefined || only === 'iot') await benchIot({ runs: Number(values.runs) });
-if (only !== 'risk' && only !== 'targeting' && only !== 'service' && only !== 'iot' && !isLedger) await benchIngest({ rows: Number(values.rows), runs: Number(values.runs), only });
+if (only === undefined || only === 'web') await benchWeb({ runs: Number(values.runs) });
+if (only !== 'risk' && only !== 'targeting' && only !== 'service' && only !== 'iot' && only !== 'web' && !isLedger) await benchIngest({ rows: Number(values.rows), runs: Number(values.runs), only });
 if (only === undefined || only === 'risk') {
   await benchRisk({ runs: Number(values.runs) });
   await benchLearner({ runs: Number(values.runs) });

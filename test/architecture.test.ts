@@ -59,3 +59,24 @@ for (const file of files(SRC)) {
     }
   });
 }
+
+/** The web application talks to the API over HTTP: of ours it may only `import type` from domain. */
+const WEB = resolve(import.meta.dirname, '../web/src');
+const TS_OR_TSX = (dir: string): string[] =>
+  readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? TS_OR_TSX(p) : /\.tsx?$/.test(p) ? [p] : [];
+  });
+const WEB_IMPORT = /^\s*(import|export)(\s+type)?\s[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
+for (const file of TS_OR_TSX(WEB)) {
+  test(`web/src/${relative(WEB, file)} respects the layers`, () => {
+    for (const m of readFileSync(file, 'utf8').matchAll(WEB_IMPORT)) {
+      const spec = (m[3] ?? m[4])!;
+      if (!spec.startsWith('.')) continue;
+      const target = resolve(dirname(file), spec);
+      if (!relative(WEB, target).startsWith('..')) continue;
+      const inDomain = !relative(SRC, target).startsWith('..') && relative(SRC, target).split('/')[0] === 'domain';
+      assert.ok(inDomain && m[2] !== undefined, `web/src/${relative(WEB, file)} imports ${spec}: the web application may only \`import type\` from src/domain`);
+    }
+  });
+}

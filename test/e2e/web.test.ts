@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { ADMIN_PASSWORD, e2eSkip, launch, PASSWORD, screenshot, signIn, startServer, type Served } from './support.ts';
+
+const skip = e2eSkip();
+if (skip !== undefined) console.log(`# ${skip}`);
+
+describe('the web application, end to end (Chromium against portcullis serve)', { skip: skip ?? false, timeout: 600_000 }, () => {
+  let served: Served;
+  let browser: Browser;
+  let trader: { id: string; party: string };
+
+  before(async () => {
+    [served, browser] = await Promise.all([startServer(), launch()]);
+    // The demo's people have no passwords: the administrator gives them one, and adds a trader
+    // (the importer of a demo filing) and an auditor.
+    for (const id of ['ana', 'sam', 'olga']) await served.admin(`/users/${id}/password`, { method: 'PUT', json: { password: PASSWORD } });
+    const { items } = await served.as('ana', PASSWORD)<{ items: { declaration: { importer: string } }[] }>('/declarations?limit=1');
+    trader = { id: 'tia', party: items[0]!.declaration.importer };
+    await served.admin('/users', { json: { id: trader.id, name: 'Tia (trader)', roles: ['trader'], party: trader.party, password: PASSWORD } });
+    await served.admin('/users', { json: { id: 'aud', name: 'Aud (auditor)', roles: ['auditor'], password: PASSWORD } });
+  });
+  after(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+
+  const page = async (): Promise<Page> => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    return context.newPage();
+  };
+  const nav = async (p: Page) => (await p.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).sort();
+
+  it('signs each role in, to the pages that role may use; a wrong password is refused with the server\'s reason', async () => {
+    const p = await page();
+    await p.goto(served.url);
+    await p.getByLabel('User').fill('ana');
+    await p.getByLabel('Password').fill('not the password at all');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('alert').waitFor();
+    await screenshot(p, 'sign-in-refused');
+    assert.match(await p.getByRole('alert').textContent() ?? '', /password|credentials|sign/i);
+
+    const expected: Record<string, { password: string; pages: string[] }> = {
+      admin: { password: ADMIN_PASSWORD, pages: ['Ledger'] },
+      ana: { password: PASSWORD, pages: ['Ledger', 'Rules', 'Worklist'] },
+      sam: { password: PASSWORD, pages: ['Ledger', 'Rules', 'Worklist'] },
+      olga: { password: PASSWORD, pages: ['Ledger', 'Worklist'] },
+      tia: { password: PASSWORD, pages: ['Ledger', 'My filings'] },
+      aud: { password: PASSWORD, pages: ['Ledger', 'Rules'] },
+    };
+    for (const [user, want] of Object.entries(expected)) {
+      const q = await page();
+      await signIn(q, served.url, user, want.password);
+      assert.deepEqual(await nav(q), want.pages, user);
+      await screenshot(q, `signed-in-${user}`);
+      await q.getByRole('button', { name: 'Sign out' }).click();
+      await q.getByRole('button', { name: 'Sign in' }).waitFor();
+      await q.context().close();
+    }
+  });
+
+  it('walks the worklist by keyboard, claims a declaration and opens it', async () => {
+    const p = await page();
+    await signIn(p, served.url, 'ana', PASSWORD);
+    const grid = p.getByRole('grid', { name: 'Worklist' });
+    await grid.getByRole('row').nth(3).waitFor();
+    const rows = await grid.getByRole('row').count();
+    // Virtualised: the demo's thousands of rows are not all in the page.
+    assert.ok(rows > 5 && rows < 200, `${rows} rows rendered`);
+    await grid.focus();
+    await p.keyboard.press('ArrowDown');
+    await p.keyboard.press('ArrowDown');
+    const active = grid.locator('[role=row][aria-selected=true]');
+    assert.equal(await active.getAttribute('aria-rowindex'), '3');
+    const id = (await active.getByRole('gridcell').nth(1).textContent())!;
+    await p.keyboard.press('c');
+    await grid.getByRole('row', { name: new RegExp(id) }).getByText('claimed by ana').waitFor();
+    await screenshot(p, 'worklist-claimed');
+    await grid.focus();
+    await p.keyboard.press('Enter');
+    await p.getByRole('heading', { name: new RegExp(`Declaration ${id}`) }).waitFor();
+    await p.getByRole('heading', { name: /Decision/ }).waitFor();
+    await screenshot(p, 'declaration-analyst');
+  });
+
+  it('an officer records an inspection on a declaration, which its page then lists', async () => {
+    const { items } = await served.as('ana', PASSWORD)<{ items: { decision: { declarationId: string } }[] }>('/worklist?lane=red&limit=1');
+    const id = items[0]!.decision.declarationId;
+    const p = await page();
+    await signIn(p, served.url, 'olga', PASSWORD);
+    await p.goto(`${served.url}/#/declarations/${encodeURIComponent(id)}`);
+    const form = p.getByRole('form', { name: 'Record an inspection' });
+    await form.getByLabel('Finding').selectOption('seizure');
+    await form.getByLabel('Revenue recovered (EUR)').fill('1250');
+    await form.getByLabel('Notes').fill('undeclared goods behind the front row');
+    await form.getByRole('button', { name: 'Record' }).click();
+    await form.getByText('Recorded.').waitFor();
+    await p.getByRole('table', { name: 'Inspections' }).getByText('seizure').waitFor();
+    await screenshot(p, 'inspection-recorded');
+  });
+
+  it("verifies a declaration's ledger entry in the browser; a trader sees its own filing's lane and proof, not the score", async () => {
+    const p = await page();
+    await signIn(p, served.url, 'tia', PASSWORD);
+    await p.getByRole('table', { name: 'Filings' }).getByRole('link').first().click();
+    await p.getByRole('heading', { name: /Declaration / }).waitFor();
+    assert.equal(await p.getByRole('heading', { name: /Decision/ }).count(), 0, 'a trader is shown no decision details');
+    const entries = p.getByRole('table', { name: 'Ledger entries' });
+    await entries.getByRole('button', { name: /Verify the inclusion proof/ }).first().click();
+    await entries.getByRole('status').first().waitFor({ timeout: 20_000 });
+    assert.match((await entries.getByRole('status').first().textContent())!, /verified/);
+    await screenshot(p, 'proof-verified-trader');
+  });
+
+  it('an analyst writes a rule (a malformed condition is refused, saying where and why), back-tests and submits it; a supervisor approves and activates it', async () => {
+    const p = await page();
+    await signIn(p, served.url, 'ana', PASSWORD);
+    await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rules' }).click();
+    await p.getByRole('link', { name: 'New rule…' }).click();
+    const form = p.getByRole('form', { name: 'New rule' });
+    await form.getByLabel('Name').fill('Cheap fridges from afar');
+    await form.getByLabel(/^Reason/).fill('Refrigerators declared far below the usual unit value of their subheading.');
+    // A malformed condition is refused by the server with where and why.
+    await form.getByLabel('Condition (JsonLogic)').fill('{"<": [{"var": "noSuchFact"}, 1]}');
+    await form.getByRole('button', { name: 'Save draft' }).click();
+    await form.getByRole('alert').getByText(/noSuchFact/).waitFor();
+    await screenshot(p, 'rule-refused');
+    await form.getByLabel('Condition (JsonLogic)').fill('{"and": [{"startsWith": [{"var": "hsCode"}, "8418"]}, {"<": [{"var": "unitValueRatio"}, 0.5]}]}');
+    await p.getByRole('form', { name: 'Back-test' }).getByRole('button', { name: 'Back-test' }).click();
+    await p.getByRole('status', { name: 'Back-test result' }).waitFor({ timeout: 60_000 });
+    assert.match((await p.getByRole('status', { name: 'Back-test result' }).textContent())!, /Hits \d/);
+    await screenshot(p, 'rule-backtest');
+    await form.getByRole('button', { name: 'Save draft' }).click();
+    await p.getByRole('heading', { name: /Cheap fridges from afar/ }).waitFor();
+    await p.getByRole('button', { name: 'Submit for approval' }).click();
+    await p.getByLabel('Status').getByText('submitted').waitFor();
+
+    const q = await page();
+    await signIn(q, served.url, 'sam', PASSWORD);
+    await q.goto(`${served.url}/#/rules`);
+    await q.getByRole('table', { name: 'Rules' }).getByRole('link', { name: 'Cheap fridges from afar' }).click();
+    await q.getByRole('button', { name: 'Approve' }).click();
+    await q.getByLabel('Status').getByText('approved').waitFor();
+    await q.getByRole('button', { name: 'Activate' }).click();
+    await q.getByLabel('Status').getByText('active').waitFor();
+    assert.match((await q.getByText(/approved by sam/).textContent())!, /ana, approved by sam/);
+    await screenshot(q, 'rule-active');
+  });
+});
