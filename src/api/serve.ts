@@ -1,8 +1,9 @@
 import { loadConfig } from '../app/config.ts';
 import { openApp } from '../app/context.ts';
-import { bootstrapAdmin } from '../app/auth/index.ts';
+import { randomBytes } from 'node:crypto';
+import { bootstrapAdmin, setPassword } from '../app/auth/index.ts';
 import { DEMO_ROWS, seedDemoIfEmpty } from '../app/demo/seed-demo.ts';
-import { seedTargetingDemo } from '../app/demo/seed-targeting.ts';
+import { DEMO_USERS, seedTargetingDemo } from '../app/demo/seed-targeting.ts';
 import { seedIotDemo } from '../app/demo/seed-iot.ts';
 import { buildServer, shutdown } from './server.ts';
 import { authPort, policy } from './wiring.ts';
@@ -34,12 +35,15 @@ export async function serve(o: ServeOptions): Promise<void> {
   let server;
   // The demo consignment to play a voyage for, said once the broker's address is known.
   let demoSeal: { count: number; consignment: string } | undefined;
+  // Whether this start made the demo's people (who are then given a password).
+  let demoPeople = false;
   try {
     if (o.demo !== false) {
       const seed = await seedDemoIfEmpty(app, {});
       if (seed.seeded && seed.ingest) o.say(`first start: ${seed.ingest.accepted} of ${DEMO_ROWS} demo declarations ingested`);
       const t = seed.seeded && seed.file !== undefined ? await seedTargetingDemo(app, seed.file, (step) => o.say(step)) : undefined;
       if (t !== undefined) o.say(`demo targeting: model ${t.model.slice(0, 19)}… in force, rule ${t.rule} active, ${t.decisions.decided} declarations decided`);
+      demoPeople = t !== undefined;
       if (t !== undefined) {
         const seals = await seedIotDemo(app, 'sam');
         if (seals.length > 0) demoSeal = { count: seals.length, consignment: seals[0]!.consignment };
@@ -47,6 +51,15 @@ export async function serve(o: ServeOptions): Promise<void> {
     }
     const admin = await bootstrapAdmin(app);
     if (admin.created) o.say(admin.password !== undefined ? `administrator "${admin.user}" created; password (shown this once): ${admin.password}` : `administrator "${admin.user}" created with PORTCULLIS_ADMIN_PASSWORD`);
+    if (demoPeople) {
+      // The demo's analyst, supervisors and officer can sign in at once (the web application has
+      // nothing to show the administrator alone): one password, said once, set by the administrator.
+      const configured = o.env.PORTCULLIS_DEMO_PASSWORD?.trim() || undefined;
+      const password = configured ?? randomBytes(18).toString('base64url');
+      for (const u of DEMO_USERS) await setPassword(app, admin.user, u.id, password);
+      const who = DEMO_USERS.map((u) => `${u.id} (${u.roles.join(', ')})`).join(', ');
+      o.say(configured === undefined ? `demo people ${who}: password (shown this once): ${password}` : `demo people ${who}: password from PORTCULLIS_DEMO_PASSWORD`);
+    }
     server = await buildServer(app, {
       auth: authPort,
       can: policy,

@@ -27,6 +27,8 @@ export const PASSWORD = 'e2e-user-password-3Lm!';
 
 export interface Served {
   readonly url: string;
+  /** What the server said on its first start (the demo people's password among it). */
+  readonly said: () => string;
   readonly stop: () => Promise<void>;
   /** An API call as the administrator. */
   admin<T>(path: string, init?: { method?: string; json?: unknown }): Promise<T>;
@@ -80,6 +82,7 @@ export async function startServer(): Promise<Served> {
   };
   return {
     url,
+    said: () => said,
     admin: as('admin', ADMIN_PASSWORD),
     as,
     stop: async () => {

@@ -33,6 +33,14 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
   const nav = async (p: Page) => (await p.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).sort();
 
   it('signs each role in, to the pages that role may use; a wrong password is refused with the server\'s reason', async () => {
+    // The demo's people were given a password on the first start, said once (sue keeps hers).
+    const demo = /demo people .*sue \(supervisor, analyst\).*: password \(shown this once\): (\S+)/.exec(served.said());
+    assert.ok(demo !== null, served.said());
+    const sue = await page();
+    await signIn(sue, served.url, 'sue', demo[1]!);
+    assert.deepEqual(await nav(sue), ['Ledger', 'Rules', 'Worklist']);
+    await sue.context().close();
+
     const p = await page();
     await p.goto(served.url);
     await p.getByLabel('User').fill('ana');
