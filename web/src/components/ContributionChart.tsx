@@ -1,11 +1,6 @@
-import { BarChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useMemo, useRef } from 'react';
+import { useMemo } from 'react';
 import type { DecisionReason } from '../types.ts';
-
-echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
+import { useEChart } from './use-echart.ts';
 
 /**
  * The model's explanation of one decision: each feature's contribution to the log-odds (TreeSHAP),
@@ -13,27 +8,20 @@ echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
  * numbers follows the chart for screen readers.
  */
 export function ContributionChart({ reasons }: { reasons: readonly DecisionReason[] }) {
-  const el = useRef<HTMLDivElement>(null);
   const data = useMemo(() => reasons.filter((r) => r.kind === 'model' && r.contribution !== undefined).sort((a, b) => Math.abs(b.contribution!) - Math.abs(a.contribution!)), [reasons]);
-  useEffect(() => {
-    if (el.current === null || data.length === 0) return;
-    const chart = echarts.init(el.current);
+  const option = useMemo(() => {
+    if (data.length === 0) return undefined;
     const shown = [...data].reverse();
-    chart.setOption({
+    return {
       animation: false,
       grid: { left: 180, right: 30, top: 10, bottom: 30 },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       xAxis: { type: 'value', name: 'log-odds', nameLocation: 'middle', nameGap: 22 },
       yAxis: { type: 'category', data: shown.map((r) => r.code), axisLabel: { width: 170, overflow: 'truncate' } },
       series: [{ type: 'bar', data: shown.map((r) => ({ value: Number(r.contribution!.toFixed(4)), itemStyle: { color: r.contribution! > 0 ? '#c0392b' : '#2e6da4' } })) }],
-    });
-    const resize = () => chart.resize();
-    window.addEventListener('resize', resize);
-    return () => {
-      window.removeEventListener('resize', resize);
-      chart.dispose();
     };
   }, [data]);
+  const el = useEChart(option);
   if (data.length === 0) return <p className="muted">No model explanation (no active model when it was decided).</p>;
   return (
     <figure className="chart">
