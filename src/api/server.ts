@@ -10,6 +10,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { AppContext } from '../app/context.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { securityHeaders } from './plugins/security-headers.ts';
+import { liveRoutes, liveStreams, type LiveOptions, type LiveStreams } from './routes/live.ts';
 import { guards, registerAuth, type ApiDeps } from './plugins/auth.ts';
 import type { AuthPort, Can } from './ports.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -47,6 +48,8 @@ export interface ServerOptions {
   readonly webRoot?: string;
   /** Container telemetry over MQTT (MQTT_URL's broker, or an embedded one); off when absent. */
   readonly iot?: Omit<IotServiceOptions, 'decide' | 'onError'>;
+  /** The worklist's change stream: how often the store is asked, how long a stream lives. */
+  readonly live?: Omit<LiveOptions, 'onError'>;
 }
 
 export type ApiServer = FastifyInstance;
@@ -109,8 +112,11 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
   // At shutdown, answers close their connection, so that a keep-alive client does not hold the
   // server open after its request under way is answered.
   let closing = false;
+  let live: LiveStreams | undefined;
   server.addHook('preClose', async () => {
     closing = true;
+    // Event streams never finish by themselves: ended here, or close would wait for them.
+    live?.endAll();
   });
   server.addHook('onSend', async (_req, reply) => {
     if (closing) reply.header('connection', 'close');
@@ -180,9 +186,10 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
     await filings.close();
     await decisions.close();
   });
+  live = liveStreams(app, { ...opts.live, onError: (e) => server.log.error({ err: e }, 'worklist changes') });
   const deps: ApiDeps = { app, auth: opts.auth, can: opts.can };
   registerAuth(server, deps);
-  const ctx = { ...deps, guards: guards(opts.can), decisions, filings, jobs, iot, loginMax: opts.rateLimit?.loginMax ?? 10 };
+  const ctx = { ...deps, guards: guards(opts.can), decisions, filings, jobs, iot, live, loginMax: opts.rateLimit?.loginMax ?? 10 };
 
   const api = server.withTypeProvider<ZodTypeProvider>();
   api.get(`${API}/openapi.json`, { config: { public: true }, schema: { hide: true } }, async () => server.swagger());
@@ -194,6 +201,7 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
     partyRoutes(r, ctx);
     declarationRoutes(r, ctx);
     worklistRoutes(r, ctx);
+    liveRoutes(r, ctx);
     inspectionRoutes(r, ctx);
     ruleRoutes(r, ctx);
     modelRoutes(r, ctx);
@@ -208,7 +216,7 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
   return server;
 }
 
-export type RouteContext = ApiDeps & { readonly guards: ReturnType<typeof guards>; readonly decisions: DecisionQueue; readonly filings: FilingQueue; readonly jobs: JobRegistry; readonly iot: IotService | undefined; readonly loginMax: number };
+export type RouteContext = ApiDeps & { readonly guards: ReturnType<typeof guards>; readonly decisions: DecisionQueue; readonly filings: FilingQueue; readonly jobs: JobRegistry; readonly iot: IotService | undefined; readonly live: LiveStreams; readonly loginMax: number };
 export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
 /**

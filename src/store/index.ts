@@ -28,3 +28,4 @@ export { worklistRepo, type WorklistRepo, type WorkItem, type WorkStatus, type W
 export { authRepo, type AuthRepo, type StoredSession, type StoredApiKey, type StoredLoginFailures } from './auth-repo.ts';
 export { devicesRepo, iotEventsRepo, monitorsRepo, type DevicesRepo, type IotEventsRepo, type MonitorsRepo, type IotTables, type DeviceRow, type DeviceEventRow, type DeviceProgressRow, type StoredDeviceEvent, type EventAddStatus, type MonitorRow } from './iot-repo.ts';
 export { tableInbox, type IotInbox, type InboxMessage, type NewInboxMessage } from './iot-inbox-repo.ts';
+export { worklistChangeToken } from './worklist-changes.ts';

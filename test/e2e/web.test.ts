@@ -86,6 +86,13 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
     await p.keyboard.press('c');
     await grid.getByRole('row', { name: new RegExp(id) }).getByText('claimed by ana').waitFor();
     await screenshot(p, 'worklist-claimed');
+    // Live: with the server's change stream open the page does not poll, so another analyst's
+    // claim can only reach it through the stream.
+    await p.locator('.live.on').waitFor();
+    const other = (await grid.getByRole('row').nth(6).getByRole('gridcell').nth(1).textContent())!;
+    assert.notEqual(other, id);
+    await served.as('sam', PASSWORD)(`/worklist/${encodeURIComponent(other)}/claim`, { method: 'POST' });
+    await grid.getByRole('row', { name: new RegExp(other) }).getByText('claimed by sam').waitFor({ timeout: 5000 });
     await grid.focus();
     await p.keyboard.press('Enter');
     await p.getByRole('heading', { name: new RegExp(`Declaration ${id}`) }).waitFor();

@@ -65,6 +65,19 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
   return body as T;
 }
 
+/**
+ * Opens a server-sent event stream (text/event-stream) with the session's credentials, which
+ * EventSource cannot send; an expired access token is renewed once, as for any request. The
+ * caller reads `body` until it ends, and aborts through `signal`.
+ */
+export async function openStream(path: string, signal: AbortSignal): Promise<Response> {
+  const open = () => send(path, { signal, headers: { accept: 'text/event-stream' } });
+  let res = await open();
+  if (res.status === 401 && tokens !== undefined && (await refresh())) res = await open();
+  if (!res.ok || res.body === null) throw new ApiError(res.status, `the event stream ${path} answered HTTP ${res.status}`);
+  return res;
+}
+
 export const post = <T>(path: string, json?: unknown) => api<T>(path, { method: 'POST', json: json ?? {} });
 export const put = <T>(path: string, json: unknown) => api<T>(path, { method: 'PUT', json });
 

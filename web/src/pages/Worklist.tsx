@@ -6,6 +6,7 @@ import { Link, useNavigate } from 'react-router-dom';
 import { api, post, query } from '../api.ts';
 import { Choice, LANES } from '../components/Choice.tsx';
 import { useSession } from '../auth.tsx';
+import { useLiveChanges } from '../live.ts';
 import type { Lane, WorkItem } from '../types.ts';
 
 /** Rows fetched per page: the API's largest. */
@@ -35,16 +36,30 @@ export function Worklist() {
   const client = useQueryClient();
 
   const filters = { office: office.trim() || undefined, lane: lane || undefined, status: status || undefined };
+  const live = useLiveChanges('/worklist/changes', 'worklist');
   const list = useInfiniteQuery({
     queryKey: ['worklist', filters],
     initialPageParam: 0,
     queryFn: ({ pageParam }) => api<{ items: WorkItem[] }>(`/worklist${query({ ...filters, limit: PAGE, offset: pageParam })}`),
     getNextPageParam: (last, pages) => (last.items.length < PAGE ? undefined : pages.length * PAGE),
-    // New declarations and alerts arrive at the top (the list is ranked by risk): the list is
-    // fetched again every few seconds while only its first pages are loaded; one scrolled far down
-    // (a hundred pages) is not fetched again whole every few seconds.
-    refetchInterval: (q) => ((q.state.data?.pages.length ?? 0) <= 2 ? 5000 : false),
+    // New declarations and alerts arrive at the top (the list is ranked by risk). The server says
+    // when the worklist changed (below); while its stream is down, the list is polled every few
+    // seconds instead, but only while its first pages are loaded: one scrolled far down (a hundred
+    // pages) is not fetched again whole.
+    refetchInterval: (q) => (!live.connected && (q.state.data?.pages.length ?? 0) <= 2 ? 5000 : false),
   });
+  const pagesLoaded = list.data?.pages.length ?? 0;
+  const [changed, setChanged] = useState(false);
+  const seenToken = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (live.token === undefined || live.token === seenToken.current) return;
+    const first = seenToken.current === undefined;
+    seenToken.current = live.token;
+    if (first) return;
+    // A list of its first pages is fetched again at once; a long one is offered to be.
+    if (pagesLoaded <= 2) void client.invalidateQueries({ queryKey: ['worklist'] });
+    else setChanged(true);
+  }, [live.token, pagesLoaded, client]);
   const all = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const rows = useMemo(() => {
     const s = search.trim().toLowerCase();
@@ -138,7 +153,24 @@ export function Worklist() {
         <span className="muted" aria-live="polite">
           {list.isPending ? 'loading…' : `${rows.length.toLocaleString()} shown${list.hasNextPage ? ' (more as you scroll)' : ''}`}
         </span>
+        <span className={`live ${live.connected ? 'on' : 'off'}`} title={live.connected ? 'the server tells this list when it changes' : 'reconnecting; the list is fetched every 5 s meanwhile'}>
+          {live.connected ? 'live' : 'polling'}
+        </span>
       </form>
+      {changed && (
+        <p className="notice" role="status">
+          The worklist has changed since these rows were fetched.{' '}
+          <button
+            type="button"
+            onClick={() => {
+              setChanged(false);
+              void client.invalidateQueries({ queryKey: ['worklist'] });
+            }}
+          >
+            Fetch again
+          </button>
+        </p>
+      )}
       {list.error && <p role="alert" className="error">{list.error.message}</p>}
       {problem !== undefined && <p role="alert" className="error">{problem}</p>}
       <div className="grid" role="grid" aria-label="Worklist" aria-rowcount={rows.length} tabIndex={0} onKeyDown={onKey} ref={scroller} aria-activedescendant={rows[active] ? `row-${active}` : undefined}>
