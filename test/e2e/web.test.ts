@@ -123,7 +123,7 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
     await p.getByRole('heading', { name: /Declaration / }).waitFor();
     assert.equal(await p.getByRole('heading', { name: /Decision/ }).count(), 0, 'a trader is shown no decision details');
     const entries = p.getByRole('table', { name: 'Ledger entries' });
-    await entries.getByRole('button', { name: /Verify the inclusion proof/ }).first().click();
+    await entries.getByRole('button', { name: /Verify proof of entry/ }).first().click();
     await entries.getByRole('status').first().waitFor({ timeout: 20_000 });
     assert.match((await entries.getByRole('status').first().textContent())!, /verified/);
     await screenshot(p, 'proof-verified-trader');
@@ -162,5 +162,46 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
     await q.getByLabel('Status').getByText('active').waitFor();
     assert.match((await q.getByText(/approved by sam/).textContent())!, /ana, approved by sam/);
     await screenshot(q, 'rule-active');
+  });
+  it('every page each role may open passes axe-core\'s WCAG 2.1 A and AA checks (labels, names, contrast, structure)', async () => {
+    const { AxeBuilder } = await import('@axe-core/playwright');
+    const check = async (p: Page, where: string): Promise<string[]> => {
+      const r = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      return r.violations.map((v) => `${where}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    };
+    const found: string[] = [];
+    const signedOut = await page();
+    await signedOut.goto(served.url);
+    await signedOut.getByRole('button', { name: 'Sign in' }).waitFor();
+    found.push(...(await check(signedOut, 'sign-in')));
+    await signedOut.context().close();
+
+    const people: [string, string][] = [['admin', ADMIN_PASSWORD], ['ana', PASSWORD], ['sam', PASSWORD], ['olga', PASSWORD], [trader.id, PASSWORD], ['aud', PASSWORD]];
+    const visited = new Set<string>();
+    for (const [user, password] of people) {
+      const p = await page();
+      await signIn(p, served.url, user, password);
+      const links = p.getByRole('navigation', { name: 'Main' }).getByRole('link');
+      for (const label of await links.allTextContents()) {
+        await links.getByText(label, { exact: true }).click();
+        await p.getByRole('heading', { level: 1 }).first().waitFor();
+        // Settled: what the page fetches first has arrived (nothing says "loading…" any more).
+        await p.waitForFunction(() => !document.body.textContent?.includes('loading…'), undefined, { timeout: 30_000 });
+        found.push(...(await check(p, `${user} ${label}`)));
+        visited.add(label);
+      }
+      await p.context().close();
+    }
+    // A declaration's page, as the analyst sees it (the decision, its explanation, the forms).
+    const { items } = await served.as('ana', PASSWORD)<{ items: { decision: { declarationId: string } }[] }>('/worklist?lane=red&limit=1');
+    const p = await page();
+    await signIn(p, served.url, 'ana', PASSWORD);
+    await p.goto(`${served.url}/#/declarations/${encodeURIComponent(items[0]!.decision.declarationId)}`);
+    await p.getByRole('heading', { name: /Decision/ }).waitFor();
+    await p.waitForFunction(() => !document.body.textContent?.includes('loading…'), undefined, { timeout: 30_000 });
+    found.push(...(await check(p, 'ana declaration')));
+    await p.context().close();
+    assert.ok(visited.size >= 4, [...visited].join(', '));
+    assert.deepEqual(found, []);
   });
 });

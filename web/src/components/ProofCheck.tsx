@@ -26,7 +26,7 @@ export function ProofCheck({ index }: { index: number }) {
   };
   return (
     <span className="proof">
-      <button type="button" onClick={() => void check()} disabled={state.kind === 'busy'} aria-label={`Verify the inclusion proof of entry ${index}`}>
+      <button type="button" onClick={() => void check()} disabled={state.kind === 'busy'} aria-label={`Verify proof of entry ${index} (its inclusion in the log)`}>
         Verify proof
       </button>
       {state.kind === 'ok' && <span className="ok" role="status">✓ {state.text}</span>}
