@@ -51,12 +51,12 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
     assert.match(await p.getByRole('alert').textContent() ?? '', /password|credentials|sign/i);
 
     const expected: Record<string, { password: string; pages: string[] }> = {
-      admin: { password: ADMIN_PASSWORD, pages: ['Ledger'] },
+      admin: { password: ADMIN_PASSWORD, pages: ['Administration', 'Ledger'] },
       ana: { password: PASSWORD, pages: ['Ledger', 'Rules', 'Worklist'] },
       sam: { password: PASSWORD, pages: ['Ledger', 'Rules', 'Worklist'] },
       olga: { password: PASSWORD, pages: ['Ledger', 'Worklist'] },
       tia: { password: PASSWORD, pages: ['Ledger', 'My filings'] },
-      aud: { password: PASSWORD, pages: ['Ledger', 'Rules'] },
+      aud: { password: PASSWORD, pages: ['Administration', 'Ledger', 'Rules'] },
     };
     for (const [user, want] of Object.entries(expected)) {
       const q = await page();
