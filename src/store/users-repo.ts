@@ -7,6 +7,8 @@ import type { Schema } from './schema.ts';
 export interface StoredUser extends User {
   readonly createdAt: string;
   readonly disabled: boolean;
+  /** When the user last signed in or called with a key (written at most every few minutes); null: never. */
+  readonly lastSeenAt: string | null;
 }
 
 /** The people and machines that use Portcullis. A user is added once; roles change, ids never do. */
@@ -18,6 +20,7 @@ export function usersRepo(db: Kysely<Schema>) {
     ...(r.party === null ? {} : { party: r.party }),
     createdAt: r.created_at,
     disabled: r.disabled === 1,
+    lastSeenAt: r.last_seen_at,
   });
   return {
     /** Adds a user; a CONFLICT error when the id is taken. */

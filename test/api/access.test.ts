@@ -34,6 +34,7 @@ describe(`who may do what, over HTTP (${process.env.DATABASE_URL ? 'postgres' : 
     ['GET', '/api/v1/parties', [200, 200, 200, 200, 403, 403, 200]],
     ['GET', '/api/v1/parties/IMP-A', [200, 200, 200, 200, 403, 403, 200]],
     ['GET', '/api/v1/api-keys', [200, 200, 200, 200, 200, 200, 403]],
+    ['GET', '/api/v1/keys/status', [200, 403, 403, 403, 403, 403, 200]],
     ['GET', `/api/v1/ledger/entries?subject=declaration:${A.id}`, [200, 200, 200, 200, 200, 404, 200]],
     ['GET', '/api/v1/movements?container=CSQU3054383', [403, 200, 200, 200, 403, 200, 200]],
     ['GET', '/api/v1/effectiveness?from=2024-01-01&to=2025-01-01', [403, 200, 200, 403, 403, 403, 200]],

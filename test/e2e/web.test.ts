@@ -51,12 +51,12 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
     assert.match(await p.getByRole('alert').textContent() ?? '', /password|credentials|sign/i);
 
     const expected: Record<string, { password: string; pages: string[] }> = {
-      admin: { password: ADMIN_PASSWORD, pages: ['Ledger'] },
+      admin: { password: ADMIN_PASSWORD, pages: ['Administration', 'Ledger'] },
       ana: { password: PASSWORD, pages: ['Ledger', 'Rules', 'Worklist'] },
       sam: { password: PASSWORD, pages: ['Ledger', 'Rules', 'Worklist'] },
       olga: { password: PASSWORD, pages: ['Ledger', 'Worklist'] },
       tia: { password: PASSWORD, pages: ['Ledger', 'My filings'] },
-      aud: { password: PASSWORD, pages: ['Ledger', 'Rules'] },
+      aud: { password: PASSWORD, pages: ['Administration', 'Ledger', 'Rules'] },
     };
     for (const [user, want] of Object.entries(expected)) {
       const q = await page();
@@ -186,7 +186,7 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
         await links.getByText(label, { exact: true }).click();
         await p.getByRole('heading', { level: 1 }).first().waitFor();
         // Settled: what the page fetches first has arrived (nothing says "loading…" any more).
-        await p.waitForFunction(() => !document.body.textContent?.includes('loading…'), undefined, { timeout: 30_000 });
+        await p.waitForFunction("!document.body.textContent.includes('loading…')", undefined, { timeout: 30_000 });
         found.push(...(await check(p, `${user} ${label}`)));
         visited.add(label);
       }
@@ -198,7 +198,7 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
     await signIn(p, served.url, 'ana', PASSWORD);
     await p.goto(`${served.url}/#/declarations/${encodeURIComponent(items[0]!.decision.declarationId)}`);
     await p.getByRole('heading', { name: /Decision/ }).waitFor();
-    await p.waitForFunction(() => !document.body.textContent?.includes('loading…'), undefined, { timeout: 30_000 });
+    await p.waitForFunction("!document.body.textContent.includes('loading…')", undefined, { timeout: 30_000 });
     found.push(...(await check(p, 'ana declaration')));
     await p.context().close();
     assert.ok(visited.size >= 4, [...visited].join(', '));

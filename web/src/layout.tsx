@@ -7,6 +7,8 @@ export const PAGES: readonly { path: string; label: string; roles: readonly Role
   { path: '/worklist', label: 'Worklist', roles: ['analyst', 'supervisor', 'officer'] },
   { path: '/filings', label: 'My filings', roles: ['trader'] },
   { path: '/rules', label: 'Rules', roles: ['analyst', 'supervisor', 'auditor'] },
+  // Before the ledger: it is the administrator's home (homeOf takes the first page a role may open); after the rules, which stay the auditor's.
+  { path: '/admin', label: 'Administration', roles: ['admin', 'auditor'] },
   { path: '/ledger', label: 'Ledger', roles: ['admin', 'analyst', 'supervisor', 'officer', 'trader', 'carrier', 'auditor'] },
 ];
 

@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { createHashRouter, Navigate, RouterProvider } from 'react-router-dom';
 import { SessionProvider, useSession } from './auth.tsx';
 import { homeOf, Layout } from './layout.tsx';
+import { AdminPage } from './pages/Admin.tsx';
 import { DeclarationPage } from './pages/Declaration.tsx';
 import { Filings } from './pages/Filings.tsx';
 import { LedgerPage } from './pages/Ledger.tsx';
@@ -31,6 +32,8 @@ const router = createHashRouter([
       { path: 'ledger', element: <LedgerPage /> },
       { path: 'rules', element: <RulesPage /> },
       { path: 'rules/:id', element: <RulesPage /> },
+      { path: 'admin', element: <AdminPage /> },
+      { path: 'admin/:tab', element: <AdminPage /> },
       { path: '*', element: <Home /> },
     ],
   },

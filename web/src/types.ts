@@ -49,3 +49,59 @@ export interface LedgerEntry extends SignedEntry {
   readonly index: number;
   readonly subject?: string | null;
 }
+
+// Administration (users, API keys, devices, keys).
+
+/** A user as the administrators' list shows it (GET /users). */
+export interface UserRow {
+  readonly id: string;
+  readonly name: string;
+  readonly roles: readonly Role[];
+  readonly party?: string;
+  readonly disabled: boolean;
+  readonly createdAt: string;
+  readonly lastSeenAt: string | null;
+}
+
+/** An API key as listed (never its secret). */
+export interface ApiKeyInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly user: string;
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+  readonly expiresAt: string | null;
+  readonly revokedAt: string | null;
+}
+
+/** A new API key: the whole key (`key`) is in this answer and nowhere else, ever. */
+export interface CreatedApiKey {
+  readonly id: string;
+  readonly name: string;
+  readonly user: string;
+  readonly key: string;
+  readonly createdAt: string;
+  readonly expiresAt: string | null;
+}
+
+export interface Device {
+  readonly id: string;
+  readonly publicKey: string;
+  readonly container: string | null;
+  readonly registeredBy: string;
+  readonly registeredAt: string;
+  readonly revokedAt: string | null;
+}
+
+/** GET /keys/status: the data-key ring by id and count (src/app/security/key-status.ts). */
+export interface KeyStatus {
+  readonly source: 'file' | 'env' | 'memory';
+  readonly current: { readonly kid: string; readonly created: string | null; readonly ageDays: number | null; readonly stale: boolean; readonly maxAgeDays: number };
+  readonly keys: readonly { readonly kid: string; readonly created: string | null; readonly current: boolean; readonly values: number }[];
+  readonly columns: readonly { readonly table: string; readonly column: string; readonly byKey: Readonly<Record<string, number>> }[];
+  readonly plaintext: number;
+  readonly underOlderKeys: number;
+  readonly rotating: string | null;
+  readonly rotateCommand: string;
+  readonly ledger: { readonly log: { readonly name: string; readonly keyId: string }; readonly party: { readonly name: string; readonly keyId: string } };
+}

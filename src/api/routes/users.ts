@@ -7,13 +7,17 @@ import { COMMON, errors, IdParams, PathId } from '../schemas.ts';
 import type { Api, RouteContext } from '../server.ts';
 
 const UserOut = z.object({ id: z.string(), name: z.string(), roles: z.array(Role), party: z.string().optional() });
+/** A user as the administrators' list shows it: since when, whether disabled, when last seen (null: never). */
+const UserRow = UserOut.extend({ disabled: z.boolean(), createdAt: z.string(), lastSeenAt: z.string().nullable() });
 
 /** Users (administrators), their passwords (administrators, or oneself), and API keys. */
 export function userRoutes(api: Api, ctx: RouteContext): void {
   const { allow } = ctx.guards;
-  api.get('/users', { schema: { tags: ['users'], response: { 200: z.object({ users: z.array(UserOut) }), ...errors(...COMMON) } } }, async (req) => {
+  api.get('/users', { schema: { tags: ['users'], response: { 200: z.object({ users: z.array(UserRow) }), ...errors(...COMMON) } } }, async (req) => {
     allow(req, 'user.read');
-    return { users: (await listUsers(ctx.app)).map((u) => ({ id: u.id, name: u.name, roles: u.roles, ...(u.party !== undefined ? { party: u.party } : {}) })) };
+    return {
+      users: (await listUsers(ctx.app)).map((u) => ({ id: u.id, name: u.name, roles: u.roles, ...(u.party !== undefined ? { party: u.party } : {}), disabled: u.disabled, createdAt: u.createdAt, lastSeenAt: u.lastSeenAt })),
+    };
   });
 
   api.post('/users', {

@@ -6,6 +6,7 @@ import type { AppContext } from '../context.ts';
 import { ledgerOf } from '../ledger/ledger.ts';
 import { verifyLedger, type VerifyReport } from '../ledger/verify.ts';
 import { DATA_KEYS_FILE, dataKeysText, loadDataKeys } from './data-keys.ts';
+import { keyAge, MAX_KEY_AGE_DAYS } from './key-status.ts';
 
 export type Severity = 'high' | 'medium' | 'low' | 'info';
 
@@ -55,7 +56,7 @@ export async function securityAudit(app: AppContext, o: AuditOptions = {}): Prom
   const now = app.clock();
   const since = o.since ?? new Date(now.getTime() - 30 * DAY).toISOString();
   const inactiveDays = o.inactiveDays ?? 90;
-  const maxKeyAgeDays = o.maxKeyAgeDays ?? 365;
+  const maxKeyAgeDays = o.maxKeyAgeDays ?? MAX_KEY_AGE_DAYS;
   const findings: AuditFinding[] = [];
   const add = (f: AuditFinding) => findings.push(f);
   const sec = app.config.security;
@@ -96,7 +97,7 @@ export async function securityAudit(app: AppContext, o: AuditOptions = {}): Prom
   }
   if (otherKey > 0) add({ check: 'rotation-unfinished', severity: 'medium', message: `${otherKey} values are sealed under an older data key than the current ${loaded.ring.current.kid}`, fix: 'run portcullis keys rotate' });
   const created = loaded.ring.current.created;
-  if (created !== undefined && now.getTime() - Date.parse(created) > maxKeyAgeDays * DAY) {
+  if (keyAge(created, now, maxKeyAgeDays).stale) {
     add({ check: 'stale-data-key', severity: 'medium', message: `the current data key ${loaded.ring.current.kid} was made ${created}, more than ${maxKeyAgeDays} days ago`, fix: 'run portcullis keys rotate' });
   } else if (created === undefined) {
     add({ check: 'data-key-age-unknown', severity: 'info', message: `the current data key ${loaded.ring.current.kid} comes from PORTCULLIS_DATA_KEYS: its age is not known`, fix: `rotate it at least every ${maxKeyAgeDays} days` });

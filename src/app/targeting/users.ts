@@ -1,7 +1,7 @@
 import { PortcullisError } from '../../domain/errors.ts';
 import { User, type Role } from '../../domain/user.ts';
 import { hashPassword, passwordProblem } from '../../security/password.ts';
-import { authRepo, usersRepo } from '../../store/index.ts';
+import { authRepo, usersRepo, type StoredUser } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
 import { recordPrivileged } from '../ledger/record.ts';
 
@@ -23,6 +23,7 @@ export async function addUser(app: AppContext, input: { id: string; name?: strin
   return r.data;
 }
 
-export function listUsers(app: AppContext): Promise<User[]> {
-  return usersRepo(app.store.db).list();
+/** Every user (up to 10,000) in id order, with whether it is disabled and when it was last seen. */
+export function listUsers(app: AppContext): Promise<StoredUser[]> {
+  return usersRepo(app.store.db).list({ limit: 10_000 });
 }
