@@ -27,6 +27,7 @@ import { ledgerRoutes } from './routes/ledger.ts';
 import { movementRoutes } from './routes/movements.ts';
 import { iotRoutes } from './routes/iot.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { discrepancyRoutes } from './routes/discrepancies.ts';
 import { openDecisionQueue, type DecisionQueue } from '../app/filing/decision-queue.ts';
 import { openFilingQueue, type FilingQueue } from '../app/filing/filing-queue.ts';
 import { jobRegistry, type JobRegistry } from '../app/jobs/jobs.ts';
@@ -211,6 +212,7 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
     movementRoutes(r, ctx);
     iotRoutes(r, ctx);
     keyRoutes(r, ctx);
+    discrepancyRoutes(r, ctx);
   }, { prefix: API });
 
   const root = opts.webRoot ?? (existsSync(WEB_DIST) ? WEB_DIST : WEB_STATIC);

@@ -26,6 +26,14 @@ export interface WorklistFilter {
   /** Lanes to show; red and yellow unless given. */
   readonly lanes?: readonly Lane[];
   readonly status?: WorkStatus;
+  /** HS chapter, two digits: declarations with a goods item of that chapter. */
+  readonly hsChapter?: string;
+  /** ISO 3166 alpha-2: declarations with a goods item originating there. */
+  readonly originCountry?: string;
+  /** Filed at or after this instant (ISO 8601 UTC). */
+  readonly filedFrom?: string;
+  /** Filed before this instant (ISO 8601 UTC). */
+  readonly filedTo?: string;
   readonly limit?: number;
   readonly offset?: number;
 }
@@ -35,6 +43,9 @@ export interface Claim {
   readonly claimedBy: string;
   readonly claimedAt: string;
 }
+
+/** The least string above every string that starts with `prefix` (of digits): "85" → "86", "09" → "0:" (':' follows '9'). */
+const nextPrefix = (prefix: string): string => prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 
 type Eb = ExpressionBuilder<Db & { d: Schema['decisions'] }, 'd'>;
 const inspected = ({ exists, selectFrom }: Eb) => exists(selectFrom('inspections as i').select('i.revision').whereRef('i.declaration_id', '=', 'd.declaration_id'));
@@ -61,6 +72,27 @@ export function worklistRepo(base: Kysely<Schema>) {
       if (f.status === 'inspected') q = q.where((eb) => inspected(eb as unknown as Eb));
       else if (f.status === 'claimed') q = q.where('c.claimed_by', 'is not', null).where((eb) => eb.not(inspected(eb as unknown as Eb)));
       else if (f.status === 'open') q = q.where('c.claimed_by', 'is', null).where((eb) => eb.not(inspected(eb as unknown as Eb)));
+      // The goods and the filing are probed per decision through their primary keys (goods_items
+      // by declaration and sequence, declarations by id) while the rank index is read in order: no
+      // sort, and a page ends as soon as it is full. A filter that matches few declarations reads
+      // further down the index; the API keeps its pages for a second, as for every filter.
+      if (f.hsChapter !== undefined) {
+        const chapter = f.hsChapter;
+        q = q.where(({ exists, selectFrom }) => exists(selectFrom('goods_items as g').select('g.sequence').whereRef('g.declaration_id', '=', 'd.declaration_id').where('g.hs_code', '>=', chapter).where('g.hs_code', '<', nextPrefix(chapter))));
+      }
+      if (f.originCountry !== undefined) {
+        const country = f.originCountry;
+        q = q.where(({ exists, selectFrom }) => exists(selectFrom('goods_items as g').select('g.sequence').whereRef('g.declaration_id', '=', 'd.declaration_id').where('g.origin_country', '=', country)));
+      }
+      if (f.filedFrom !== undefined || f.filedTo !== undefined) {
+        const { filedFrom, filedTo } = f;
+        q = q.where(({ exists, selectFrom }) => {
+          let filed = selectFrom('declarations as x').select('x.id').whereRef('x.id', '=', 'd.declaration_id');
+          if (filedFrom !== undefined) filed = filed.where('x.filed_at', '>=', filedFrom);
+          if (filedTo !== undefined) filed = filed.where('x.filed_at', '<', filedTo);
+          return exists(filed);
+        });
+      }
       return q
         .orderBy(sql`coalesce(d.score, -1)`, 'desc')
         .orderBy('d.declaration_id')

@@ -34,6 +34,8 @@ export interface Served {
   admin<T>(path: string, init?: { method?: string; json?: unknown }): Promise<T>;
   /** API calls as a user. */
   as(user: string, password: string): <T>(path: string, init?: { method?: string; json?: unknown }) => Promise<T>;
+  /** The `portcullis` command on the server's store (its database, keys, broker), as an operator beside it would run it. */
+  cli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
 /** Starts `portcullis serve` on a fresh store (first start: demo data, the admin account), resolving once it listens. */
@@ -80,9 +82,20 @@ export async function startServer(): Promise<Served> {
     if (!r.ok) throw new Error(`${method} ${path} as ${user}: ${r.status} ${await r.text()}`);
     return (r.status === 204 ? undefined : await r.json()) as T;
   };
+  const cli = (args: readonly string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const run = spawn(BIN, [...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      run.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+      run.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+      run.once('error', reject);
+      run.once('exit', (code) => resolve({ code, stdout, stderr }));
+    });
   return {
     url,
     said: () => said,
+    cli,
     admin: as('admin', ADMIN_PASSWORD),
     as,
     stop: async () => {

@@ -27,10 +27,17 @@ forEachStore('the worklist query plan', (h) => {
       [{ status: 'open' }, 'decisions_open_rank'],
       [{ office: 'NLRTM01' }, 'decisions_open_office_rank'],
       [{ office: 'NLRTM01', lanes: ['red'] }, 'decisions_open_office_rank'],
+      // The goods and the filing are probed per decision by their keys; the rank order still comes from the index.
+      [{ hsChapter: '85' }, 'decisions_open_rank'],
+      [{ originCountry: 'CN', filedFrom: '2024-01-01', filedTo: '2024-02-01' }, 'decisions_open_rank'],
+      [{ office: 'NLRTM01', hsChapter: '85', originCountry: 'CN', filedFrom: '2024-01-01' }, 'decisions_open_office_rank'],
     ] as const) {
       const plan = await planOf(store, f);
       assert.ok(plan.includes(index), `${JSON.stringify(f)}: ${plan}`);
       if (store.dialect === 'sqlite') assert.doesNotMatch(plan, /TEMP B-TREE FOR ORDER BY/, `${JSON.stringify(f)}: ${plan}`);
+      // Goods items and filings are looked up by their keys, never scanned.
+      if (store.dialect === 'sqlite') assert.doesNotMatch(plan, /SCAN (g|x)\b/, `${JSON.stringify(f)}: ${plan}`);
+      else assert.doesNotMatch(plan, /Seq Scan on (goods_items|declarations)/, `${JSON.stringify(f)}: ${plan}`);
     }
   });
 

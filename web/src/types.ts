@@ -105,3 +105,42 @@ export interface KeyStatus {
   readonly rotateCommand: string;
   readonly ledger: { readonly log: { readonly name: string; readonly keyId: string }; readonly party: { readonly name: string; readonly keyId: string } };
 }
+
+/** A consignment's voyage (GET /consignments/:id/track): the planned ports placed, the corridor, the device's events, the alerts. */
+export interface LatLon {
+  readonly lat: number;
+  readonly lon: number;
+}
+export interface TrackAlert {
+  readonly id: string;
+  readonly code: string;
+  readonly severity: string;
+  readonly message: string;
+  readonly status: string;
+  readonly raisedAt: string;
+  readonly at: string | null;
+  readonly position: LatLon | null;
+}
+export interface Track {
+  readonly consignment: string;
+  readonly container: string;
+  readonly ports: readonly string[];
+  readonly portPositions: readonly (LatLon & { readonly code: string })[];
+  readonly corridorKm: number;
+  readonly events: readonly { readonly event: { readonly eventId: string; readonly time: string; readonly eventCode?: string; readonly location?: string; readonly position?: LatLon }; readonly receivedAt: string; readonly ledgerIndex: number | null }[];
+  readonly alerts: readonly TrackAlert[];
+}
+
+/** Where two parties' records of a consignment disagree (GET /declarations/:id/discrepancies). */
+export interface DiscrepancySide {
+  readonly role: 'declarant' | 'carrier' | 'telemetry';
+  readonly party: string;
+  readonly value: string | number | readonly string[] | null;
+  readonly records: readonly { readonly id: string; readonly entry: number | null }[];
+}
+export interface Discrepancy {
+  readonly field: 'container' | 'portOfLoading' | 'portOfDischarge' | 'weight' | 'date' | 'seal';
+  readonly container?: string;
+  readonly sides: readonly [DiscrepancySide, DiscrepancySide];
+  readonly message: string;
+}

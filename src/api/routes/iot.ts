@@ -5,6 +5,17 @@ import { COMMON, errors, IdParams } from '../schemas.ts';
 import type { Api, RouteContext } from '../server.ts';
 
 const DeviceOut = z.object({ id: z.string(), publicKey: z.string(), container: z.string().nullable(), registeredBy: z.string(), registeredAt: z.string(), revokedAt: z.string().nullable() });
+const LatLon = z.object({ lat: z.number(), lon: z.number() });
+/** What the voyage map draws: the ports placed, the corridor's half-width, the events (positions among them) and the alerts with where each happened. */
+const TrackOut = z.object({
+  consignment: z.string(),
+  container: z.string(),
+  ports: z.array(z.string()),
+  portPositions: z.array(LatLon.extend({ code: z.string() })),
+  corridorKm: z.number(),
+  events: z.array(z.object({ event: z.record(z.string(), z.unknown()), receivedAt: z.string(), ledgerIndex: z.number().nullable() })),
+  alerts: z.array(z.object({ id: z.string(), code: z.string(), severity: z.string(), message: z.string(), status: z.string(), raisedAt: z.string(), at: z.string().nullable(), position: LatLon.nullable() })),
+});
 const DeviceId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, '1 to 64 of A–Z a–z 0–9 . _ : -');
 
 /** Devices (register, revoke, list), a consignment's track and events, and the telemetry counters. */
@@ -35,12 +46,12 @@ export function iotRoutes(api: Api, ctx: RouteContext): void {
     schema: {
       tags: ['telemetry'],
       params: IdParams,
-      response: { 200: z.object({ consignment: z.string(), container: z.string(), ports: z.array(z.string()), events: z.array(z.object({ event: z.record(z.string(), z.unknown()), receivedAt: z.string(), ledgerIndex: z.number().nullable() })), alerts: z.array(z.record(z.string(), z.unknown())) }), ...errors(...COMMON) },
+      response: { 200: TrackOut, ...errors(...COMMON) },
     },
   }, async (req) => {
     allow(req, 'telemetry.read');
     const t = await trackOf(ctx.app, req.params.id);
-    return { ...t, ports: [...t.ports], events: t.events.map((e) => ({ event: { ...e.event }, receivedAt: e.receivedAt, ledgerIndex: e.ledgerIndex })), alerts: t.alerts.map((a) => ({ ...a })) };
+    return { ...t, ports: [...t.ports], portPositions: t.portPositions.map((p) => ({ ...p })), events: t.events.map((e) => ({ event: { ...e.event }, receivedAt: e.receivedAt, ledgerIndex: e.ledgerIndex })), alerts: t.alerts.map((a) => ({ ...a, position: a.position === null ? null : { ...a.position } })) };
   });
   api.get('/telemetry/stats', { schema: { tags: ['telemetry'], response: { 200: z.object({ events: z.number(), inbox: z.number(), rejected: z.record(z.string(), z.number()), broker: z.string().nullable() }), ...errors(...COMMON) } } }, async (req) => {
     allow(req, 'telemetry.read');

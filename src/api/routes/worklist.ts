@@ -3,10 +3,22 @@ import { claimWork, listWorklist, overrideDecision, releaseWork, worklistVersion
 import { responseCache } from '../response-cache.ts';
 import { Decision } from '../../domain/decision.ts';
 import { Lane } from '../../domain/rule.ts';
-import { COMMON, errors, IdParams, Limit, Offset } from '../schemas.ts';
+import { COMMON, errors, IdParams, IsoTime, Limit, Offset } from '../schemas.ts';
 import type { Api, RouteContext } from '../server.ts';
 
 const WorkItem = z.object({ decision: Decision, status: z.enum(['open', 'claimed', 'inspected']), claimedBy: z.string().nullable(), claimedAt: z.string().nullable() });
+/** The worklist's filters. A chapter and a country filter on the goods (any item), the dates on the filing: from inclusive, to exclusive. */
+const WorklistQuery = z.strictObject({
+  office: z.string().min(1).max(32).optional(),
+  lane: Lane.optional(),
+  status: z.enum(['open', 'claimed', 'inspected']).optional(),
+  hsChapter: z.string().regex(/^\d{2}$/, 'an HS chapter: two digits, e.g. 85').optional(),
+  origin: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 country code in capitals, e.g. CN').optional(),
+  from: IsoTime.optional(),
+  to: IsoTime.optional(),
+  limit: Limit,
+  offset: Offset,
+});
 const Claim = z.object({ declarationId: z.string(), claimedBy: z.string(), claimedAt: z.string() });
 
 /** The analysts' worklist: ranked by risk, filtered; claim, release, override (with a reason). */
@@ -16,15 +28,15 @@ export function worklistRoutes(api: Api, ctx: RouteContext): void {
   // process changes the worklist): analysts' screens poll the same first pages.
   const pages = responseCache({ version: worklistVersion(ctx.app), ttlMs: 1000, max: 256 });
   api.get('/worklist', {
-    schema: { tags: ['worklist'], querystring: z.strictObject({ office: z.string().min(1).max(32).optional(), lane: Lane.optional(), status: z.enum(['open', 'claimed', 'inspected']).optional(), limit: Limit, offset: Offset }), response: { 200: z.object({ items: z.array(WorkItem) }), ...errors(...COMMON) } },
+    schema: { tags: ['worklist'], querystring: WorklistQuery, response: { 200: z.object({ items: z.array(WorkItem) }), ...errors(...COMMON) } },
   }, async (req, reply) => {
     allow(req, 'worklist.read');
     const q = req.query;
-    const key = JSON.stringify([q.office, q.lane, q.status, q.limit, q.offset]);
+    const key = JSON.stringify([q.office, q.lane, q.status, q.hsChapter, q.origin, q.from, q.to, q.limit, q.offset]);
     const kept = pages.lookup(key);
     let body = kept.body;
     if (body === undefined) {
-      const items = await listWorklist(ctx.app, { ...(q.office ? { office: q.office } : {}), ...(q.lane ? { lanes: [q.lane] } : {}), ...(q.status ? { status: q.status } : {}), limit: q.limit, offset: q.offset });
+      const items = await listWorklist(ctx.app, { ...(q.office ? { office: q.office } : {}), ...(q.lane ? { lanes: [q.lane] } : {}), ...(q.status ? { status: q.status } : {}), ...(q.hsChapter ? { hsChapter: q.hsChapter } : {}), ...(q.origin ? { originCountry: q.origin } : {}), ...(q.from ? { filedFrom: q.from } : {}), ...(q.to ? { filedTo: q.to } : {}), limit: q.limit, offset: q.offset });
       // Built from stored decisions by the store's own mapping: the response schema documents it,
       // and the page is serialized once here rather than checked against it on every request.
       body = JSON.stringify({ items });

@@ -6,6 +6,7 @@ import mqtt from 'mqtt';
 import { loadConfig } from '../../../src/app/config.ts';
 import { openApp, type AppContext } from '../../../src/app/context.ts';
 import { registerDevice, readDeviceKey } from '../../../src/app/iot/devices.ts';
+import { ingestInbox } from '../../../src/app/iot/ingest.ts';
 import { addUser } from '../../../src/app/targeting/users.ts';
 import { signDeviceEvent } from '../../../src/iot/event.ts';
 import { simulateVoyage } from '../../../src/iot/voyage.ts';
@@ -60,3 +61,10 @@ export async function publish(url: string, messages: readonly { topic: string; p
 
 export const signed = (device: { id: string; key: string }, events: readonly UnsignedDeviceEvent[]) =>
   events.map((e) => ({ topic: deviceTopic(device.id), payload: JSON.stringify(signDeviceEvent(e, device.key)) }));
+
+/** Messages put in the inbox and taken through the monitors, as the service would, without a broker. */
+export async function ingestAll(app: AppContext, messages: readonly { topic: string; payload: string }[]): Promise<void> {
+  const inbox = app.store.iotInbox();
+  for (const m of messages) await inbox.put({ ...m, receivedAt: new Date().toISOString() });
+  while ((await ingestInbox(app)).messages > 0);
+}

@@ -1,12 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, ApiError, post, query } from '../api.ts';
 import { useSession } from '../auth.tsx';
 import { Choice, LANES } from '../components/Choice.tsx';
 import { ContributionChart } from '../components/ContributionChart.tsx';
 import { ProofCheck } from '../components/ProofCheck.tsx';
-import type { Decision, DeclarationView, Lane, LaneView, LedgerEntry } from '../types.ts';
+import type { Decision, DeclarationView, Discrepancy, DiscrepancySide, Lane, LaneView, LedgerEntry, Track } from '../types.ts';
+
+// The map, its world and d3-geo come in a chunk of their own, fetched when a voyage is shown.
+const VoyageMap = lazy(() => import('../components/VoyageMap.tsx'));
 
 interface Inspection {
   readonly declarationId: string;
@@ -25,8 +28,9 @@ const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)} %`;
  * One declaration: the filing, its decision (lane, selection type, the probability with which it
  * was selected, thresholds, the model's explanation, the rules that hit), the inspections recorded,
  * its ledger entries with their proofs checked here, and the forms to record an inspection or to
- * override the lane with a reason. What a user's role may not see the API does not send (a trader
- * gets the lane only), and the page shows what it got.
+ * override the lane with a reason; the consignment's voyage on a map and where the parties' records
+ * disagree. What a user's role may not see the API does not send (a trader gets the lane only), and
+ * the page shows what it got.
  */
 export function DeclarationPage() {
   const id = useParams().id!;
@@ -73,6 +77,11 @@ export function DeclarationPage() {
 
       {decision !== undefined && decision !== null && <DecisionSection decision={decision} />}
       {decision === null && <p className="muted">Not decided yet.</p>}
+
+      {/* Those who may read telemetry (the track's policy): analysts, supervisors, officers, auditors. */}
+      {has('analyst', 'supervisor', 'officer', 'auditor') && <VoyageSection id={id} />}
+      {/* Sent to those who may read a decision's details, like the decision: never to a trader. */}
+      {decision !== undefined && <DiscrepanciesSection id={id} />}
 
       {inspections.data !== undefined && (
         <section aria-labelledby="inspections">
@@ -205,6 +214,136 @@ function OverrideForm({ id, lane }: { id: string; lane: Lane }) {
         {override.isSuccess && <p role="status" className="ok">Overridden.</p>}
         {override.error && <p role="alert" className="error">{override.error.message}</p>}
       </form>
+    </section>
+  );
+}
+
+const when = (iso: string | null) => (iso === null ? '–' : iso.replace('T', ' ').replace(/:\d{2}(\.\d+)?Z$/, ' UTC'));
+const place = (p: { lat: number; lon: number } | null | undefined) => (p == null ? '–' : `${Math.abs(p.lat).toFixed(2)}° ${p.lat >= 0 ? 'N' : 'S'}, ${Math.abs(p.lon).toFixed(2)}° ${p.lon >= 0 ? 'E' : 'W'}`);
+
+/**
+ * The consignment's voyage: the map (fetched lazily), and beside and below it the same facts as
+ * text: the alerts, the ports, the last position. Fetched again every 10 s, so a voyage under way
+ * moves on. A declaration with no route to draw (no container, or no two ports with known
+ * positions) says so.
+ */
+function VoyageSection({ id }: { id: string }) {
+  const track = useQuery({
+    queryKey: ['track', id],
+    queryFn: () => api<Track>(`/consignments/${encodeURIComponent(id)}/track`),
+    retry: (n, e) => !(e instanceof ApiError && e.status < 500) && n < 1,
+    refetchInterval: (q) => (q.state.error === null ? 10_000 : false),
+  });
+  const body = () => {
+    if (track.isPending) return <p className="muted">loading…</p>;
+    if (track.error) {
+      return track.error instanceof ApiError && track.error.status === 404
+        ? <p className="muted">No voyage to show: the declaration names no container with a port of loading and a port of discharge the monitors can place.</p>
+        : <p role="alert" className="error">{track.error.message}</p>;
+    }
+    const t = track.data;
+    const fixes = t.events.filter((e) => e.event.position !== undefined);
+    const last = fixes.at(-1);
+    return (
+      <>
+        <p className="muted">
+          Container <span className="mono">{t.container}</span>: planned route {t.ports.join(' → ')}, corridor {t.corridorKm} km either side of it;{' '}
+          {t.events.length === 0 ? 'no telemetry received yet.' : `${t.events.length} events from its device, ${fixes.length} with a position.`}
+        </p>
+        <div className="voyage">
+          <figure className="voyage-figure">
+            <Suspense fallback={<p className="muted">loading the map…</p>}>
+              <VoyageMap track={t} />
+            </Suspense>
+            <figcaption className="legend">
+              <span className="key key-route">planned route</span> <span className="key key-corridor">corridor</span> <span className="key key-track">track</span>{' '}
+              <span className="key key-last">last position</span> <span className="key key-alert">alert</span>
+            </figcaption>
+          </figure>
+          <div>
+            <h3>Alerts on the voyage</h3>
+            {t.alerts.length === 0 ? <p className="muted">None.</p> : (
+              <ol className="voyage-alerts" aria-label="Alerts on the voyage">
+                {t.alerts.map((a) => (
+                  <li key={a.id} className={`severity-${a.severity}`}>
+                    <strong>{a.code}</strong> ({a.severity}), {when(a.at ?? a.raisedAt)}, at {place(a.position)}
+                    <br />
+                    <span className="muted">{a.message}</span>
+                  </li>
+                ))}
+              </ol>
+            )}
+            <h3>Last position</h3>
+            <p>{last === undefined ? <span className="muted">None reported yet.</span> : <>{place(last.event.position)} at {when(last.event.time)}{last.event.eventCode !== undefined && ` (${last.event.eventCode})`}</>}</p>
+          </div>
+        </div>
+        <table className="simple compact" aria-label="Ports of the planned route">
+          <thead><tr><th className="num">#</th><th>Port (UN/LOCODE)</th><th>Latitude</th><th>Longitude</th></tr></thead>
+          <tbody>
+            {t.portPositions.map((p, i) => (
+              <tr key={`${p.code}-${i}`}><td className="num">{i + 1}</td><td>{p.code}</td><td>{p.lat.toFixed(2)}</td><td>{p.lon.toFixed(2)}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </>
+    );
+  };
+  return (
+    <section aria-labelledby="voyage">
+      <h2 id="voyage">Voyage</h2>
+      {body()}
+    </section>
+  );
+}
+
+const FIELD_NAMES: Record<Discrepancy['field'], string> = {
+  container: 'Container',
+  portOfLoading: 'Port of loading',
+  portOfDischarge: 'Port of discharge',
+  weight: 'Weight (kg)',
+  date: 'Date',
+  seal: 'Seal',
+};
+
+function SideCell({ side }: { side: DiscrepancySide }) {
+  const value = side.value === null ? '—' : Array.isArray(side.value) ? side.value.join(', ') || '—' : typeof side.value === 'number' ? side.value.toLocaleString() : String(side.value);
+  const entries = side.records.flatMap((r) => (r.entry === null ? [] : [r.entry]));
+  return (
+    <td>
+      <span className="muted">{side.role} {side.party}:</span> <strong>{value}</strong>
+      {side.records.length > 0 && (
+        <div className="muted">
+          {side.records.map((r) => r.id).join(', ')}
+          {entries.length > 0 && <> · ledger entr{entries.length === 1 ? 'y' : 'ies'} {entries.join(', ')}</>}
+        </div>
+      )}
+    </td>
+  );
+}
+
+/** Where the declarant, the carrier and the devices recorded different things of this consignment, each side with the records (and ledger entries) it rests on. */
+function DiscrepanciesSection({ id }: { id: string }) {
+  const found = useQuery({ queryKey: ['discrepancies', id], queryFn: () => api<{ discrepancies: Discrepancy[] }>(`/declarations/${encodeURIComponent(id)}/discrepancies`) });
+  return (
+    <section aria-labelledby="discrepancies">
+      <h2 id="discrepancies">Discrepancies between parties</h2>
+      {found.isPending && <p className="muted">loading…</p>}
+      {found.error && <p role="alert" className="error">{found.error.message}</p>}
+      {found.data !== undefined && found.data.discrepancies.length === 0 && <p className="muted">None: what the carrier and the devices recorded agrees with the filing (or nothing was recorded).</p>}
+      {found.data !== undefined && found.data.discrepancies.length > 0 && (
+        <table className="simple" aria-label="Discrepancies between parties">
+          <thead><tr><th>Field</th><th>Container</th><th>One party recorded</th><th>The other recorded</th><th>Finding</th></tr></thead>
+          <tbody>
+            {found.data.discrepancies.map((x, i) => (
+              <tr key={`${x.field}-${x.container ?? ''}-${i}`}>
+                <td>{FIELD_NAMES[x.field]}</td><td className="mono nowrap">{x.container ?? ''}</td>
+                <SideCell side={x.sides[0]} /><SideCell side={x.sides[1]} />
+                <td>{x.message}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }

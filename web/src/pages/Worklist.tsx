@@ -2,7 +2,7 @@ import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-q
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type Row } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, post, query } from '../api.ts';
 import { Choice, LANES } from '../components/Choice.tsx';
 import { useSession } from '../auth.tsx';
@@ -17,7 +17,9 @@ const col = createColumnHelper<WorkItem>();
 
 /**
  * The analysts' worklist: declarations awaiting a decision or an inspection, ranked by risk, with
- * lane, score, top reasons and alerts; filtered by office, lane and status; claimed and released.
+ * lane, score, top reasons and alerts; filtered by office, lane, status, HS chapter, origin country
+ * and filing dates (those four kept in the address, so a filtered list can be bookmarked or sent);
+ * claimed and released.
  * Rows are virtualised (only those on screen are in the page) and fetched a thousand at a time as
  * the list is scrolled, so a worklist of 100,000 scrolls as one of 100; the first pages are
  * fetched again every few seconds, so new declarations and alerts appear as they arrive (at the
@@ -30,12 +32,14 @@ export function Worklist() {
   const [lane, setLane] = useState<'' | Lane>('');
   const [status, setStatus] = useState<'' | WorkItem['status']>('');
   const [search, setSearch] = useState('');
+  const [params, setParams] = useSearchParams();
+  const goods = goodsFilters(params);
   const [active, setActive] = useState(0);
   const [problem, setProblem] = useState<string | undefined>(undefined);
   const navigate = useNavigate();
   const client = useQueryClient();
 
-  const filters = { office: office.trim() || undefined, lane: lane || undefined, status: status || undefined };
+  const filters = { office: office.trim() || undefined, lane: lane || undefined, status: status || undefined, ...goods.query };
   const live = useLiveChanges('/worklist/changes', 'worklist');
   const list = useInfiniteQuery({
     queryKey: ['worklist', filters],
@@ -147,9 +151,26 @@ export function Worklist() {
         <Choice label="Lane" value={lane} options={LANES} onChange={setLane} any />
         <Choice label="Status" value={status} options={['open', 'claimed', 'inspected'] as const} onChange={setStatus} any />
         <label>
+          HS chapter
+          <input value={goods.hsChapter} onChange={(e) => setParams(kept(params, 'hsChapter', e.target.value.replace(/\D/g, '').slice(0, 2)), { replace: true })} inputMode="numeric" maxLength={2} size={4} placeholder="e.g. 85" aria-invalid={goods.hsChapter !== '' && goods.query.hsChapter === undefined} aria-describedby="hs-hint" />
+        </label>
+        <label>
+          Origin country
+          <input value={goods.origin} onChange={(e) => setParams(kept(params, 'origin', e.target.value.toUpperCase().replace(/[^A-Z]/g, '').slice(0, 2)), { replace: true })} maxLength={2} size={4} placeholder="e.g. CN" aria-invalid={goods.origin !== '' && goods.query.origin === undefined} aria-describedby="hs-hint" />
+        </label>
+        <label>
+          Filed from
+          <input type="date" value={goods.from} onChange={(e) => setParams(kept(params, 'from', e.target.value), { replace: true })} />
+        </label>
+        <label>
+          Filed to
+          <input type="date" value={goods.to} onChange={(e) => setParams(kept(params, 'to', e.target.value), { replace: true })} />
+        </label>
+        <label>
           Search
           <input value={search} onChange={(e) => setSearch(e.target.value)} placeholder="declaration or reason" />
         </label>
+        <span id="hs-hint" className="muted">{goods.hint}</span>
         <span className="muted" aria-live="polite">
           {list.isPending ? 'loading…' : `${rows.length.toLocaleString()} shown${list.hasNextPage ? ' (more as you scroll)' : ''}`}
         </span>
@@ -189,6 +210,38 @@ export function Worklist() {
       </div>
     </main>
   );
+}
+
+const DAY_MS = 86_400_000;
+
+/** The address's query with one filter set (or removed when empty). */
+function kept(params: URLSearchParams, name: string, value: string): URLSearchParams {
+  const next = new URLSearchParams(params);
+  if (value === '') next.delete(name);
+  else next.set(name, value);
+  return next;
+}
+
+/**
+ * The goods and date filters as typed (kept in the address) and as sent: a chapter or a country
+ * only once complete (two digits, two letters), so that typing does not ask the server for a
+ * half-typed code; the last day inclusive, as people read "to" (the API's `to` is exclusive).
+ */
+function goodsFilters(params: URLSearchParams) {
+  const hsChapter = params.get('hsChapter') ?? '';
+  const origin = params.get('origin') ?? '';
+  const from = params.get('from') ?? '';
+  const to = params.get('to') ?? '';
+  const day = (d: string) => (/^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(d)) ? d : undefined);
+  const toDay = day(to);
+  const query = {
+    hsChapter: /^\d{2}$/.test(hsChapter) ? hsChapter : undefined,
+    origin: /^[A-Z]{2}$/.test(origin) ? origin : undefined,
+    from: day(from),
+    to: toDay === undefined ? undefined : new Date(Date.parse(toDay) + DAY_MS).toISOString().slice(0, 10),
+  };
+  const hint = hsChapter !== '' && query.hsChapter === undefined ? 'HS chapter: two digits' : origin !== '' && query.origin === undefined ? 'Origin: two letters (ISO 3166)' : '';
+  return { hsChapter, origin, from, to, query, hint };
 }
 
 /**
