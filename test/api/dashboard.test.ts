@@ -46,6 +46,9 @@ describe(`GET /api/v1/dashboard (${STORE_LABEL})`, () => {
     assert.deepEqual(d.byOffice.map((o: { office: string; filed: number }) => [o.office, o.filed]), offices.map((o) => [o, 2]));
     assert.ok(d.byOffice.every((o: { budget: string; target: number }) => o.budget === '*' && Math.abs(o.target - 0.05) < 1e-12), 'the default budget: 3 % red + 2 % yellow');
 
+    const four = (await api.call('GET', '/api/v1/dashboard?weeks=1', { as: 'supervisor' })).body;
+    assert.deepEqual([four.from, four.to, four.bucket, four.series.length, four.totals.filed], ['2024-02-26T00:00:00.000Z', '2024-03-04T00:00:00.000Z', 'day', 7, 6]);
+
     const office = offices[1]!;
     const one = (await api.call('GET', `/api/v1/dashboard?from=2024-03-01&to=2024-03-02&office=${office}`, { as: 'analyst' })).body;
     assert.equal(one.bucket, 'day');
@@ -71,6 +74,7 @@ describe(`GET /api/v1/dashboard (${STORE_LABEL})`, () => {
       ['/api/v1/dashboard?from=yesterday', 'from'],
       ['/api/v1/dashboard?from=2024-03-02&to=2024-03-01', 'to'],
       ['/api/v1/dashboard?office=NL%20RTM', 'office'],
+      ['/api/v1/dashboard?weeks=0', 'weeks'],
     ] as const) {
       const r = await api.call('GET', path, { as: 'supervisor' });
       assert.equal(r.status, 400, path);

@@ -27,12 +27,12 @@ export function dashboardRoutes(api: Api, ctx: RouteContext): void {
   api.get('/dashboard', {
     schema: {
       tags: ['dashboard'],
-      querystring: z.strictObject({ from: IsoTime.optional(), to: IsoTime.optional(), office: z.string().min(1).max(32).regex(/^[A-Za-z0-9._-]+$/, 'an office code').optional() }),
+      querystring: z.strictObject({ from: IsoTime.optional(), to: IsoTime.optional(), weeks: z.coerce.number().int().min(1).max(1040).optional(), office: z.string().min(1).max(32).regex(/^[A-Za-z0-9._-]+$/, 'an office code').optional() }),
       response: { 200: DashboardOut, ...errors(...COMMON) },
     },
   }, async (req) => {
     allow(req, 'dashboard.read');
     const q = req.query;
-    return { ...(await dashboard(ctx.app, { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}), ...(q.office ? { office: q.office } : {}) })) };
+    return { ...(await dashboard(ctx.app, { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}), ...(q.weeks !== undefined ? { weeks: q.weeks } : {}), ...(q.office ? { office: q.office } : {}) })) };
   });
 }

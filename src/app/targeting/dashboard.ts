@@ -81,8 +81,10 @@ export interface Dashboard {
 }
 
 export interface DashboardQuery {
-  /** ISO 8601; default: DEFAULT_WEEKS weeks before `to`. */
+  /** ISO 8601; default: `weeks` weeks before `to`. */
   readonly from?: string;
+  /** Without `from`: how many weeks up to `to` (DEFAULT_WEEKS unless given). */
+  readonly weeks?: number;
   /** ISO 8601, not included; default: the Monday after the week of the newest filing (demo data may lie in the past), or after today in an empty store. */
   readonly to?: string;
   readonly office?: string;
@@ -133,7 +135,7 @@ function bucketStart(bucket: Bucket, day: string, firstDay: string): string {
 }
 
 /**
- * The dashboard over a period (by default the DEFAULT_WEEKS weeks up to the newest filing) and
+ * The dashboard over a period (by default the DEFAULT_WEEKS weeks, or `weeks`, up to the newest filing) and
  * optionally one office, bucket by bucket: the flow of declarations filed and the lanes they went
  * to, the inspection rate against the budget's target, the hit rate with its interval, the revenue,
  * the alerts raised and open; and each office's figures. A declaration counts in the bucket it was
@@ -148,7 +150,8 @@ export async function dashboard(app: AppContext, q: DashboardQuery = {}): Promis
     const newest = await repo.newestFiling();
     to = Date.parse(`${weekOf(newest ?? app.clock().toISOString())}T00:00:00.000Z`) + 7 * DAY;
   }
-  const from = q.from !== undefined ? time('from', q.from) : to - DEFAULT_WEEKS * 7 * DAY;
+  if (q.weeks !== undefined && !(Number.isInteger(q.weeks) && q.weeks >= 1)) throw new PortcullisError('INVALID_INPUT', `weeks ${q.weeks} is not a number of weeks`, [{ field: 'weeks', problem: String(q.weeks), expected: 'a whole number ≥ 1' }]);
+  const from = q.from !== undefined ? time('from', q.from) : to - (q.weeks ?? DEFAULT_WEEKS) * 7 * DAY;
   if (from >= to) throw new PortcullisError('INVALID_INPUT', `the period ${new Date(from).toISOString()} to ${new Date(to).toISOString()} is empty`, [{ field: q.to !== undefined ? 'to' : 'from', problem: 'the period ends before it begins', expected: 'from before to' }]);
   if (to - from > LONGEST_DAYS * DAY) throw new PortcullisError('INVALID_INPUT', `the period ${new Date(from).toISOString()} to ${new Date(to).toISOString()} is longer than ${LONGEST_DAYS} days`, [{ field: 'from', problem: 'too long a period', expected: `at most ${LONGEST_DAYS} days (twenty years)` }]);
   const range = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };

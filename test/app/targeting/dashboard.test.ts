@@ -185,6 +185,9 @@ forEachStore('the dashboard', (h) => {
     assert.equal(d.bucket, 'week');
     assert.equal(d.series.length, 12);
     assert.equal(d.totals.filed, 10);
+    const four = await dashboard(appOf(store), { weeks: 4 });
+    assert.deepEqual([four.from, four.to, four.bucket, four.totals.filed], ['2024-02-26T00:00:00.000Z', '2024-03-25T00:00:00.000Z', 'day', 10]);
+    await assert.rejects(dashboard(appOf(store), { weeks: 0 }), failsWith('INVALID_INPUT', 'weeks'));
     const short = await dashboard(appOf(store), { from: '2024-03-11' });
     assert.equal(short.to, '2024-03-25T00:00:00.000Z');
     assert.equal(short.bucket, 'day');
