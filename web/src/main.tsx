@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { createHashRouter, Navigate, RouterProvider } from 'react-router-dom';
 import { SessionProvider, useSession } from './auth.tsx';
 import { homeOf, Layout } from './layout.tsx';
+import { DashboardPage } from './pages/Dashboard.tsx';
 import { DeclarationPage } from './pages/Declaration.tsx';
 import { Filings } from './pages/Filings.tsx';
 import { LedgerPage } from './pages/Ledger.tsx';
@@ -26,6 +27,7 @@ const router = createHashRouter([
     children: [
       { index: true, element: <Home /> },
       { path: 'worklist', element: <Worklist /> },
+      { path: 'dashboard', element: <DashboardPage /> },
       { path: 'filings', element: <Filings /> },
       { path: 'declarations/:id', element: <DeclarationPage /> },
       { path: 'ledger', element: <LedgerPage /> },
