@@ -90,6 +90,14 @@ describe('the dashboard, end to end (Chromium against portcullis serve)', { skip
       assert.ok(await p.getByRole('img', { name: chart }).locator('canvas').isVisible(), chart);
     }
     await screenshot(p, 'dashboard');
+    // The charts' figures, bucket by bucket, in the table under them.
+    await p.getByText('The charts\' figures, week by week').click();
+    const weeks = p.getByRole('table', { name: 'Figures per week' }).getByRole('row');
+    assert.equal(await weeks.count(), all.series.length + 1);
+    for (const [i, w] of (all.series as { start: string; filed: number; alertsOpen: number }[]).entries()) {
+      const cells = await weeks.nth(i + 1).getByRole('cell').allTextContents();
+      assert.deepEqual([await weeks.nth(i + 1).getByRole('rowheader').textContent(), digits(cells[0]!), digits(cells.at(-1)!)], [w.start, w.filed, w.alertsOpen]);
+    }
 
     // The busiest office, so that its figures surely differ from every office's.
     const office = [...all.byOffice].sort((a, b) => b.filed - a.filed)[0]!.office;

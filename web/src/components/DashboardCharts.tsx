@@ -8,7 +8,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 /** ECharts leaves a gap at '-': a bucket with nothing decided or inspected has no rate, which is not a rate of 0. */
 const gap = (x: number | null): number | '-' => x ?? '-';
 const percentAxis = { type: 'value', min: 0, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)} %` } } as const;
-const BASE = { animation: false, grid: { left: 60, right: 20, top: 40, bottom: 30 }, legend: { top: 0, type: 'scroll' } } as const;
+const BASE = { animation: false, grid: { left: 60, right: 20, top: 50, bottom: 30 }, legend: { top: 0, type: 'scroll' } } as const;
 
 /** One chart of the dashboard: a figure with its caption; the canvas named for screen readers (the same figures are in the table below the charts). */
 function Chart({ option, label, caption }: { option: EChartsCoreOption; label: string; caption: string }) {

@@ -117,6 +117,28 @@ function Figures({ view: d }: { view: DashboardView }) {
           })}
         </tbody>
       </table>
+      <details className="dash-series">
+        <summary>The charts&apos; figures, {d.bucket} by {d.bucket}</summary>
+        <table className="simple compact" aria-label={`Figures per ${d.bucket}`}>
+          <thead>
+            <tr>
+              <th scope="col">{d.bucket === 'day' ? 'Day' : d.bucket === 'week' ? 'Week from' : 'Month from'}</th><th scope="col" className="num">Filed</th><th scope="col" className="num">Red</th><th scope="col" className="num">Yellow</th><th scope="col" className="num">Green</th>
+              <th scope="col" className="num">Inspection rate</th><th scope="col" className="num">Inspected</th><th scope="col" className="num">Findings</th><th scope="col" className="num">Hit rate (95 %)</th>
+              <th scope="col" className="num">Revenue</th><th scope="col" className="num">Alerts raised</th><th scope="col" className="num">Alerts open at the end</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.series.map((p) => (
+              <tr key={p.start}>
+                <th scope="row">{p.start}</th>
+                <td className="num">{whole(p.filed)}</td><td className="num">{whole(p.red)}</td><td className="num">{whole(p.yellow)}</td><td className="num">{whole(p.green)}</td>
+                <td className="num">{pct(p.inspectionRate)}</td><td className="num">{whole(p.inspected)}</td><td className="num">{whole(p.findings)}</td><td className="num">{interval(p)}</td>
+                <td className="num">{money(p.revenue)}</td><td className="num">{whole(p.alertsRaised)}</td><td className="num">{whole(p.alertsOpen)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
       <p className="muted">
         A declaration counts in the period it was filed in. Inspected: selected (red or yellow) with a known outcome — an officer&apos;s result, else the outcome it came with from history. ▲: above the budget&apos;s target. Revenue is summed as recorded, whatever its currency.
       </p>
