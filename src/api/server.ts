@@ -23,6 +23,7 @@ import { inspectionRoutes } from './routes/inspections.ts';
 import { ruleRoutes } from './routes/rules.ts';
 import { modelRoutes } from './routes/models.ts';
 import { alertRoutes } from './routes/alerts.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { movementRoutes } from './routes/movements.ts';
 import { iotRoutes } from './routes/iot.ts';
@@ -208,6 +209,7 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
     ruleRoutes(r, ctx);
     modelRoutes(r, ctx);
     alertRoutes(r, ctx);
+    dashboardRoutes(r, ctx);
     ledgerRoutes(r, ctx);
     movementRoutes(r, ctx);
     iotRoutes(r, ctx);

@@ -15,6 +15,7 @@ export { decisionsRepo, type DecisionsRepo, type DecisionFilter, type DecisionCo
 export { inspectionsRepo, type InspectionsRepo, type InspectionFilter } from './inspections-repo.ts';
 export type { StoredInspection } from './inspection-rows.ts';
 export { budgetsRepo, type BudgetsRepo, type StoredBudget, EVERY_OFFICE } from './budgets-repo.ts';
+export { dashboardRepo, type DashboardRepo, type DashboardRange, type DayOfficeCounts, type AlertDay } from './dashboard-repo.ts';
 export { selectorStateRepo, type SelectorStateRepo } from './selector-state-repo.ts';
 export { alertsRepo, type AlertsRepo, type AlertFilter } from './alerts-repo.ts';
 export { historyRepo, type HistoryRepo, type HistoryRow, type HistoryQuery } from './history-repo.ts';

@@ -37,6 +37,7 @@ const EXPECTED: Record<string, readonly [string, string, string, string, string,
   'ledger.prove':        ['---', 'yyy',  'yyy',     'yyy',  'y-y', 'y-y',  'yyy',  '---'],
   'alert.read':          ['---', 'yyy',  'yyy',     'yyy',  '---', '---',  'yyy',  '---'],
   'alert.acknowledge':   ['---', 'yyy',  'yyy',     'yyy',  '---', '---',  '---',  '---'],
+  'dashboard.read':      ['---', 'yyy',  'yyy',     '---',  '---', '---',  'yyy',  '---'],
   'party.read':          ['yyy', 'yyy',  'yyy',     'yyy',  '---', '---',  'yyy',  '---'],
   'party.write':         ['yyy', '---',  '---',     '---',  '---', '---',  '---',  '---'],
   'movement.record':     ['---', '---',  '---',     '---',  '---', 'y-y',  '---',  '---'],
@@ -62,7 +63,7 @@ const OTHERS = { owners: ['P-OTHER'] };
 describe('the access policy', () => {
   test('the table covers exactly the actions and roles the API codes against', () => {
     assert.deepEqual(Object.keys(EXPECTED).sort(), [...ACTIONS].sort());
-    assert.equal(ACTIONS.length, 41);
+    assert.equal(ACTIONS.length, 42);
     assert.deepEqual([...ROLES].sort(), [...Role.options].sort());
   });
 

@@ -2,9 +2,11 @@ import { NavLink, Outlet } from 'react-router-dom';
 import { useSession } from './auth.tsx';
 import type { Role } from './types.ts';
 
-/** The pages, and who sees each in the navigation (the API refuses the rest anyway). */
-export const PAGES: readonly { path: string; label: string; roles: readonly Role[] }[] = [
+/** The pages, and who sees each in the navigation (the API refuses the rest anyway); `home`: whose page to land on, before the first one they see. */
+export const PAGES: readonly { path: string; label: string; roles: readonly Role[]; home?: readonly Role[] }[] = [
   { path: '/worklist', label: 'Worklist', roles: ['analyst', 'supervisor', 'officer'] },
+  // Supervisors watch the whole (rates against budgets, hit rates), analysts work the list.
+  { path: '/dashboard', label: 'Dashboard', roles: ['analyst', 'supervisor', 'auditor'], home: ['supervisor'] },
   { path: '/filings', label: 'My filings', roles: ['trader'] },
   { path: '/rules', label: 'Rules', roles: ['analyst', 'supervisor', 'auditor'] },
   // Before the ledger: it is the administrator's home (homeOf takes the first page a role may open); after the rules, which stay the auditor's.
@@ -40,5 +42,6 @@ export function Layout() {
 
 /** Where a user lands after sign-in. */
 export function homeOf(roles: readonly Role[]): string {
-  return PAGES.find((p) => p.roles.some((r) => roles.includes(r)))?.path ?? '/ledger';
+  const mine = (rs: readonly Role[] | undefined) => rs?.some((r) => roles.includes(r)) === true;
+  return (PAGES.find((p) => mine(p.home)) ?? PAGES.find((p) => mine(p.roles)))?.path ?? '/ledger';
 }

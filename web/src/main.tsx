@@ -5,6 +5,7 @@ import { createHashRouter, Navigate, RouterProvider } from 'react-router-dom';
 import { SessionProvider, useSession } from './auth.tsx';
 import { homeOf, Layout } from './layout.tsx';
 import { AdminPage } from './pages/Admin.tsx';
+import { DashboardPage } from './pages/Dashboard.tsx';
 import { DeclarationPage } from './pages/Declaration.tsx';
 import { Filings } from './pages/Filings.tsx';
 import { LedgerPage } from './pages/Ledger.tsx';
@@ -27,6 +28,7 @@ const router = createHashRouter([
     children: [
       { index: true, element: <Home /> },
       { path: 'worklist', element: <Worklist /> },
+      { path: 'dashboard', element: <DashboardPage /> },
       { path: 'filings', element: <Filings /> },
       { path: 'declarations/:id', element: <DeclarationPage /> },
       { path: 'ledger', element: <LedgerPage /> },

@@ -144,3 +144,31 @@ export interface Discrepancy {
   readonly sides: readonly [DiscrepancySide, DiscrepancySide];
   readonly message: string;
 }
+
+/** What became of a set of declarations (GET /dashboard; src/app/targeting/dashboard.ts). Rates are null where nothing was decided or inspected. */
+export interface DashboardFigures {
+  readonly filed: number;
+  readonly decided: number;
+  readonly red: number;
+  readonly yellow: number;
+  readonly green: number;
+  readonly inspectionRate: number | null;
+  readonly inspected: number;
+  readonly findings: number;
+  readonly hitRate: number | null;
+  readonly hitRateLow: number | null;
+  readonly hitRateHigh: number | null;
+  readonly revenue: number;
+}
+
+export interface DashboardView {
+  readonly from: string;
+  readonly to: string;
+  readonly office: string | null;
+  readonly bucket: 'day' | 'week' | 'month';
+  readonly offices: readonly string[];
+  readonly totals: DashboardFigures & { readonly target: number | null; readonly alertsRaised: number; readonly alertsOpen: number };
+  readonly series: readonly (DashboardFigures & { readonly start: string; readonly alertsRaised: number; readonly alertsOpen: number })[];
+  readonly byOffice: readonly (DashboardFigures & { readonly office: string; readonly target: number; readonly budget: string })[];
+  readonly rates: readonly { readonly office: string; readonly target: number; readonly rates: readonly (number | null)[] }[];
+}
