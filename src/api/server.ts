@@ -115,11 +115,11 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
   // At shutdown, answers close their connection, so that a keep-alive client does not hold the
   // server open after its request under way is answered.
   let closing = false;
-  let live: LiveStreams | undefined;
+  const live = liveStreams(app, { ...opts.live, onError: (e) => server.log.error({ err: e }, 'worklist changes') });
   server.addHook('preClose', async () => {
     closing = true;
     // Event streams never finish by themselves: ended here, or close would wait for them.
-    live?.endAll();
+    live.endAll();
   });
   server.addHook('onSend', async (_req, reply) => {
     if (closing) reply.header('connection', 'close');
@@ -189,7 +189,6 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
     await filings.close();
     await decisions.close();
   });
-  live = liveStreams(app, { ...opts.live, onError: (e) => server.log.error({ err: e }, 'worklist changes') });
   const deps: ApiDeps = { app, auth: opts.auth, can: opts.can };
   registerAuth(server, deps);
   const ctx = { ...deps, guards: guards(opts.can), decisions, filings, jobs, iot, live, loginMax: opts.rateLimit?.loginMax ?? 10 };
