@@ -169,6 +169,14 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
       const r = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
       return r.violations.map((v) => `${where}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
     };
+    // Settled: what the page fetches first has arrived (nothing says "loading…" any more).
+    const settled = async (p: Page): Promise<void> => {
+      const until = Date.now() + 30_000;
+      while ((await p.getByText('loading…').count()) > 0) {
+        if (Date.now() > until) assert.fail(`${p.url()} still loading after 30 s`);
+        await p.waitForTimeout(100);
+      }
+    };
     const found: string[] = [];
     const signedOut = await page();
     await signedOut.goto(served.url);
@@ -185,8 +193,7 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
       for (const label of await links.allTextContents()) {
         await links.getByText(label, { exact: true }).click();
         await p.getByRole('heading', { level: 1 }).first().waitFor();
-        // Settled: what the page fetches first has arrived (nothing says "loading…" any more).
-        await p.waitForFunction("!document.body.textContent.includes('loading…')", undefined, { timeout: 30_000 });
+        await settled(p);
         found.push(...(await check(p, `${user} ${label}`)));
         visited.add(label);
       }
@@ -198,7 +205,7 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
     await signIn(p, served.url, 'ana', PASSWORD);
     await p.goto(`${served.url}/#/declarations/${encodeURIComponent(items[0]!.decision.declarationId)}`);
     await p.getByRole('heading', { name: /Decision/ }).waitFor();
-    await p.waitForFunction("!document.body.textContent.includes('loading…')", undefined, { timeout: 30_000 });
+    await settled(p);
     found.push(...(await check(p, 'ana declaration')));
     await p.context().close();
     assert.ok(visited.size >= 4, [...visited].join(', '));

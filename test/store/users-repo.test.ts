@@ -17,7 +17,7 @@ forEachStore('users repo', (h) => {
     const store = await h.open();
     const repo = usersRepo(store.db);
     for (const [i, u] of USERS.entries()) await repo.add(u, at(i));
-    for (const [i, u] of USERS.entries()) assert.deepEqual(await repo.get(u.id), { ...u, createdAt: at(i), disabled: false });
+    for (const [i, u] of USERS.entries()) assert.deepEqual(await repo.get(u.id), { ...u, createdAt: at(i), disabled: false, lastSeenAt: null });
     assert.equal(await repo.get('nobody'), undefined);
   });
 
@@ -26,7 +26,7 @@ forEachStore('users repo', (h) => {
     const repo = usersRepo(store.db);
     await repo.add(USERS[0]!, at(0));
     await assert.rejects(repo.add({ ...USERS[0]!, name: 'Someone else', roles: ['admin'] }, at(1)), (e) => isPortcullisError(e) && e.code === 'CONFLICT' && e.details[0]?.field === 'id');
-    assert.deepEqual(await repo.get(USERS[0]!.id), { ...USERS[0]!, createdAt: at(0), disabled: false });
+    assert.deepEqual(await repo.get(USERS[0]!.id), { ...USERS[0]!, createdAt: at(0), disabled: false, lastSeenAt: null });
   });
 
   it('list is in id order, filters by role and pages', async () => {
@@ -45,7 +45,7 @@ forEachStore('users repo', (h) => {
     await repo.add(USERS[0]!, at(0));
     assert.equal(await repo.setRoles('ana.lyst', ['supervisor', 'auditor']), true);
     assert.equal(await repo.setDisabled('ana.lyst', true), true);
-    assert.deepEqual(await repo.get('ana.lyst'), { ...USERS[0]!, roles: ['supervisor', 'auditor'], createdAt: at(0), disabled: true });
+    assert.deepEqual(await repo.get('ana.lyst'), { ...USERS[0]!, roles: ['supervisor', 'auditor'], createdAt: at(0), disabled: true, lastSeenAt: null });
     assert.equal(await repo.setRoles('nobody', ['admin']), false);
     assert.equal(await repo.setDisabled('nobody', true), false);
   });
