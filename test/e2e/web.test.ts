@@ -20,6 +20,7 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
     trader = { id: 'tia', party: items[0]!.declaration.importer };
     await served.admin('/users', { json: { id: trader.id, name: 'Tia (trader)', roles: ['trader'], party: trader.party, password: PASSWORD } });
     await served.admin('/users', { json: { id: 'aud', name: 'Aud (auditor)', roles: ['auditor'], password: PASSWORD } });
+    await served.admin('/users', { json: { id: 'cara', name: 'Cara (carrier)', roles: ['carrier'], party: 'MAEU', password: PASSWORD } });
   });
   after(async () => {
     await browser?.close();
@@ -57,6 +58,7 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
       olga: { password: PASSWORD, pages: ['Ledger', 'Worklist'] },
       tia: { password: PASSWORD, pages: ['Ledger', 'My filings'] },
       aud: { password: PASSWORD, pages: ['Administration', 'Dashboard', 'Ledger', 'Rules'] },
+      cara: { password: PASSWORD, pages: ['Ledger'] },
     };
     for (const [user, want] of Object.entries(expected)) {
       const q = await page();
@@ -184,7 +186,7 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
     found.push(...(await check(signedOut, 'sign-in')));
     await signedOut.context().close();
 
-    const people: [string, string][] = [['admin', ADMIN_PASSWORD], ['ana', PASSWORD], ['sam', PASSWORD], ['olga', PASSWORD], [trader.id, PASSWORD], ['aud', PASSWORD]];
+    const people: [string, string][] = [['admin', ADMIN_PASSWORD], ['ana', PASSWORD], ['sam', PASSWORD], ['olga', PASSWORD], [trader.id, PASSWORD], ['aud', PASSWORD], ['cara', PASSWORD]];
     const visited = new Set<string>();
     for (const [user, password] of people) {
       const p = await page();
