@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { loadConfig } from '../app/config.ts';
 import { openApp } from '../app/context.ts';
 import { randomBytes } from 'node:crypto';
@@ -5,6 +6,7 @@ import { bootstrapAdmin, setPassword } from '../app/auth/index.ts';
 import { DEMO_ROWS, seedDemoIfEmpty } from '../app/demo/seed-demo.ts';
 import { DEMO_USERS, seedTargetingDemo } from '../app/demo/seed-targeting.ts';
 import { seedIotDemo } from '../app/demo/seed-iot.ts';
+import { seedMovementsDemo } from '../app/demo/seed-movements.ts';
 import { buildServer, shutdown } from './server.ts';
 import { authPort, policy } from './wiring.ts';
 
@@ -47,6 +49,8 @@ export async function serve(o: ServeOptions): Promise<void> {
       if (t !== undefined) {
         const seals = await seedIotDemo(app, 'sam');
         if (seals.length > 0) demoSeal = { count: seals.length, consignment: seals[0]!.consignment };
+        const moved = await seedMovementsDemo(app, 'sam', join(config.dataDir, 'demo'));
+        if (moved !== undefined) o.say(`demo movements: ${moved.movements} carrier movements and ${moved.readings} device readings recorded; ${moved.planted} filings disagree with them (discrepancies)`);
       }
     }
     const admin = await bootstrapAdmin(app);

@@ -11,6 +11,7 @@ import * as currentDecisions from './migrations/0010-current-decisions.ts';
 import * as worklistWithoutGreen from './migrations/0011-worklist-index-without-green.ts';
 import * as iot from './migrations/0012-iot.ts';
 import * as iotInbox from './migrations/0013-iot-inbox.ts';
+import * as movementsByCarrier from './migrations/0014-movements-by-carrier.ts';
 import type { StoreAdapter } from './store-adapter.ts';
 
 /** Migrations are listed here, in order; the same ones run on SQLite and PostgreSQL. */
@@ -26,6 +27,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0011-worklist-index-without-green': worklistWithoutGreen,
   '0012-iot': iot,
   '0013-iot-inbox': iotInbox,
+  '0014-movements-by-carrier': movementsByCarrier,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

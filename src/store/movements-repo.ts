@@ -51,6 +51,18 @@ export function movementsRepo(db: Kysely<Schema>) {
     byDocument(document: string): Promise<StoredMovement[]> {
       return this.about({ documents: [document] });
     },
+    /**
+     * Movements newest first (by event time, then id), a carrier's own or everyone's, the page after
+     * `after` (the last one of the page before).
+     */
+    async list(q: { readonly carrier?: string | undefined; readonly after?: { readonly time: string; readonly id: string } | undefined; readonly limit: number }): Promise<StoredMovement[]> {
+      let s = db.selectFrom('transport_events').select(['body', 'ledger_idx']);
+      if (q.carrier !== undefined) s = s.where('carrier', '=', q.carrier);
+      const after = q.after;
+      if (after !== undefined) s = s.where((eb) => eb.or([eb('event_time', '<', after.time), eb.and([eb('event_time', '=', after.time), eb('id', '<', after.id)])]));
+      const rows = await s.orderBy('event_time', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+      return rows.map(toStored);
+    },
     async count(): Promise<number> {
       const r = await db.selectFrom('transport_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
       return Number(r?.n ?? 0);

@@ -58,7 +58,7 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
       olga: { password: PASSWORD, pages: ['Ledger', 'Worklist'] },
       tia: { password: PASSWORD, pages: ['Ledger', 'My filings'] },
       aud: { password: PASSWORD, pages: ['Administration', 'Dashboard', 'Ledger', 'Rules'] },
-      cara: { password: PASSWORD, pages: ['Ledger'] },
+      cara: { password: PASSWORD, pages: ['Ledger', 'My movements'] },
     };
     for (const [user, want] of Object.entries(expected)) {
       const q = await page();
@@ -165,6 +165,28 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
     assert.match((await q.getByText(/approved by sam/).textContent())!, /ana, approved by sam/);
     await screenshot(q, 'rule-active');
   });
+  it('a carrier sees its own movements only (the demo\'s, recorded at first start) and verifies one\'s ledger proof in the browser', async () => {
+    const p = await page();
+    await signIn(p, served.url, 'cara', PASSWORD);
+    await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My movements' }).click();
+    const table = p.getByRole('table', { name: 'Movements' });
+    await table.getByRole('row').nth(5).waitFor();
+    const { movements } = await served.as('cara', PASSWORD)<{ movements: { event: { carrier: string; container?: string } }[] }>('/movements?limit=500');
+    assert.ok(movements.length > 0 && movements.every((m) => m.event.carrier === 'MAEU'), 'the API sends a carrier its own movements only');
+    await table.getByRole('button', { name: /Verify proof of entry/ }).first().click();
+    await table.locator('.proof [role=status], .proof [role=alert]').first().waitFor({ timeout: 30_000 });
+    await screenshot(p, 'carrier-movements');
+    assert.match((await table.locator('.proof [role=status], .proof [role=alert]').first().textContent())!, /verified: in the log's tree/);
+    // One container's movements, found by its number.
+    const container = movements.find((m) => m.event.container !== undefined)!.event.container!;
+    await p.getByLabel('Container or bill of lading').fill(container);
+    await p.getByRole('button', { name: 'Find' }).click();
+    await p.getByRole('button', { name: 'All my movements' }).waitFor();
+    const cells = await table.locator('tbody tr td:nth-child(3)').allTextContents();
+    assert.ok(cells.length > 0 && cells.every((c) => c === container), cells.join(', '));
+    await p.context().close();
+  });
+
   it('every page each role may open passes axe-core\'s WCAG 2.1 A and AA checks (labels, names, contrast, structure)', async () => {
     const { AxeBuilder } = await import('@axe-core/playwright');
     const check = async (p: Page, where: string): Promise<string[]> => {

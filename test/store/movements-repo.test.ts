@@ -52,4 +52,24 @@ forEachStore('telemetry repo', (h) => {
     assert.deepEqual((await repo.byContainers([C1, C2], { from: '2025-03-01T00:00:00.000Z', to: '2025-03-02T00:00:00.000Z' })).map((r) => r.reading.eventId), ['T-1', 'T-3']);
     assert.equal(await repo.count(), 3);
   });
+  it('lists movements newest first, a carrier\'s own or everyone\'s, a page after another', async () => {
+    const repo = movementsRepo((await h.open()).db);
+    const at = (h: number) => `2025-03-01T${String(h).padStart(2, '0')}:00:00Z`;
+    await repo.add([
+      movement('M-1', { carrier: 'MAEU', eventDateTime: at(1) }),
+      movement('M-2', { carrier: 'MSCU', eventDateTime: at(2) }),
+      movement('M-3', { carrier: 'MAEU', eventDateTime: at(3) }),
+      movement('M-4', { carrier: 'MAEU', eventDateTime: at(3) }),
+      movement('M-5', { carrier: 'MAEU', eventDateTime: at(5) }),
+    ], AT);
+    const ids = (ms: { event: { eventId: string } }[]) => ms.map((m) => m.event.eventId);
+    assert.deepEqual(ids(await repo.list({ limit: 10 })), ['M-5', 'M-4', 'M-3', 'M-2', 'M-1']);
+    assert.deepEqual(ids(await repo.list({ carrier: 'MAEU', limit: 10 })), ['M-5', 'M-4', 'M-3', 'M-1']);
+    // Pages: two events at the same time are split by id, neither lost nor repeated.
+    const first = await repo.list({ carrier: 'MAEU', limit: 2 });
+    assert.deepEqual(ids(first), ['M-5', 'M-4']);
+    const last = first.at(-1)!.event;
+    assert.deepEqual(ids(await repo.list({ carrier: 'MAEU', limit: 2, after: { time: last.eventDateTime, id: last.eventId } })), ['M-3', 'M-1']);
+    assert.deepEqual(ids(await repo.list({ carrier: 'NONE', limit: 2 })), []);
+  });
 });

@@ -8,6 +8,7 @@ export const PAGES: readonly { path: string; label: string; roles: readonly Role
   // Supervisors watch the whole (rates against budgets, hit rates), analysts work the list.
   { path: '/dashboard', label: 'Dashboard', roles: ['analyst', 'supervisor', 'auditor'], home: ['supervisor'] },
   { path: '/filings', label: 'My filings', roles: ['trader'] },
+  { path: '/movements', label: 'My movements', roles: ['carrier'] },
   { path: '/rules', label: 'Rules', roles: ['analyst', 'supervisor', 'auditor'] },
   // Before the ledger: it is the administrator's home (homeOf takes the first page a role may open); after the rules, which stay the auditor's.
   { path: '/admin', label: 'Administration', roles: ['admin', 'auditor'] },

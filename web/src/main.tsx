@@ -9,6 +9,7 @@ import { DashboardPage } from './pages/Dashboard.tsx';
 import { DeclarationPage } from './pages/Declaration.tsx';
 import { Filings } from './pages/Filings.tsx';
 import { LedgerPage } from './pages/Ledger.tsx';
+import { MovementsPage } from './pages/Movements.tsx';
 import { RulesPage } from './pages/Rules.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Worklist } from './pages/Worklist.tsx';
@@ -30,6 +31,7 @@ const router = createHashRouter([
       { path: 'worklist', element: <Worklist /> },
       { path: 'dashboard', element: <DashboardPage /> },
       { path: 'filings', element: <Filings /> },
+      { path: 'movements', element: <MovementsPage /> },
       { path: 'declarations/:id', element: <DeclarationPage /> },
       { path: 'ledger', element: <LedgerPage /> },
       { path: 'rules', element: <RulesPage /> },

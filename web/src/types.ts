@@ -172,3 +172,23 @@ export interface DashboardView {
   readonly byOffice: readonly (DashboardFigures & { readonly office: string; readonly target: number; readonly budget: string })[];
   readonly rates: readonly { readonly office: string; readonly target: number; readonly rates: readonly (number | null)[] }[];
 }
+
+/** A carrier's movement (DCSA Track & Trace event) as GET /movements sends it, with its ledger entry. */
+export interface Movement {
+  readonly event: {
+    readonly eventId: string;
+    readonly carrier: string;
+    readonly eventType: 'EQUIPMENT' | 'TRANSPORT';
+    readonly eventCode: string;
+    readonly eventClassifier: string;
+    readonly eventDateTime: string;
+    readonly transportDocument?: string;
+    readonly container?: string;
+    readonly location: string;
+    readonly seals: readonly string[];
+    readonly grossWeightKg?: number;
+    readonly vessel?: string;
+    readonly voyage?: string;
+  };
+  readonly ledgerIndex: number | null;
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { declarationView, ownersOf } from '../../app/filing/declaration-views.ts';
-import { latestCheckpointSize, ledgerCheckpoint, ledgerConsistency, ledgerCosign, ledgerEntriesAbout, ledgerEntry, ledgerInclusion, ledgerProofBundle, ledgerVerifierKey } from '../../app/ledger/read.ts';
+import { latestCheckpointSize, ledgerCheckpoint, ledgerConsistency, ledgerCosign, ledgerEntriesAbout, ledgerEntry, ledgerEntryReporter, ledgerInclusion, ledgerProofBundle, ledgerVerifierKey } from '../../app/ledger/read.ts';
 import { PortcullisError } from '../../domain/errors.ts';
 import type { ApiActor } from '../ports.ts';
 import { COMMON, errors } from '../schemas.ts';
@@ -15,7 +15,8 @@ const lines = (hashes: readonly Uint8Array[]) => hashes.map((h) => `${Buffer.fro
  * The ledger. Public, as a transparency log's are: the signed checkpoint (with its cosignatures),
  * the log's key, consistency proofs, and the door for witnesses' cosignatures (the paths of
  * `portcullis ledger serve`, which witnesses use). Entries and inclusion proofs need sign-in, and
- * show a trader only the entries about its own declarations.
+ * show a trader only the entries about its own declarations, and a carrier only those of its own
+ * recorded movements.
  */
 export function ledgerRoutes(api: Api, ctx: RouteContext): void {
   const { allowOn } = ctx.guards;
@@ -45,7 +46,10 @@ export function ledgerRoutes(api: Api, ctx: RouteContext): void {
   };
   const entryFor = async (req: Parameters<typeof allowOn>[0], index: number, action: string): Promise<{ actor: ApiActor; entry: NonNullable<Awaited<ReturnType<typeof ledgerEntry>>> }> => {
     const entry = await ledgerEntry(ctx.app, index);
-    const actor = allowOn(req, action, entry === undefined ? [] : await ownersOfSubject(entry.subject), `ledger entry ${index}`);
+    // A declaration's entries are its importer's and declarant's; a recorded movement is its carrier's.
+    const reporter = entry === undefined ? undefined : await ledgerEntryReporter(ctx.app, entry);
+    const owners = entry === undefined ? [] : reporter !== undefined ? [reporter] : await ownersOfSubject(entry.subject);
+    const actor = allowOn(req, action, owners, `ledger entry ${index}`);
     if (entry === undefined) throw new PortcullisError('NOT_FOUND', `no ledger entry ${index}`);
     return { actor, entry };
   };

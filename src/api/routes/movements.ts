@@ -1,18 +1,46 @@
 import { z } from 'zod';
-import { movementsAbout } from '../../app/movements/read-movements.ts';
+import { listMovements, movementsAbout } from '../../app/movements/read-movements.ts';
 import { PortcullisError } from '../../domain/errors.ts';
 import { COMMON, errors } from '../schemas.ts';
 import type { Api, RouteContext } from '../server.ts';
 
-/** Carriers' movements of a container or transport document; a carrier sees only its own. */
+const cursorOf = (a: { time: string; id: string } | null): string | null => (a === null ? null : Buffer.from(`${a.time}|${a.id}`).toString('base64url'));
+function parseCursor(c: string | undefined): { time: string; id: string } | undefined {
+  if (c === undefined) return undefined;
+  const [time, ...rest] = Buffer.from(c, 'base64url').toString('utf8').split('|');
+  const id = rest.join('|');
+  if (time === undefined || !/^\d{4}-\d{2}-\d{2}T/.test(time) || id === '') throw new PortcullisError('INVALID_INPUT', 'the cursor is not one this API gave', [{ field: 'querystring.cursor', problem: 'unreadable', expected: 'the `next` value of the previous page' }]);
+  return { time, id };
+}
+
+/**
+ * Carriers' movements: of a container or transport document (in time order), or, with neither,
+ * the newest first a page at a time; a carrier sees only its own.
+ */
 export function movementRoutes(api: Api, ctx: RouteContext): void {
   const { allow, partyOf } = ctx.guards;
   api.get('/movements', {
-    schema: { tags: ['movements'], querystring: z.strictObject({ container: z.string().regex(/^[A-Z]{4}\d{7}$/, 'an ISO 6346 container number').optional(), document: z.string().min(1).max(64).optional() }), response: { 200: z.object({ movements: z.array(z.object({ event: z.record(z.string(), z.unknown()), ledgerIndex: z.number().nullable() })) }), ...errors(...COMMON) } },
+    schema: {
+      tags: ['movements'],
+      querystring: z.strictObject({
+        container: z.string().regex(/^[A-Z]{4}\d{7}$/, 'an ISO 6346 container number').optional(),
+        document: z.string().min(1).max(64).optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+        cursor: z.string().max(400).optional(),
+      }),
+      response: { 200: z.object({ movements: z.array(z.object({ event: z.record(z.string(), z.unknown()), ledgerIndex: z.number().nullable() })), next: z.string().nullable() }), ...errors(...COMMON) },
+    },
   }, async (req) => {
     const actor = allow(req, 'movement.read');
-    if (req.query.container === undefined && req.query.document === undefined) throw new PortcullisError('INVALID_INPUT', 'name a container or a transport document', [{ field: 'querystring.container', problem: 'missing', expected: 'container=ISO6346 or document=B/L' }]);
-    const found = await movementsAbout(ctx.app, { container: req.query.container, document: req.query.document, carrier: partyOf(actor) });
-    return { movements: found.map((m) => ({ event: { ...m.event }, ledgerIndex: m.ledgerIndex })) };
+    const q = req.query;
+    const carrier = partyOf(actor);
+    const view = (m: { event: object; ledgerIndex: number | null }) => ({ event: { ...m.event }, ledgerIndex: m.ledgerIndex });
+    if (q.container === undefined && q.document === undefined) {
+      const page = await listMovements(ctx.app, { carrier, after: parseCursor(q.cursor), limit: q.limit });
+      return { movements: page.movements.map(view), next: cursorOf(page.next) };
+    }
+    if (q.cursor !== undefined) throw new PortcullisError('INVALID_INPUT', 'a container or document is answered whole: no cursor', [{ field: 'querystring.cursor', problem: 'given with container or document', expected: 'a cursor only when listing without container or document' }]);
+    const found = await movementsAbout(ctx.app, { container: q.container, document: q.document, carrier });
+    return { movements: found.map(view), next: null };
   });
 }

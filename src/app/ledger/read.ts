@@ -16,3 +16,16 @@ export const ledgerConsistency = (app: AppContext, from: number, to: number): Pr
 export const ledgerInclusion = (app: AppContext, index: number, size: number): Promise<Uint8Array[]> => ledgerOf(app).inclusionProof(index, size);
 export const ledgerProofBundle = (app: AppContext, index: number, o: { size?: number; withPayload?: boolean }) => proveEntry(ledgerOf(app), index, o);
 export const ledgerCosign = (app: AppContext, size: number, line: string) => addCosignature(ledgerOf(app), size, line, app.clock().toISOString());
+
+/**
+ * The party an entry's own record names, where the entry is a party's report rather than about a
+ * declaration: the carrier of a recorded movement. Read from the entry's payload (what it commits
+ * to), so that a carrier may prove its own movements' entries and no other carrier's.
+ */
+export async function ledgerEntryReporter(app: AppContext, entry: Pick<StoredEntry, 'index' | 'type'>): Promise<string | undefined> {
+  if (entry.type !== 'movement.recorded') return undefined;
+  const p = await ledgerOf(app).repo.payload(entry.index);
+  if (p === undefined) return undefined;
+  const carrier = (JSON.parse(p.payload) as { carrier?: unknown }).carrier;
+  return typeof carrier === 'string' ? carrier : undefined;
+}

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { DEMO_ROWS, seedDemoIfEmpty } from '../../app/demo/seed-demo.ts';
 import { seedTargetingDemo } from '../../app/demo/seed-targeting.ts';
 import { seedIotDemo } from '../../app/demo/seed-iot.ts';
+import { seedMovementsDemo } from '../../app/demo/seed-movements.ts';
+import { join } from 'node:path';
 import { storeSummary } from '../../app/queries.ts';
 import { runAction } from '../output.ts';
 import { withApp } from '../with-app.ts';
@@ -38,6 +40,10 @@ export function startCommand(program: Command): void {
               out.text(`decided ${fmt(d.decided)}: red ${fmt(d.lanes.red)}, yellow ${fmt(d.lanes.yellow)}, green ${fmt(d.lanes.green)} (${Object.entries(d.selectionTypes).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')})`);
               const seals = await seedIotDemo(app, 'sam');
               if (seals.length > 0) out.text(`demo telemetry: e-seals ${seals.map((x) => `${x.device} on ${x.consignment}`).join(', ')}`);
+              bar.update('recording the demo carriers\' movements');
+              const moved = await seedMovementsDemo(app, 'sam', join(app.config.dataDir, 'demo'));
+              bar.done();
+              if (moved !== undefined) out.text(`demo movements: ${fmt(moved.movements)} carrier movements and ${fmt(moved.readings)} device readings recorded; ${fmt(moved.planted)} filings disagree with them (discrepancies)`);
             }
             const s = await storeSummary(app);
             out.result({ ok: true, seeded: seed.seeded, demo: seed.ingest ?? null, targeting: targeting ?? null, summary: s }, [
