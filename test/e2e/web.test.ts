@@ -38,7 +38,7 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
     assert.ok(demo !== null, served.said());
     const sue = await page();
     await signIn(sue, served.url, 'sue', demo[1]!);
-    assert.deepEqual(await nav(sue), ['Ledger', 'Rules', 'Worklist']);
+    assert.deepEqual(await nav(sue), ['Ledger', 'Models', 'Rules', 'Worklist']);
     await sue.context().close();
 
     const p = await page();
@@ -52,11 +52,11 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
 
     const expected: Record<string, { password: string; pages: string[] }> = {
       admin: { password: ADMIN_PASSWORD, pages: ['Ledger'] },
-      ana: { password: PASSWORD, pages: ['Ledger', 'Rules', 'Worklist'] },
-      sam: { password: PASSWORD, pages: ['Ledger', 'Rules', 'Worklist'] },
+      ana: { password: PASSWORD, pages: ['Ledger', 'Models', 'Rules', 'Worklist'] },
+      sam: { password: PASSWORD, pages: ['Ledger', 'Models', 'Rules', 'Worklist'] },
       olga: { password: PASSWORD, pages: ['Ledger', 'Worklist'] },
       tia: { password: PASSWORD, pages: ['Ledger', 'My filings'] },
-      aud: { password: PASSWORD, pages: ['Ledger', 'Rules'] },
+      aud: { password: PASSWORD, pages: ['Ledger', 'Models', 'Rules'] },
     };
     for (const [user, want] of Object.entries(expected)) {
       const q = await page();

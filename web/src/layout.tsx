@@ -7,6 +7,8 @@ export const PAGES: readonly { path: string; label: string; roles: readonly Role
   { path: '/worklist', label: 'Worklist', roles: ['analyst', 'supervisor', 'officer'] },
   { path: '/filings', label: 'My filings', roles: ['trader'] },
   { path: '/rules', label: 'Rules', roles: ['analyst', 'supervisor', 'auditor'] },
+  // The administrator may list models (model.read) but evaluates none: the page is not theirs.
+  { path: '/models', label: 'Models', roles: ['analyst', 'supervisor', 'auditor'] },
   { path: '/ledger', label: 'Ledger', roles: ['admin', 'analyst', 'supervisor', 'officer', 'trader', 'carrier', 'auditor'] },
 ];
 

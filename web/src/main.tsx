@@ -7,6 +7,7 @@ import { homeOf, Layout } from './layout.tsx';
 import { DeclarationPage } from './pages/Declaration.tsx';
 import { Filings } from './pages/Filings.tsx';
 import { LedgerPage } from './pages/Ledger.tsx';
+import { ModelsPage } from './pages/Models.tsx';
 import { RulesPage } from './pages/Rules.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Worklist } from './pages/Worklist.tsx';
@@ -31,6 +32,8 @@ const router = createHashRouter([
       { path: 'ledger', element: <LedgerPage /> },
       { path: 'rules', element: <RulesPage /> },
       { path: 'rules/:id', element: <RulesPage /> },
+      { path: 'models', element: <ModelsPage /> },
+      { path: 'models/:id', element: <ModelsPage /> },
       { path: '*', element: <Home /> },
     ],
   },
