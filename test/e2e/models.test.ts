@@ -37,7 +37,7 @@ describe('the models page, end to end (Chromium against portcullis serve)', { sk
     return context.newPage();
   };
 
-  it('an analyst trains a model and watches the job to its end, opens its evaluation charts and compares it with the active model', async () => {
+  it('an analyst trains a model and watches the job to its end, opens its evaluation charts and compares it with the active model', async (t) => {
     const p = await page();
     await signIn(p, served.url, 'ana', PASSWORD);
     await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
@@ -47,11 +47,14 @@ describe('the models page, end to end (Chromium against portcullis serve)', { sk
     const form = p.getByRole('form', { name: 'Train a model' });
     await form.getByLabel(/^Validation from/).fill('2025-10-01');
     await form.getByLabel('Seed').fill('7');
+    const started = Date.now();
     await form.getByRole('button', { name: 'Train' }).click();
     const progress = p.getByRole('progressbar', { name: 'Training progress' });
     await progress.waitFor();
     const status = p.getByRole('status', { name: 'Training' });
+    await screenshot(p, 'model-training');
     await status.getByText(/Trained and registered/).waitFor({ timeout: 300_000 });
+    t.diagnostic(`training on the demo store took ${((Date.now() - started) / 1000).toFixed(1)} s from the click`);
     assert.equal(await progress.getAttribute('value'), '1');
     await screenshot(p, 'model-trained');
     // The model the job registered is the one the API lists, not yet in force.

@@ -43,6 +43,7 @@ export async function trainFromStore(app: AppContext, actor: string, r: TrainReq
     label: r.label,
     validFrom: r.validFrom,
     seed: r.seed ?? 1,
+    inThread: true,
     onRead: (n) => {
       rows = n;
       report(0.05, `read ${n} declarations`);
