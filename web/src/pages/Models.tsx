@@ -66,19 +66,34 @@ export function ModelsPage() {
   );
 }
 
-/** Starts a training run on the store's labelled declarations, then follows its job. */
+/** Starts a training run on the store's labelled declarations, then follows its job to its end. */
 function Train() {
+  const client = useQueryClient();
   const [label, setLabel] = useState<'illicit' | 'critical'>('illicit');
   const [validFrom, setValidFrom] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [seed, setSeed] = useState('1');
   const start = useMutation({ mutationFn: () => post<Job>('/models/train', { label, validFrom, ...period(from, to), seed: Number(seed) }) });
+  const id = start.data?.id;
+  // Fetched again every half second while it runs; once it has succeeded, the list shows the new model.
+  const job = useQuery({
+    queryKey: ['job', id],
+    enabled: id !== undefined,
+    queryFn: async () => {
+      const j = await api<Job>(`/jobs/${id}`);
+      if (j.status === 'succeeded') void client.invalidateQueries({ queryKey: ['models'] });
+      return j;
+    },
+    refetchInterval: (q) => (q.state.data?.status === 'succeeded' || q.state.data?.status === 'failed' ? false : 500),
+  });
+  const j = job.data ?? start.data;
+  const running = start.isPending || j?.status === 'running';
+  const model = j?.status === 'succeeded' ? (j.result as RegisteredModel) : undefined;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     start.mutate();
   };
-  const running = start.data !== undefined && start.isSuccess;
   return (
     <section aria-labelledby="train">
       <h2 id="train">Train a model</h2>
@@ -90,39 +105,21 @@ function Train() {
           <label>To<input type="date" value={to} onChange={(e) => setTo(e.target.value)} /></label>
           <label>Seed<input type="number" min={1} step={1} value={seed} onChange={(e) => setSeed(e.target.value)} required className="narrow" /></label>
         </div>
-        <button type="submit" disabled={start.isPending}>Train</button>
+        <button type="submit" disabled={running}>{running ? 'Training…' : 'Train'}</button>
         {start.error && <p role="alert" className="error">{start.error.message}</p>}
       </form>
-      {running && <TrainingJob key={start.data.id} id={start.data.id} />}
+      {j !== undefined && (
+        <div className="job">
+          <progress value={j.progress} max={1} aria-label="Training progress">{Math.round(j.progress * 100)} %</progress>
+          <p role="status" aria-label="Training">
+            {j.status === 'running' && <>{Math.round(j.progress * 100)} %: {j.message}</>}
+            {model !== undefined && <>Trained and registered: <Link to={`/models/${encodeURIComponent(model.id)}`} className="mono">{short(model.id)}</Link></>}
+            {j.status === 'failed' && <span className="error">Training failed: {j.error?.message ?? j.message}</span>}
+          </p>
+          {job.error && <p role="alert" className="error">{job.error.message}</p>}
+        </div>
+      )}
     </section>
-  );
-}
-
-/** A training job's progress, fetched again every half second until it has finished. */
-function TrainingJob({ id }: { id: string }) {
-  const client = useQueryClient();
-  const job = useQuery({
-    queryKey: ['job', id],
-    queryFn: async () => {
-      const j = await api<Job>(`/jobs/${id}`);
-      if (j.status === 'succeeded') void client.invalidateQueries({ queryKey: ['models'] });
-      return j;
-    },
-    refetchInterval: (q) => (q.state.data?.status === 'running' || q.state.data === undefined ? 500 : false),
-  });
-  const j = job.data;
-  if (job.error) return <p role="alert" className="error">{job.error.message}</p>;
-  if (j === undefined) return <p className="muted">starting…</p>;
-  const model = j.status === 'succeeded' ? (j.result as RegisteredModel) : undefined;
-  return (
-    <div className="job">
-      <progress value={j.progress} max={1} aria-label="Training progress">{Math.round(j.progress * 100)} %</progress>
-      <p role="status" aria-label="Training">
-        {j.status === 'running' && <>{Math.round(j.progress * 100)} %: {j.message}</>}
-        {model !== undefined && <>Trained and registered: <Link to={`/models/${encodeURIComponent(model.id)}`} className="mono">{short(model.id)}</Link></>}
-        {j.status === 'failed' && <span className="error">Training failed: {j.error?.message ?? j.message}</span>}
-      </p>
-    </div>
   );
 }
 
