@@ -52,9 +52,10 @@ describe('the models page, end to end (Chromium against portcullis serve)', { sk
     const progress = p.getByRole('progressbar', { name: 'Training progress' });
     await progress.waitFor();
     const status = p.getByRole('status', { name: 'Training' });
-    // What the page says while the job runs, read every 100 ms until it is done: the rounds of
-    // training come one after another (the trees grow in a thread of the server's own, so the job
-    // is answered meanwhile).
+    // What the page says while the job runs, read every 100 ms until it is done, for the record:
+    // the rounds of training show when a poll falls while the trees grow (in a thread of their own;
+    // test/app/models/train-model.test.ts checks that the rounds are reported as they go). Not
+    // asserted: on a fast machine the trees may grow between two polls.
     const said: string[] = [];
     for (;;) {
       const text = (await status.textContent()) ?? '';
@@ -66,7 +67,6 @@ describe('the models page, end to end (Chromium against portcullis serve)', { sk
     }
     t.diagnostic(`training on the demo store took ${((Date.now() - started) / 1000).toFixed(1)} s from the click; the page said: ${said.join(' | ')}`);
     assert.match(said.at(-1)!, /Trained and registered/);
-    assert.ok(said.filter((x) => /^\d+ %: round \d+, training loss \d/.test(x)).length >= 2, said.join(' | '));
     assert.equal(await progress.getAttribute('value'), '1');
     await screenshot(p, 'model-trained');
     // The model the job registered is the one the API lists, not yet in force.
