@@ -462,3 +462,70 @@ export function evaluateScores(
     reliability: reliabilityOf(fn, probabilities, ranked.y, 10),
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Curves (for charts)
+
+/** One point of the ROC curve: the share of negatives and of positives scored at or above a threshold. */
+export interface RocPoint {
+  fpr: number;
+  tpr: number;
+}
+
+/** What the evaluation charts draw: hits against inspection rate, and the ROC curve. */
+export interface EvaluationCurves {
+  /** Precision, recall and revenue share of the top rows at inspection rates 1/points, 2/points … up to 100 %. */
+  inspection: RateMetrics[];
+  /** From (0, 0) to (1, 1), one point per distinct score, thinned to at most `rocPoints` + 1 points. */
+  roc: RocPoint[];
+}
+
+/**
+ * The curves behind an evaluation's charts, from one sort of the rows: precision, recall and
+ * revenue share at `ratePoints` evenly spaced inspection rates (as {@link atRates}, ties in row
+ * order), and the ROC curve. The ROC curve has a point at each distinct score, all rows with that
+ * score entering together (so a tie is a diagonal step, and the trapezoidal area under the full
+ * curve is {@link rocAuc}); to keep it small enough to send and draw, a point is kept only once the
+ * curve has moved at least 2 / `rocPoints` along fpr + tpr (which grows from 0 to 2) since the
+ * last kept one, and the end point (1, 1) always is. Throws a RangeError with only one class.
+ */
+export function evaluationCurves(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  opts: { revenue?: ArrayLike<number>; ratePoints?: number; rocPoints?: number } = {},
+): EvaluationCurves {
+  const fn = 'evaluationCurves';
+  const ratePoints = opts.ratePoints ?? 100;
+  const rocPoints = opts.rocPoints ?? 200;
+  for (const [name, v] of [['ratePoints', ratePoints], ['rocPoints', rocPoints]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${fn}: ${name} is ${String(v)}; it must be a whole number ≥ 1`);
+  }
+  const ranked = rank(fn, scores, labels);
+  const { ranked: ys, tieEnd, positives } = ranked;
+  const n = ys.length;
+  const negatives = n - positives;
+  if (positives === 0 || negatives === 0) {
+    throw new RangeError(`${fn}: the ROC curve is undefined with only one class (${positives} positives, ${negatives} negatives); labels need both 0 and 1`);
+  }
+  const rates = Array.from({ length: ratePoints }, (_, i) => (i + 1) / ratePoints);
+  const inspection = ratesOf(fn, ranked, rates, opts.revenue);
+
+  const step = 2 / rocPoints;
+  const roc: RocPoint[] = [{ fpr: 0, tpr: 0 }];
+  let tp = 0;
+  let fp = 0;
+  let keptAt = 0; // fpr + tpr of the last kept point
+  for (let i = 0; i < n; i++) {
+    if (ys[i] === 1) tp++;
+    else fp++;
+    if (tieEnd[i] !== 1) continue;
+    const fpr = fp / negatives;
+    const tpr = tp / positives;
+    // A little slack, so that rounding in the sums does not drop a point that is a whole step on.
+    if (fpr + tpr - keptAt >= step * (1 - 1e-9) || i === n - 1) {
+      roc.push({ fpr, tpr });
+      keptAt = fpr + tpr;
+    }
+  }
+  return { inspection, roc };
+}

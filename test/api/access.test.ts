@@ -28,6 +28,8 @@ describe(`who may do what, over HTTP (${process.env.DATABASE_URL ? 'postgres' : 
     ['GET', '/api/v1/worklist', [403, 200, 200, 200, 403, 403, 403]],
     ['GET', '/api/v1/rules', [403, 200, 200, 403, 403, 403, 200]],
     ['GET', '/api/v1/models', [200, 200, 200, 403, 403, 403, 200]],
+    // Whoever may read models may read the drift report; none is in force here (409).
+    ['GET', '/api/v1/models/drift?from=2024-03-01&to=2024-04-01', [409, 409, 409, 403, 403, 403, 409]],
     ['GET', '/api/v1/alerts', [403, 200, 200, 200, 403, 403, 200]],
     ['GET', '/api/v1/budgets', [200, 200, 200, 403, 403, 403, 200]],
     ['GET', '/api/v1/users', [200, 403, 403, 403, 403, 403, 200]],

@@ -39,7 +39,7 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
     assert.ok(demo !== null, served.said());
     const sue = await page();
     await signIn(sue, served.url, 'sue', demo[1]!);
-    assert.deepEqual(await nav(sue), ['Dashboard', 'Ledger', 'Rules', 'Worklist']);
+    assert.deepEqual(await nav(sue), ['Dashboard', 'Ledger', 'Models', 'Rules', 'Worklist']);
     await sue.context().close();
 
     const p = await page();
@@ -53,11 +53,11 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
 
     const expected: Record<string, { password: string; pages: string[] }> = {
       admin: { password: ADMIN_PASSWORD, pages: ['Administration', 'Ledger'] },
-      ana: { password: PASSWORD, pages: ['Dashboard', 'Ledger', 'Rules', 'Worklist'] },
-      sam: { password: PASSWORD, pages: ['Dashboard', 'Ledger', 'Rules', 'Worklist'] },
+      ana: { password: PASSWORD, pages: ['Dashboard', 'Ledger', 'Models', 'Rules', 'Worklist'] },
+      sam: { password: PASSWORD, pages: ['Dashboard', 'Ledger', 'Models', 'Rules', 'Worklist'] },
       olga: { password: PASSWORD, pages: ['Ledger', 'Worklist'] },
       tia: { password: PASSWORD, pages: ['Ledger', 'My filings'] },
-      aud: { password: PASSWORD, pages: ['Administration', 'Dashboard', 'Ledger', 'Rules'] },
+      aud: { password: PASSWORD, pages: ['Administration', 'Dashboard', 'Ledger', 'Models', 'Rules'] },
       cara: { password: PASSWORD, pages: ['Ledger', 'My movements'] },
     };
     for (const [user, want] of Object.entries(expected)) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { atRates, brier, evaluateScores, logLoss, prAuc, reliability, rocAuc } from '../../src/risk/metrics.ts';
+import { atRates, brier, evaluateScores, evaluationCurves, logLoss, prAuc, reliability, rocAuc } from '../../src/risk/metrics.ts';
 
 /**
  * Hand-computed cases, and properties against brute-force definitions written out here: the
@@ -336,5 +336,75 @@ describe('evaluateScores', () => {
     });
     assert.throws(() => evaluateScores(scores, scores, labels), { name: 'RangeError', message: /probabilities\[\d+\] is 1\.\d+/ });
     assert.throws(() => evaluateScores(scores, probabilities, labels, [1]), { name: 'RangeError', message: /revenue has 1/ });
+  });
+});
+
+describe('evaluationCurves', () => {
+  it('draws the inspection and ROC curves of a small case by hand', () => {
+    //                 row:  0    1    2    3
+    const got = evaluationCurves([0.9, 0.8, 0.7, 0.6], [1, 0, 1, 0], { revenue: [6, 0, 2, 0], ratePoints: 4 });
+    assert.deepEqual(got.inspection, [
+      { rate: 0.25, k: 1, precision: 1, recall: 1 / 2, revenueShare: 6 / 8 },
+      { rate: 0.5, k: 2, precision: 1 / 2, recall: 1 / 2, revenueShare: 6 / 8 },
+      { rate: 0.75, k: 3, precision: 2 / 3, recall: 1, revenueShare: 1 },
+      { rate: 1, k: 4, precision: 1 / 2, recall: 1, revenueShare: 1 },
+    ]);
+    // Down the ranking: a positive (up), a negative (right), a positive, a negative.
+    assert.deepEqual(got.roc, [
+      { fpr: 0, tpr: 0 },
+      { fpr: 0, tpr: 0.5 },
+      { fpr: 0.5, tpr: 0.5 },
+      { fpr: 0.5, tpr: 1 },
+      { fpr: 1, tpr: 1 },
+    ]);
+  });
+
+  it('takes rows of equal score together: a tie is one diagonal step of the ROC curve', () => {
+    // Ranking: 0.9 (positive), then the tie 0.5 of rows 1–3 (one positive, two negatives), then 0.1 (negative).
+    const got = evaluationCurves([0.9, 0.5, 0.5, 0.5, 0.1], [1, 0, 1, 0, 0], { ratePoints: 5 });
+    assert.deepEqual(got.roc, [
+      { fpr: 0, tpr: 0 },
+      { fpr: 0, tpr: 0.5 },
+      { fpr: 2 / 3, tpr: 1 },
+      { fpr: 1, tpr: 1 },
+    ]);
+    // Inspection takes ties in row order, as atRates does: the second row taken is row 1, a negative.
+    assert.deepEqual(got.inspection.map((m) => m.precision), [1, 1 / 2, 2 / 3, 2 / 4, 2 / 5]);
+    assert.equal(got.inspection[0]!.revenueShare, null);
+  });
+
+  it('keeps at most rocPoints + 1 points, from (0, 0) to (1, 1); unthinned, its area is rocAuc', () => {
+    fc.assert(
+      fc.property(rows.filter((rs) => bothClasses(rs.map((r) => r[1]))), fc.integer({ min: 1, max: 12 }), (rs, rocPoints) => {
+        const { scores, labels } = split(rs);
+        const thin = evaluationCurves(scores, labels, { rocPoints }).roc;
+        assert.ok(thin.length <= rocPoints + 1, `${thin.length} points for at most ${rocPoints + 1}`);
+        assert.deepEqual(thin[0], { fpr: 0, tpr: 0 });
+        assert.deepEqual(thin[thin.length - 1], { fpr: 1, tpr: 1 });
+        for (let i = 1; i < thin.length; i++) assert.ok(thin[i]!.fpr >= thin[i - 1]!.fpr && thin[i]!.tpr >= thin[i - 1]!.tpr, 'monotone');
+        const full = evaluationCurves(scores, labels, { rocPoints: 1_000 }).roc;
+        let area = 0;
+        for (let i = 1; i < full.length; i++) area += ((full[i]!.fpr - full[i - 1]!.fpr) * (full[i]!.tpr + full[i - 1]!.tpr)) / 2;
+        close(area, rocAuc(scores, labels), 1e-9, 'trapezoidal area');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('agrees with atRates at every inspection rate', () => {
+    const n = 300;
+    const scores = Array.from({ length: n }, (_, i) => ((i * 7919) % 101) / 101);
+    const labels = scores.map((s, i) => (s > 0.6 || i % 13 === 0 ? 1 : 0));
+    const revenue = scores.map((_, i) => i % 17);
+    const got = evaluationCurves(scores, labels, { revenue, ratePoints: 50 });
+    assert.equal(got.inspection.length, 50);
+    assert.deepEqual(got.inspection, atRates(scores, labels, { rates: got.inspection.map((m) => m.rate), revenue }));
+    assert.equal(got.inspection[49]!.rate, 1);
+  });
+
+  it('refuses one class only and point counts that are not whole numbers ≥ 1', () => {
+    assert.throws(() => evaluationCurves([0.1, 0.2], [1, 1]), { name: 'RangeError', message: /only one class \(2 positives, 0 negatives\)/ });
+    assert.throws(() => evaluationCurves([0.1, 0.2], [0, 1], { ratePoints: 0 }), { name: 'RangeError', message: /ratePoints is 0/ });
+    assert.throws(() => evaluationCurves([0.1, 0.2], [0, 1], { rocPoints: 2.5 }), { name: 'RangeError', message: /rocPoints is 2.5/ });
   });
 });

@@ -10,7 +10,9 @@ export const PAGES: readonly { path: string; label: string; roles: readonly Role
   { path: '/filings', label: 'My filings', roles: ['trader'] },
   { path: '/movements', label: 'My movements', roles: ['carrier'] },
   { path: '/rules', label: 'Rules', roles: ['analyst', 'supervisor', 'auditor'] },
-  // Before the ledger: it is the administrator's home (homeOf takes the first page a role may open); after the rules, which stay the auditor's.
+  // The administrator may list models (model.read) but evaluates none: the page is not theirs.
+  { path: '/models', label: 'Models', roles: ['analyst', 'supervisor', 'auditor'] },
+  // Before the ledger: it is the administrator's home (homeOf takes the first page a role may open); after the rules and models (the auditor lands on the dashboard).
   { path: '/admin', label: 'Administration', roles: ['admin', 'auditor'] },
   { path: '/ledger', label: 'Ledger', roles: ['admin', 'analyst', 'supervisor', 'officer', 'trader', 'carrier', 'auditor'] },
 ];

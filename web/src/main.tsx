@@ -10,6 +10,7 @@ import { DeclarationPage } from './pages/Declaration.tsx';
 import { Filings } from './pages/Filings.tsx';
 import { LedgerPage } from './pages/Ledger.tsx';
 import { MovementsPage } from './pages/Movements.tsx';
+import { ModelsPage } from './pages/Models.tsx';
 import { RulesPage } from './pages/Rules.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Worklist } from './pages/Worklist.tsx';
@@ -38,6 +39,8 @@ const router = createHashRouter([
       { path: 'rules/:id', element: <RulesPage /> },
       { path: 'admin', element: <AdminPage /> },
       { path: 'admin/:tab', element: <AdminPage /> },
+      { path: 'models', element: <ModelsPage /> },
+      { path: 'models/:id', element: <ModelsPage /> },
       { path: '*', element: <Home /> },
     ],
   },

@@ -192,3 +192,80 @@ export interface Movement {
   };
   readonly ledgerIndex: number | null;
 }
+
+// Models page: the registry, training jobs, evaluations with their curves, drift (src/api/routes/models.ts).
+
+/** How a model did at one inspection rate: the top k declarations by score. */
+export interface RatePoint {
+  readonly rate: number;
+  readonly k: number;
+  readonly precision: number;
+  readonly recall: number;
+  readonly revenueShare: number | null;
+}
+
+export type RateKey = '1' | '2' | '5' | '10';
+
+/** The measures of a model (as training's validation records them, and as an evaluation gives them). */
+export interface ModelMeasures {
+  readonly rows: number;
+  readonly positives: number;
+  readonly auc: number;
+  readonly prAuc: number;
+  readonly brier: number;
+  readonly logLoss: number;
+  readonly precisionAt: Record<RateKey, number>;
+  readonly recallAt: Record<RateKey, number>;
+  readonly revenueAt: Record<RateKey, number> | null;
+}
+
+export interface RegisteredModel {
+  readonly id: string;
+  readonly label: string;
+  readonly status: 'registered' | 'active' | 'retired';
+  readonly registeredBy: string;
+  readonly registeredAt: string;
+  readonly activatedBy?: string | null;
+  readonly activatedAt?: string | null;
+  readonly summary: {
+    readonly validFrom?: string;
+    readonly trainPeriod?: { readonly from: string | null; readonly to: string | null };
+    readonly rows?: { readonly train: number; readonly valid: number; readonly rejected: number };
+    readonly positives?: { readonly train: number; readonly valid: number };
+    readonly rounds?: number;
+    readonly validation?: Partial<ModelMeasures>;
+  };
+}
+
+export interface ModelEvaluation extends ModelMeasures {
+  readonly model: string;
+  readonly label: string;
+  readonly period: { readonly from: string | null; readonly to: string | null };
+  readonly reliability: readonly { readonly from: number; readonly to: number; readonly count: number; readonly meanPredicted: number; readonly observedRate: number }[];
+  readonly curves: { readonly inspection: readonly RatePoint[]; readonly roc: readonly { readonly fpr: number; readonly tpr: number }[] };
+}
+
+export interface Job {
+  readonly id: string;
+  readonly kind: string;
+  readonly status: 'running' | 'succeeded' | 'failed';
+  readonly progress: number;
+  readonly message: string;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly result: unknown;
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
+
+export type DriftLevel = 'stable' | 'moderate' | 'significant';
+
+export interface DriftReport {
+  readonly model: string;
+  readonly reference: { readonly from: string; readonly to: string; readonly declarations: number };
+  readonly recent: { readonly from: string; readonly to: string; readonly declarations: number };
+  readonly score: { readonly psi: number; readonly level: DriftLevel; readonly bins: readonly { readonly from: number | null; readonly to: number | null; readonly reference: number; readonly recent: number }[] };
+  readonly features: readonly { readonly feature: string; readonly psi: number; readonly level: DriftLevel }[];
+  readonly threshold: number;
+  readonly drifted: boolean;
+  readonly recommendation: string;
+}

@@ -3,7 +3,7 @@ import { transformBatch } from '../../risk/features/transform-batch.ts';
 import type { FeatureMatrix } from '../../risk/gbdt/bins.ts';
 import { predictMarginFast } from '../../risk/gbdt/forest.ts';
 import { sigmoid, type Booster } from '../../risk/gbdt/tree.ts';
-import { evaluateScores, type ScoreEvaluation } from '../../risk/metrics.ts';
+import { evaluateScores, evaluationCurves, type EvaluationCurves, type ScoreEvaluation } from '../../risk/metrics.ts';
 import type { Mapping } from '../intake/mapping.ts';
 import type { ModelFile } from './model-file.ts';
 import { readLabelled, type LabelName } from './read-labelled.ts';
@@ -26,12 +26,26 @@ export async function evaluateModel(model: ModelFile, files: readonly string[], 
   return { label, skipped: data.rows - keep.length, ...e };
 }
 
+/** A model's margins of the rows, and each row's revenue where it was a true finding (elsewhere 0). */
+function scoreRows(booster: Booster, matrix: FeatureMatrix, labels: Float64Array, revenue: Float64Array) {
+  return { margin: predictMarginFast(booster, matrix), found: revenue.map((r, i) => (labels[i] === 1 ? r : 0)) };
+}
+
 /**
  * How well a model's scores of these rows rank and predict their labels (validation in training,
  * and evaluation). A row's revenue counts only where it was a true finding.
  */
 export function measure(booster: Booster, matrix: FeatureMatrix, labels: Float64Array, revenue: Float64Array): ScoreEvaluation {
-  const margin = predictMarginFast(booster, matrix);
-  const found = revenue.map((r, i) => (labels[i] === 1 ? r : 0));
+  const { margin, found } = scoreRows(booster, matrix, labels, revenue);
   return evaluateScores(margin, Float64Array.from(margin, sigmoid), labels, found);
+}
+
+/**
+ * The measures and, for the charts, the curves (hits against inspection rate, ROC), from one
+ * scoring of the rows. The curves stay out of {@link measure}, whose result training writes into
+ * the model file.
+ */
+export function measureWithCurves(booster: Booster, matrix: FeatureMatrix, labels: Float64Array, revenue: Float64Array): ScoreEvaluation & { readonly curves: EvaluationCurves } {
+  const { margin, found } = scoreRows(booster, matrix, labels, revenue);
+  return { ...evaluateScores(margin, Float64Array.from(margin, sigmoid), labels, found), curves: evaluationCurves(margin, labels, { revenue: found }) };
 }

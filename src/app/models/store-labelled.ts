@@ -10,12 +10,15 @@ import type { LabelledSource } from './train-model.ts';
  * as unlabelled rows are.
  */
 export function storeLabelled(app: AppContext, period: { from?: string; to?: string } = {}): LabelledSource {
+  // Filing times are stored as toISOString() writes them and compared as text: "…T02:00:00Z" sorts
+  // after "…T02:00:00.000Z", which would leave out a filing at the period's very first instant.
+  const at = (t: string | undefined, open: string) => (t === undefined || Number.isNaN(Date.parse(t)) ? (t ?? open) : new Date(t).toISOString());
   return {
     name: `store:${app.store.description}`,
     async each(visit) {
       let rows = 0;
       let rejected = 0;
-      for await (const page of historyRepo(app.store.db).history({ from: period.from ?? '0000', to: period.to ?? '9999' })) {
+      for await (const page of historyRepo(app.store.db).history({ from: at(period.from, '0000'), to: at(period.to, '9999') })) {
         for (const r of page) {
           rows += 1;
           const i = r.inspection;

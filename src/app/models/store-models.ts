@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import type { Declaration } from '../../domain/declaration.ts';
 import { PortcullisError } from '../../domain/errors.ts';
 import { transformBatch } from '../../risk/features/transform-batch.ts';
-import type { ScoreEvaluation } from '../../risk/metrics.ts';
+import type { EvaluationCurves, ScoreEvaluation } from '../../risk/metrics.ts';
 import { modelsRepo } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
 import { GENERATED_MAPPING } from '../demo/seed-demo.ts';
 import { loadMapping } from '../intake/index.ts';
-import { measure } from './evaluate-model.ts';
+import { measureWithCurves } from './evaluate-model.ts';
 import { parseModel, writeModel } from './model-file.ts';
 import { revenueOf, type LabelName } from './read-labelled.ts';
 import { registerModel, type RegisteredModel } from './registry.ts';
@@ -43,6 +43,7 @@ export async function trainFromStore(app: AppContext, actor: string, r: TrainReq
     label: r.label,
     validFrom: r.validFrom,
     seed: r.seed ?? 1,
+    inThread: true,
     onRead: (n) => {
       rows = n;
       report(0.05, `read ${n} declarations`);
@@ -61,6 +62,8 @@ export interface StoredEvaluation extends ScoreEvaluation {
   readonly model: string;
   readonly label: string;
   readonly period: { readonly from: string | null; readonly to: string | null };
+  /** For the charts: precision, recall and revenue share against inspection rate, and the ROC curve. */
+  readonly curves: EvaluationCurves;
 }
 
 async function labelled(app: AppContext, label: LabelName, period: { from?: string | undefined; to?: string | undefined }) {
@@ -89,7 +92,7 @@ export async function evaluateStored(app: AppContext, id: string, period: { from
   const data = await labelled(app, label, period);
   if (data.declarations.length === 0) throw new PortcullisError('INVALID_INPUT', `no labelled declaration in the period: nothing to evaluate`, [{ field: 'from', problem: 'no labelled declarations', expected: 'a period with inspected or labelled declarations' }]);
   const matrix = transformBatch(model.pipeline, data.declarations);
-  return { ...measure(model.booster, matrix, data.labels, data.revenue), model: id, label, period: { from: period.from ?? null, to: period.to ?? null } };
+  return { ...measureWithCurves(model.booster, matrix, data.labels, data.revenue), model: id, label, period: { from: period.from ?? null, to: period.to ?? null } };
 }
 
 /** Two models on the same declarations: each one's measures. */

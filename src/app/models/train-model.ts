@@ -8,6 +8,7 @@ import type { AttributeFeature, PipelineConfig, Target } from '../../risk/featur
 import { trainBooster, type RoundReport, type TrainParams } from '../../risk/gbdt/train.ts';
 import { attributeSpecs, type Mapping } from '../intake/mapping.ts';
 import { measure } from './evaluate-model.ts';
+import { trainBoosterInThread } from './train-in-thread.ts';
 import type { ModelFile } from './model-file.ts';
 import { forEachLabelled, revenueOf, type LabelName } from './read-labelled.ts';
 
@@ -33,6 +34,11 @@ export interface TrainOptions {
   readonly params?: Partial<TrainParams>;
   readonly onRead?: (rows: number, file: string) => void;
   readonly onRound?: (r: RoundReport) => void;
+  /**
+   * Fit the trees in a thread of their own (the service: it keeps answering, the training job's
+   * progress among what it answers, while the trees grow); the same model either way.
+   */
+  readonly inThread?: boolean;
 }
 
 /**
@@ -141,7 +147,9 @@ export async function trainModel(o: TrainOptions): Promise<ModelFile> {
   const fitted = features.fit(Int32Array.from(train), targets);
   const validMatrix = fitted.transform(Int32Array.from(valid));
   const params = { ...MODEL_PARAMS, ...o.params, seed: o.seed };
-  const result = trainBooster({ matrix: fitted.matrix, labels: trainY }, { matrix: validMatrix, labels: validY }, params, o.onRound);
+  const trainSet = { matrix: fitted.matrix, labels: trainY };
+  const validSet = { matrix: validMatrix, labels: validY };
+  const result = o.inThread ? await trainBoosterInThread(trainSet, validSet, params, o.onRound) : trainBooster(trainSet, validSet, params, o.onRound);
   const validation = measure(result.booster, validMatrix, validY, Float64Array.from(validRevenue));
   const pipeline = fitted.pipeline;
 

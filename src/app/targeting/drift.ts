@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Declaration } from '../../domain/declaration.ts';
 import { PortcullisError } from '../../domain/errors.ts';
-import { driftLevel, psi } from '../../risk/drift/psi.ts';
+import { driftLevel, psi, type DriftLevel } from '../../risk/drift/psi.ts';
 import { transformBatch } from '../../risk/features/transform-batch.ts';
 import { predictMarginFast } from '../../risk/gbdt/forest.ts';
 import { sigmoid, type Booster } from '../../risk/gbdt/tree.ts';
@@ -21,12 +21,24 @@ export interface DriftReport {
   readonly model: string;
   readonly reference: { readonly from: string; readonly to: string; readonly declarations: number };
   readonly recent: { readonly from: string; readonly to: string; readonly declarations: number };
-  readonly score: { readonly psi: number; readonly level: string };
-  readonly features: readonly { readonly feature: string; readonly psi: number; readonly level: string }[];
+  /**
+   * The score's PSI, and its distributions over the bins the PSI was taken on (the reference's
+   * deciles): the share of each period's declarations in each, for a chart. A bin's edges are
+   * probabilities; null is an open end.
+   */
+  readonly score: { readonly psi: number; readonly level: DriftLevel; readonly bins: readonly DriftBin[] };
+  readonly features: readonly { readonly feature: string; readonly psi: number; readonly level: DriftLevel }[];
   readonly threshold: number;
   readonly drifted: boolean;
   readonly recommendation: string;
   readonly alert: string | null;
+}
+
+export interface DriftBin {
+  readonly from: number | null;
+  readonly to: number | null;
+  readonly reference: number;
+  readonly recent: number;
 }
 
 export interface DriftOptions {
@@ -97,7 +109,7 @@ export async function driftReport(app: AppContext, o: DriftOptions): Promise<Dri
   });
   const scoreA = Float64Array.from(predictMarginFast(model.booster, a), sigmoid);
   const scoreB = Float64Array.from(predictMarginFast(model.booster, b), sigmoid);
-  const scorePsi = psi(scoreA, scoreB).psi;
+  const { psi: scorePsi, bins: scoreBins } = psi(scoreA, scoreB);
   const threshold = o.threshold ?? 0.25;
   const worst = features.reduce((m, f) => Math.max(m, f.psi), scorePsi);
   const drifted = worst >= threshold;
@@ -118,7 +130,8 @@ export async function driftReport(app: AppContext, o: DriftOptions): Promise<Dri
     model: model.contentHash,
     reference: { from: refFrom, to: refTo, declarations: reference.seen },
     recent: { from: recentFrom, to: recentTo, declarations: recent.seen },
-    score: { psi: scorePsi, level: driftLevel(scorePsi) },
+    // A score is never missing, so no bin is the missing values' (NaN edges); open ends go as null, which JSON can carry.
+    score: { psi: scorePsi, level: driftLevel(scorePsi), bins: scoreBins.map((b) => ({ from: Number.isFinite(b.from) ? b.from : null, to: Number.isFinite(b.to) ? b.to : null, reference: b.reference, recent: b.recent })) },
     features, threshold, drifted, recommendation, alert,
   };
 }

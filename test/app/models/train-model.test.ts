@@ -48,6 +48,21 @@ describe('training and evaluating a model on generated declarations', () => {
     assert.equal(serializeModel(await train({ seed: 3 })), serializeModel(await train({ seed: 3 })));
   });
 
+  it('trains the same model in a thread of its own, reporting each round as it goes, while this thread keeps running', async () => {
+    const rounds: number[] = [];
+    // Ticks of a timer of this thread, counted when each round is reported.
+    let ticks = 0;
+    const ticksAt: number[] = [];
+    const ticker = setInterval(() => (ticks += 1), 2);
+    const threaded = await trainModel({ files: [data], mapping, mappingName: 'generated.json', label: 'illicit', validFrom: '2025-04-01', seed: 3, params: { rounds: 40 }, inThread: true, onRound: (r) => { rounds.push(r.round); ticksAt.push(ticks); } });
+    clearInterval(ticker);
+    assert.equal(serializeModel(threaded), serializeModel(await train({ seed: 3 })));
+    assert.deepEqual(rounds, Array.from({ length: rounds.length }, (_, i) => i + 1));
+    assert.ok(rounds.length >= threaded.training.rounds);
+    // The timer ran between the first round and the last (trained in this thread, the rounds would all be reported within one turn of its loop).
+    assert.ok(ticksAt.at(-1)! > ticksAt[0]!, `ticks at the rounds: ${ticksAt.join(' ')}`);
+  });
+
   it('refuses a model file that was changed after training', async () => {
     const text = serializeModel(await train());
     const tampered = JSON.parse(text);

@@ -4,6 +4,7 @@ import { after, before, it } from 'node:test';
 import type { AppContext } from '../../../src/app/context.ts';
 import { GENERATED_COLUMNS, generateRows, generatedCsvLine, type GeneratedRow } from '../../../src/app/generator/index.ts';
 import { driftReport } from '../../../src/app/targeting/drift.ts';
+import { psiOfShares } from '../../../src/risk/drift/psi.ts';
 import { alertsRepo } from '../../../src/store/index.ts';
 import { forEachStore } from '../../support/stores.ts';
 import { addStaff, appOf, failsWith, generated, ingest, putModelInForce, tempDir, trainSmall } from './fixtures.ts';
@@ -75,6 +76,24 @@ forEachStore('drift of the traffic from the training period', (h) => {
     const alerts = await alertsRepo(app.store.db).list({ kind: 'drift' });
     assert.deepEqual(alerts.map((a) => [a.id, a.subject, a.status]), [[r.alert, model, 'open']]);
     assert.match(alerts[0]!.message, /retrain/);
+  });
+
+  it('gives the score\'s distributions over the bins its PSI was taken on, for a chart', async () => {
+    for (const period of [{ recentFrom: '2025-02-12', recentTo: '2025-02-26' }, { recentFrom: '2025-04-01', recentTo: '2025-04-15' }]) {
+      const { score } = await driftReport(app, period);
+      assert.ok(score.bins.length >= 2 && score.bins.length <= 10, `${score.bins.length} bins`);
+      // Open at both ends, each bin starting where the one before ended, the cuts probabilities.
+      assert.equal(score.bins[0]!.from, null);
+      assert.equal(score.bins.at(-1)!.to, null);
+      for (let i = 1; i < score.bins.length; i++) {
+        assert.equal(score.bins[i]!.from, score.bins[i - 1]!.to);
+        assert.ok(score.bins[i]!.from! > 0 && score.bins[i]!.from! < 1);
+      }
+      const total = (k: 'reference' | 'recent') => score.bins.reduce((a, b) => a + b[k], 0);
+      assert.ok(Math.abs(total('reference') - 1) < 1e-9 && Math.abs(total('recent') - 1) < 1e-9);
+      // The PSI is the one of these shares.
+      assert.ok(Math.abs(psiOfShares(score.bins.map((b) => b.reference), score.bins.map((b) => b.recent)) - score.psi) < 1e-9);
+    }
   });
 
   it('refuses an empty recent period and dates that are not dates', async () => {
