@@ -36,7 +36,9 @@ export function liveStreams(app: AppContext, o: LiveOptions = {}): LiveStreams {
     options: { everyMs: o.everyMs ?? 1000, maxStreamMs: o.maxStreamMs ?? 10 * 60_000, heartbeatMs: o.heartbeatMs ?? 20_000 },
     endAll() {
       worklist.close();
-      for (const s of streams) s.end();
+      // Ended, then the socket closed once the last bytes are out: a client that went away without
+      // closing its side (an aborted fetch) would hold the closing server for seconds.
+      for (const s of streams) s.end(() => s.socket?.destroy());
       streams.clear();
     },
     get open() {
@@ -67,7 +69,8 @@ export function liveRoutes(api: Api, ctx: RouteContext): void {
     allow(req, 'worklist.read');
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
+    res.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no', // Not kept alive once ended (at shutdown, or when its time is up): a socket left idle would hold a closing server until its keep-alive timeout.
+      connection: 'close' });
     res.write('retry: 2000\n\n');
     live.streams.add(res);
     const unsubscribe = live.worklist.subscribe((token) => {

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, post, query } from '../api.ts';
+import { throughDay } from '../dates.ts';
 import { useSession } from '../auth.tsx';
 import { binLabel, CalibrationChart, InspectionChart, PsiChart, RocChart, ScoreDistributionChart, type Drawn } from '../components/ModelCharts.tsx';
 import type { DriftReport, Job, ModelEvaluation, ModelMeasures, RateKey, RegisteredModel } from '../types.ts';
@@ -13,7 +14,8 @@ const num = (x: number | undefined, digits = 3) => (x === undefined ? '–' : x.
 const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 const day = (t: string | null | undefined) => (t == null ? '' : t.slice(0, 10));
 const today = () => new Date().toISOString().slice(0, 10);
-const period = (from: string, to: string) => ({ ...(from === '' ? {} : { from }), ...(to === '' ? {} : { to }) });
+// A chosen "to" day is included: the API's `to` is the first instant left out.
+const period = (from: string, to: string) => ({ ...(from === '' ? {} : { from }), ...(to === '' ? {} : { to: throughDay(to) }) });
 
 /**
  * Models: the registered models with how each did in training; a training run started here, its
@@ -265,7 +267,7 @@ function Drift({ models }: { models: readonly RegisteredModel[] }) {
   const [from, setFrom] = useState<string | undefined>(undefined);
   const [to, setTo] = useState(today());
   const since = from ?? day(active?.summary.validFrom);
-  const run = useMutation({ mutationFn: () => api<DriftReport>(`/models/drift${query({ from: since, to, label })}`) });
+  const run = useMutation({ mutationFn: () => api<DriftReport>(`/models/drift${query({ from: since, to: throughDay(to), label })}`) });
   const r = run.data;
   return (
     <section aria-labelledby="drift">

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, ApiError, post, query } from '../api.ts';
+import { throughDay } from '../dates.ts';
 import { useSession } from '../auth.tsx';
 import { WeeklyChart, type Week } from '../components/WeeklyChart.tsx';
 
@@ -146,7 +147,7 @@ function Backtester({ path, body, disabled }: { path: string; body: (p: { from: 
   const [from, setFrom] = useState(year().from);
   const [to, setTo] = useState(year().to);
   const [office, setOffice] = useState('');
-  const run = useMutation({ mutationFn: () => post<Backtest>(path, body({ from, to, ...(office.trim() === '' ? {} : { office: office.trim() }) })) });
+  const run = useMutation({ mutationFn: () => post<Backtest>(path, body({ from, to: throughDay(to), ...(office.trim() === '' ? {} : { office: office.trim() }) })) });
   const b = run.data;
   return (
     <section aria-labelledby="backtest">
