@@ -13,6 +13,7 @@ import { actorOf } from '../plugins/auth.ts';
 import type { ApiActor } from '../ports.ts';
 import { COMMON, errors, IdParams, IsoTime, Limit } from '../schemas.ts';
 import { BATCH_BODY_LIMIT, type Api, type RouteContext } from '../server.ts';
+import { cursorOf, parseCursor } from '../cursor.ts';
 
 /** A declaration as filed through the API: the domain schema, with no field it does not know. */
 export const DeclarationIn = Declaration.extend({ items: z.array(GoodsItem.strict()).min(1).max(999) }).strict();
@@ -43,14 +44,11 @@ const DeclarationOut = z.record(z.string(), z.unknown());
 const LaneView = z.object({ lane: Lane, decidedAt: z.string(), revision: z.number() });
 const Filed = z.object({ id: z.string(), status: z.enum(['inserted', 'duplicate', 'conflict']), lane: Lane.nullable(), decision: Decision.optional() });
 
-const cursorOf = (a: { filedAt: string; id: string } | null): string | null => (a === null ? null : Buffer.from(`${a.filedAt}|${a.id}`).toString('base64url'));
-function parseCursor(c: string | undefined): { filedAt: string; id: string } | undefined {
-  if (c === undefined) return undefined;
-  const [filedAt, ...rest] = Buffer.from(c, 'base64url').toString('utf8').split('|');
-  const id = rest.join('|');
-  if (filedAt === undefined || !/^\d{4}-\d{2}-\d{2}T/.test(filedAt) || id === '') throw new PortcullisError('INVALID_INPUT', 'the cursor is not one this API gave', [{ field: 'querystring.cursor', problem: 'unreadable', expected: 'the `next` value of the previous page' }]);
-  return { filedAt, id };
-}
+/** Declarations are paged by filing time, then id. */
+const fromCursor = (c: string | undefined) => {
+  const at = parseCursor(c);
+  return at === undefined ? undefined : { filedAt: at.time, id: at.id };
+};
 
 export function declarationRoutes(api: Api, ctx: RouteContext): void {
   const { allow, allowOn, partyOf } = ctx.guards;
@@ -131,8 +129,8 @@ export function declarationRoutes(api: Api, ctx: RouteContext): void {
     // A trader lists its own declarations only: as importer (the filter cannot be widened).
     const importer = party !== undefined ? party : q.importer;
     if (party !== undefined && q.importer !== undefined && q.importer !== party) return { items: [], next: null };
-    const r = await findDeclarations(ctx.app, { office: q.office, importer, hsPrefix: q.hs, from: q.from, to: q.to, lane: q.lane, status: q.status, after: parseCursor(q.cursor), limit: q.limit });
-    return { items: r.items.map((i) => ({ declaration: i.declaration, lane: ctx.can(actor, 'decision.lane.read', { owners: ownersOf(i.declaration) }) ? i.lane : null })), next: cursorOf(r.next) };
+    const r = await findDeclarations(ctx.app, { office: q.office, importer, hsPrefix: q.hs, from: q.from, to: q.to, lane: q.lane, status: q.status, after: fromCursor(q.cursor), limit: q.limit });
+    return { items: r.items.map((i) => ({ declaration: i.declaration, lane: ctx.can(actor, 'decision.lane.read', { owners: ownersOf(i.declaration) }) ? i.lane : null })), next: cursorOf(r.next === null ? null : { time: r.next.filedAt, id: r.next.id }) };
   });
 
   api.get('/declarations/:id/decisions', { schema: { tags: ['decisions'], params: IdParams, response: { 200: z.object({ decisions: z.array(Decision.or(LaneView)) }), ...errors(...COMMON) } } }, async (req) => {

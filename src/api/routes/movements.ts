@@ -3,15 +3,7 @@ import { listMovements, movementsAbout } from '../../app/movements/read-movement
 import { PortcullisError } from '../../domain/errors.ts';
 import { COMMON, errors } from '../schemas.ts';
 import type { Api, RouteContext } from '../server.ts';
-
-const cursorOf = (a: { time: string; id: string } | null): string | null => (a === null ? null : Buffer.from(`${a.time}|${a.id}`).toString('base64url'));
-function parseCursor(c: string | undefined): { time: string; id: string } | undefined {
-  if (c === undefined) return undefined;
-  const [time, ...rest] = Buffer.from(c, 'base64url').toString('utf8').split('|');
-  const id = rest.join('|');
-  if (time === undefined || !/^\d{4}-\d{2}-\d{2}T/.test(time) || id === '') throw new PortcullisError('INVALID_INPUT', 'the cursor is not one this API gave', [{ field: 'querystring.cursor', problem: 'unreadable', expected: 'the `next` value of the previous page' }]);
-  return { time, id };
-}
+import { cursorOf, parseCursor } from '../cursor.ts';
 
 /**
  * Carriers' movements: of a container or transport document (in time order), or, with neither,

@@ -4,7 +4,7 @@ import { api, query } from '../api.ts';
 import type { DeclarationView, Lane } from '../types.ts';
 
 /**
- * A trader's or carrier's own filings, newest first, with the lane each was given (never a score
+ * A trader's own filings, in filing order, with the lane each was given (never a score
  * or a reason: the API does not send them to a party). The API lists only the caller's own.
  */
 export function Filings() {
