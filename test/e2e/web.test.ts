@@ -187,6 +187,32 @@ describe('the web application, end to end (Chromium against portcullis serve)', 
     await p.context().close();
   });
 
+  it('the ledger page verifies the checkpoint here: signed by the log, consistent with the one this browser saw before; a rewritten history is caught', async () => {
+    const p = await page();
+    await signIn(p, served.url, 'ana', PASSWORD);
+    await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Ledger' }).click();
+    const status = p.getByLabel('Verification status');
+    await status.getByText(/verified here: signed by the log's key \(the first checkpoint/).waitFor({ timeout: 30_000 });
+    // The log grows (a filing is a ledger entry): the next checkpoint must extend the one seen.
+    const { items } = await served.as('ana', PASSWORD)<{ items: { decision: { declarationId: string } }[] }>('/worklist?lane=red&limit=1');
+    await served.as('ana', PASSWORD)(`/worklist/${encodeURIComponent(items[0]!.decision.declarationId)}/override`, { json: { lane: 'yellow', reason: 'documents seen, a check is enough' } });
+    await status.getByText(/consistent with the tree of [\d,]+ entries this browser verified/).waitFor({ timeout: 40_000 });
+    await screenshot(p, 'ledger-consistent');
+    // What this browser saw before is made to differ (as if the log had rewritten its history
+    // since): the next look must refuse the log's checkpoint.
+    await p.evaluate(() => {
+      const ls = (globalThis as unknown as { localStorage: { key(i: number): string | null; getItem(k: string): string | null; setItem(k: string, v: string): void } }).localStorage;
+      const k = ls.key(0)!;
+      const seen = JSON.parse(ls.getItem(k)!) as { size: number; root: string; at: string };
+      ls.setItem(k, JSON.stringify({ ...seen, size: seen.size - 1, root: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' }));
+    });
+    await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Worklist' }).click();
+    await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Ledger' }).click();
+    await status.getByText(/✗ .*the log was changed/).waitFor({ timeout: 30_000 });
+    await screenshot(p, 'ledger-rewritten');
+    await p.context().close();
+  });
+
   it('every page each role may open passes axe-core\'s WCAG 2.1 A and AA checks (labels, names, contrast, structure)', async () => {
     const { AxeBuilder } = await import('@axe-core/playwright');
     const check = async (p: Page, where: string): Promise<string[]> => {

@@ -25,12 +25,13 @@ import {
   parseVerifierKey,
   rootFromInclusionProof,
   supportsEd25519,
+  verifyConsistency,
   verifyInclusion,
   verifyProofBundle,
   type BundleResult,
   type BundleStep,
 } from '../../web/src/ledger/verify.ts';
-import { makeLeaves, mth, path } from '../ledger/merkle/reference.ts';
+import { consistency, makeLeaves, mth, path } from '../ledger/merkle/reference.ts';
 import { keyPair, ledgerApp, recordSome, supervisor } from '../app/ledger/support.ts';
 
 /**
@@ -490,5 +491,44 @@ describe('web ledger verification: browser code only', () => {
   it('decodes only canonical standard base64', () => {
     assert.deepEqual(decodeBase64('AQI='), Uint8Array.of(1, 2));
     for (const bad of ['AQI', 'AQJ=', 'AQ-_', ' AQI=', 'AQI=\n']) assert.equal(decodeBase64(bad), undefined, bad);
+  });
+});
+
+describe('web ledger verification: consistency between two checkpoints (RFC 9162 §2.1.4.2)', () => {
+  it('accepts the reference proofs between every pair of sizes up to 40, and refuses changed roots and proofs', async () => {
+    const leaves = makeLeaves(40);
+    for (let n = 1; n <= 40; n++) {
+      for (let m = 1; m <= n; m++) {
+        const proof = consistency(leaves.slice(0, n), m);
+        const r1 = mth(leaves, 0, m);
+        const r2 = mth(leaves, 0, n);
+        await verifyConsistency(m, n, r1, r2, proof);
+        if (m === n) continue;
+        // The first tree changed (another root), the second, a hash of the proof, a hash dropped.
+        const other = Uint8Array.from(r1, (b, i) => (i === 0 ? b ^ 1 : b));
+        await assert.rejects(verifyConsistency(m, n, other, r2, proof), LedgerVerifyError, `${m}→${n} with another first root`);
+        await assert.rejects(verifyConsistency(m, n, r1, other.length === 32 ? Uint8Array.from(r2, (b, i) => (i === 31 ? b ^ 1 : b)) : r2, proof), LedgerVerifyError, `${m}→${n} with another second root`);
+        const bent = proof.map((h, i) => (i === proof.length - 1 ? Uint8Array.from(h, (b, j) => (j === 0 ? b ^ 1 : b)) : h));
+        await assert.rejects(verifyConsistency(m, n, r1, r2, bent), LedgerVerifyError, `${m}→${n} with a changed proof`);
+        await assert.rejects(verifyConsistency(m, n, r1, r2, proof.slice(0, -1)), LedgerVerifyError, `${m}→${n} with a hash missing`);
+      }
+    }
+    await assert.rejects(verifyConsistency(5, 4, mth(leaves, 0, 5), mth(leaves, 0, 4), []), LedgerVerifyError, 'a log that shrank');
+  });
+
+  it('agrees with every transparency-dev/merkle consistency vector: wantErr refused, the others verified', async (t) => {
+    const dir = join(VECTORS, 'transparency-dev-merkle/testdata/consistency');
+    if (!existsSync(dir)) return t.skip('transparency-dev-merkle/testdata/consistency not found: the vectors come from ../shared/vectors');
+    const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : e.name.endsWith('.json') ? [join(d, e.name)] : [])).sort();
+    const all = files(dir);
+    assert.ok(all.length > 20, `only ${all.length} consistency vectors`);
+    const b = (x: string | null) => Buffer.from(x ?? '', 'base64');
+    for (const file of all) {
+      const v = JSON.parse(readFileSync(file, 'utf8')) as { size1: number; size2: number; root1: string | null; root2: string | null; proof: string[] | null; wantErr: boolean };
+      const run = verifyConsistency(v.size1, v.size2, b(v.root1), b(v.root2), (v.proof ?? []).map(b));
+      if (v.wantErr) await assert.rejects(run, LedgerVerifyError, relative(dir, file));
+      else await run;
+    }
+    return undefined;
   });
 });

@@ -170,6 +170,63 @@ export async function verifyInclusion(leaf: Uint8Array, index: number, size: num
   if (!equalBytes(computed, root)) fail(`the audit path of leaf ${index} in a tree of ${size} leads to another root`);
 }
 
+/**
+ * RFC 9162 §2.1.4.2: checks that the tree of `size2` leaves with root `root2` extends the tree of
+ * `size1` leaves with root `root1` (nothing in the first was changed or removed), by the
+ * consistency proof the log gave. Sizes are carried as BigInt: the shifts of the algorithm would
+ * wrap at 2^31 as JavaScript numbers. Rejects with LedgerVerifyError.
+ */
+export async function verifyConsistency(size1: number, size2: number, root1: Uint8Array, root2: Uint8Array, proof: readonly Uint8Array[]): Promise<void> {
+  if (!Number.isSafeInteger(size1) || !Number.isSafeInteger(size2) || size1 < 0 || size2 < size1) fail(`no consistency from a tree of ${size1} to one of ${size2} entries: a log only grows`);
+  // Every tree extends the empty one: there is nothing to prove, and a proof "from 0" is refused
+  // (as transparency-dev/merkle and the server's own verifier refuse it).
+  if (size1 === 0) fail('a consistency proof from the empty tree proves nothing');
+  if (size1 === size2) {
+    if (proof.length > 0) fail(`trees of the same size need an empty consistency proof, not ${proof.length} hashes`);
+    if (!equalBytes(root1, root2)) fail(`two trees of ${size1} entries with different roots: the log was changed`);
+    return;
+  }
+  if (root1.length !== HASH_SIZE || root2.length !== HASH_SIZE) fail(`a root has ${root1.length === HASH_SIZE ? root2.length : root1.length} bytes, expected ${HASH_SIZE}`);
+  for (const [i, p] of proof.entries()) if (p.length !== HASH_SIZE) fail(`proof hash ${i} has ${p.length} bytes, expected ${HASH_SIZE}`);
+  if (proof.length === 0) fail(`an empty consistency proof from ${size1} to ${size2} entries`);
+  let fn = BigInt(size1) - 1n;
+  let sn = BigInt(size2) - 1n;
+  const path = [...proof];
+  // A first tree that is a complete subtree is its own first node.
+  if ((BigInt(size1) & (BigInt(size1) - 1n)) === 0n) path.unshift(root1);
+  while ((fn & 1n) === 1n) {
+    fn >>= 1n;
+    sn >>= 1n;
+  }
+  let fr: Uint8Array = path[0]!;
+  let sr: Uint8Array = path[0]!;
+  for (const c of path.slice(1)) {
+    if (sn === 0n) fail(`the consistency proof from ${size1} to ${size2} entries has hashes left over`);
+    if ((fn & 1n) === 1n || fn === sn) {
+      fr = await nodeHash(c, fr);
+      sr = await nodeHash(c, sr);
+      if ((fn & 1n) === 0n) {
+        while ((fn & 1n) === 0n && fn !== 0n) {
+          fn >>= 1n;
+          sn >>= 1n;
+        }
+      }
+    } else {
+      sr = await nodeHash(sr, c);
+    }
+    fn >>= 1n;
+    sn >>= 1n;
+  }
+  if (sn !== 0n) fail(`the consistency proof from ${size1} to ${size2} entries is too short`);
+  if (!equalBytes(fr, root1)) fail(`the consistency proof does not lead to the root of the tree of ${size1} entries: the log was changed`);
+  if (!equalBytes(sr, root2)) fail(`the consistency proof does not lead to the root of the tree of ${size2} entries`);
+}
+
+/** A checkpoint note, opened with the log's key: its origin must be the key's name. */
+export async function openCheckpointNote(note: string, logKey: string): Promise<Checkpoint> {
+  return openLogCheckpoint(note, logKey);
+}
+
 // ───────────────────────────── C2SP signed notes ─────────────────────────────
 
 /** At most this many signature lines (as the server and Go's sumdb/note). */
