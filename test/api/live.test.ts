@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { get as httpGet, type ClientRequest, type IncomingMessage } from 'node:http';
 import { after, before, describe, test } from 'node:test';
+import { eventParser, type SentEvent } from '../../web/src/live.ts';
 import { declarationOf, startApi, type TestApi, type Who } from './support.ts';
 
 const DB = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
@@ -12,26 +13,16 @@ const DB = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
  */
 async function openStream(api: TestApi, who: Who) {
   const token = await api.token(who);
-  const events: { event: string; data: string }[] = [];
+  const events: SentEvent[] = [];
+  const parse = eventParser();
   let ended = false;
-  let text = '';
   const { res, req } = await new Promise<{ res: IncomingMessage; req: ClientRequest }>((resolve, reject) => {
     const req = httpGet(`${api.base}/api/v1/worklist/changes`, { headers: { authorization: `Bearer ${token}` }, agent: false }, (res) => resolve({ res, req }));
     req.on('error', reject);
   });
   const reading = new Promise<void>((resolve) => {
     res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      text += chunk;
-      let cut: number;
-      while ((cut = text.indexOf('\n\n')) >= 0) {
-        const block = text.slice(0, cut);
-        text = text.slice(cut + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event !== undefined && data !== undefined) events.push({ event, data });
-      }
-    });
+    res.on('data', (chunk: string) => events.push(...parse(chunk)));
     const done = () => {
       ended = true;
       resolve();

@@ -222,11 +222,6 @@ export async function verifyConsistency(size1: number, size2: number, root1: Uin
   if (!equalBytes(sr, root2)) fail(`the consistency proof does not lead to the root of the tree of ${size2} entries`);
 }
 
-/** A checkpoint note, opened with the log's key: its origin must be the key's name. */
-export async function openCheckpointNote(note: string, logKey: string): Promise<Checkpoint> {
-  return openLogCheckpoint(note, logKey);
-}
-
 // ───────────────────────────── C2SP signed notes ─────────────────────────────
 
 /** At most this many signature lines (as the server and Go's sumdb/note). */
@@ -527,7 +522,7 @@ function readBundle(o: unknown): Bundle {
 }
 
 /** Step 2: the checkpoint, signed by the log key, whose origin is the key's name (as C2SP recommends and the server requires). */
-async function openLogCheckpoint(note: string, logKey: string): Promise<Checkpoint> {
+export async function openLogCheckpoint(note: string, logKey: string): Promise<Checkpoint> {
   const log = await parseVerifierKey(logKey.trim());
   let text: string;
   try {

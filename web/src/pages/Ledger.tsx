@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, query } from '../api.ts';
 import { ledgerKey, ProofCheck } from '../components/ProofCheck.tsx';
-import { decodeBase64, encodeBase64, openCheckpointNote, verifyConsistency } from '../ledger/verify.ts';
+import { decodeBase64, encodeBase64, openLogCheckpoint, verifyConsistency } from '../ledger/verify.ts';
 import type { LedgerEntry } from '../types.ts';
 
 /** The checkpoint this browser last verified, per log (public data: sizes and roots). */
@@ -35,7 +35,7 @@ function useLogStatus(note: string | undefined, key: string | undefined): Status
     let gone = false;
     void (async () => {
       try {
-        const cp = await openCheckpointNote(note, key);
+        const cp = await openLogCheckpoint(note, key);
         const before = loadSeen(cp.origin);
         const root = encodeBase64(cp.root);
         if (before !== undefined) {

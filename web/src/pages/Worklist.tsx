@@ -4,6 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, post, query } from '../api.ts';
+import { throughDay } from '../dates.ts';
 import { Choice, LANES } from '../components/Choice.tsx';
 import { useSession } from '../auth.tsx';
 import { useLiveChanges } from '../live.ts';
@@ -212,7 +213,6 @@ export function Worklist() {
   );
 }
 
-const DAY_MS = 86_400_000;
 
 /** The address's query with one filter set (or removed when empty). */
 function kept(params: URLSearchParams, name: string, value: string): URLSearchParams {
@@ -238,7 +238,7 @@ function goodsFilters(params: URLSearchParams) {
     hsChapter: /^\d{2}$/.test(hsChapter) ? hsChapter : undefined,
     origin: /^[A-Z]{2}$/.test(origin) ? origin : undefined,
     from: day(from),
-    to: toDay === undefined ? undefined : new Date(Date.parse(toDay) + DAY_MS).toISOString().slice(0, 10),
+    to: toDay === undefined ? undefined : throughDay(toDay),
   };
   const hint = hsChapter !== '' && query.hsChapter === undefined ? 'HS chapter: two digits' : origin !== '' && query.origin === undefined ? 'Origin: two letters (ISO 3166)' : '';
   return { hsChapter, origin, from, to, query, hint };
