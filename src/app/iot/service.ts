@@ -5,7 +5,7 @@ import { declarationsRepo, tableInbox } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
 import { decideStored } from '../targeting/decide.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
-import { ingestInbox, ledgerUnledgered, onDurableError, tickMonitors, type IngestResult } from './ingest.ts';
+import { INGEST_BATCH, ingestInbox, ledgerUnledgered, onDurableError, telemetryLedger, tickMonitors, type IngestResult } from './ingest.ts';
 import { startReceiver, subscriberOptions, type Receiver } from './receiver.ts';
 
 /**
@@ -24,11 +24,14 @@ import { startReceiver, subscriberOptions, type Receiver } from './receiver.ts';
  * there; elsewhere (PostgreSQL) it runs here, one message at a time, since mqtt.js hands over the
  * next message only once the last is acknowledged.
  */
+/** How long telemetry's ledger entries are gathered before they are appended (ingest.ts, telemetryLedger). */
+export const TELEMETRY_LEDGER_MS = 1000;
+
 export interface IotService {
   /** The broker in use: MQTT_URL's, or the embedded one's. */
   readonly brokerUrl: string;
   readonly embedded: boolean;
-  /** Resolves once the inbox is empty and no batch is under way (tests, shutdown). */
+  /** Resolves once the inbox is empty, no batch is under way and every applied event is in the ledger (tests, shutdown). */
   drained(): Promise<void>;
   /** Totals since start. */
   readonly totals: { messages: number; applied: number; rejected: number; alerts: number };
@@ -55,7 +58,10 @@ export interface IotServiceOptions {
    * one decider keeps the offices' selector states; by default a decider of its own (decideStored).
    */
   readonly decide?: (declarations: readonly Declaration[]) => Promise<unknown>;
-  /** Each batch's result, once its events and alerts are stored and in the ledger (before the decisions they change). */
+  /**
+   * Each batch's result, once its events and alerts are stored and its alerts in the ledger (before
+   * the decisions they change); the events' entries follow within TELEMETRY_LEDGER_MS.
+   */
   readonly onResult?: (r: IngestResult) => void;
   readonly onError?: (e: unknown) => void;
 }
@@ -73,6 +79,7 @@ export async function startIotService(app: AppContext, o: IotServiceOptions = {}
   const onError = o.onError ?? (() => undefined);
   onDurableError(app, onError);
   const totals = { messages: 0, applied: 0, rejected: 0, alerts: 0 };
+  const ledger = telemetryLedger(app, { maxMs: TELEMETRY_LEDGER_MS, maxEvents: 2 * INGEST_BATCH, onError });
 
   // With a receiver thread: the last message it has checked (what comes after is not taken yet),
   // and the last one processed (the thread removes those).
@@ -82,7 +89,7 @@ export async function startIotService(app: AppContext, o: IotServiceOptions = {}
   // One processing loop at a time; a message kept while it runs makes it go round once more.
   let running: Promise<void> | undefined;
   let again = false;
-  const account = async (r: IngestResult) => {
+  const account = (r: IngestResult): void => {
     totals.messages += r.messages;
     totals.applied += r.applied;
     totals.rejected += Object.values(r.rejected).reduce((a, b) => a + (b ?? 0), 0);
@@ -90,19 +97,41 @@ export async function startIotService(app: AppContext, o: IotServiceOptions = {}
     // Device keys for the receiver thread, when there is one.
     receiver?.learn(r.keys);
     o.onResult?.(r);
-    if (r.redecide.length > 0) await redecide(r.redecide);
+    if (r.redecide.length > 0) redecideLater(r.redecide);
+  };
+  // Consignments an alert concerns are decided again beside the processing loop, not in it: a
+  // decision (features, model, explanation, its ledger entry made durable) takes milliseconds, and
+  // the events behind it would wait that long. Those named while one round runs go in the next.
+  const toRedecide = new Set<string>();
+  let redeciding: Promise<void> | undefined;
+  const redecideLater = (ids: readonly string[]): void => {
+    for (const id of ids) toRedecide.add(id);
+    redeciding ??= (async () => {
+      while (toRedecide.size > 0) {
+        const round = [...toRedecide];
+        toRedecide.clear();
+        await redecide(round).catch(onError);
+      }
+    })().finally(() => {
+      redeciding = undefined;
+    });
   };
   const loop = async () => {
     do {
       again = false;
       for (;;) {
-        const r = await ingestInbox(app, { ...(o.config === undefined ? {} : { config: o.config }), ...(receiver === undefined ? {} : { after: processed, upTo, remove: false }) });
+        // A turn of the event loop first, so that every "kept" the receiver thread has sent
+        // meanwhile is heard: the batch then takes all that waits (up to INGEST_BATCH), and the
+        // cost of a batch (a transaction, the monitors of its containers read and written, a
+        // ledger entry per container) is shared by more events when they come faster.
+        if (receiver !== undefined) await new Promise((r) => setImmediate(r));
+        const r = await ingestInbox(app, { telemetryLedger: ledger.add, ...(o.config === undefined ? {} : { config: o.config }), ...(receiver === undefined ? {} : { after: processed, upTo, remove: false }) });
         if (r.messages === 0) break;
         if (receiver !== undefined) {
           processed = r.lastId;
           receiver.processed(processed);
         }
-        await account(r);
+        account(r);
       }
     } while (again);
   };
@@ -151,8 +180,8 @@ export async function startIotService(app: AppContext, o: IotServiceOptions = {}
     totals,
     async drained() {
       for (;;) {
-        while (running !== undefined) await running;
-        if ((await inbox.count()) === 0) return;
+        while (running !== undefined || redeciding !== undefined) await (running ?? redeciding);
+        if ((await inbox.count()) === 0) return ledger.flush();
         kick();
         // What the receiver has not checked yet is not taken: give it a moment.
         await new Promise((r) => setTimeout(r, 10));
@@ -162,7 +191,8 @@ export async function startIotService(app: AppContext, o: IotServiceOptions = {}
       clearInterval(timer);
       await receiver?.close();
       await client?.endAsync();
-      while (running !== undefined) await running;
+      while (running !== undefined || redeciding !== undefined) await (running ?? redeciding);
+      await ledger.flush();
       if (c.endSession === true && broker === undefined) await endSession(url, clientId);
       await broker?.close();
     },

@@ -7,6 +7,7 @@ export const ENTRY_TYPES = [
   'declaration.amended',
   'movement.recorded',
   'telemetry.recorded',
+  'telemetry.series',
   'decision.made',
   'inspection.recorded',
   'rule.changed',

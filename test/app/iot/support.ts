@@ -49,11 +49,17 @@ export function voyage(device: { id: string; plan: MonitorPlan }, scenario: 'nor
   return simulateVoyage({ plan: device.plan, deviceId: device.id, start: '2026-03-01T00:00:00.000Z', scenario, seed, sealNumber: `SEAL-${device.plan.container.slice(4)}` });
 }
 
-/** Publishes payloads (signed events, or anything) to a device's topic, QoS 1, and waits for the broker's acknowledgements. */
-export async function publish(url: string, messages: readonly { topic: string; payload: string }[]): Promise<void> {
+/**
+ * Publishes payloads (signed events, or anything) to a device's topic, QoS 1, and waits for the
+ * broker's acknowledgements; `gapMs` between messages streams them as devices would.
+ */
+export async function publish(url: string, messages: readonly { topic: string; payload: string }[], o: { gapMs?: number } = {}): Promise<void> {
   const client = await mqtt.connectAsync(url, { clientId: `test-pub-${randomBytes(4).toString('hex')}`, clean: true, protocolVersion: 4 });
   try {
-    for (const m of messages) await client.publishAsync(m.topic, m.payload, { qos: 1 });
+    for (const m of messages) {
+      await client.publishAsync(m.topic, m.payload, { qos: 1 });
+      if (o.gapMs !== undefined) await new Promise((r) => setTimeout(r, o.gapMs));
+    }
   } finally {
     await client.endAsync();
   }

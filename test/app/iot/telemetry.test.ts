@@ -3,13 +3,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import type { TelemetrySeries } from '../../../src/app/iot/ingest.ts';
 import { endSession, startIotService, type IotService } from '../../../src/app/iot/service.ts';
 import { decisionHistory } from '../../../src/app/targeting/decisions.ts';
 import type { AppContext } from '../../../src/app/context.ts';
 import { ledgerOf } from '../../../src/app/ledger/ledger.ts';
-import { signDeviceEvent } from '../../../src/iot/event.ts';
+import { proveEntry } from '../../../src/app/ledger/prove.ts';
+import { checkBundle } from '../../../src/ledger/proof/bundle.ts';
+import { parseVerifierKey } from '../../../src/ledger/note/index.ts';
+import { signDeviceEvent, verifyDeviceSignature } from '../../../src/iot/event.ts';
 import { deviceTopic } from '../../../src/iot/types.ts';
-import { alertsRepo, iotEventsRepo } from '../../../src/store/index.ts';
+import { alertsRepo, devicesRepo, iotEventsRepo } from '../../../src/store/index.ts';
 import { deviceFor, iotApp, MQTT_SKIP, publish, signed, voyage } from './support.ts';
 
 /**
@@ -72,6 +76,18 @@ describe(`telemetry over MQTT (${where})`, () => {
       const stored = await iotEventsRepo(t.app.store.db).track(devices[1]!.plan.container);
       assert.ok(stored.length > 0 && stored.every((e) => e.ledgerIndex !== null), 'each event has its ledger entry');
       const ledger = ledgerOf(t.app);
+      // An event's proof: its series entry's inclusion proof, checked offline with the log's key, and
+      // the payload it committed to, which holds the event as the device signed it.
+      const one = stored[Math.floor(stored.length / 2)]!;
+      const bundle = await proveEntry(ledger, one.ledgerIndex!, { withPayload: true });
+      const check = checkBundle(JSON.parse(JSON.stringify(bundle)), parseVerifierKey(ledger.verifierKey), { party: parseVerifierKey(ledger.keys.party.verifierKey) });
+      assert.equal(check.entry.type, 'telemetry.series');
+      assert.equal(check.payload, true, 'the payload is what the entry committed to');
+      assert.equal(check.partySignature, true);
+      const series = JSON.parse(bundle.payload!.json) as TelemetrySeries;
+      const inSeries = series.events.find((e) => e.eventId === one.event.eventId);
+      const [device] = [...(await devicesRepo(t.app.store.db).getMany([devices[1]!.id])).values()];
+      assert.ok(inSeries !== undefined && device !== undefined && verifyDeviceSignature(inSeries, device.publicKey), "the event in the ledger verifies with its device's key");
       for (const a of alerts) assert.ok((await ledger.repo.latestAbout([`alert:${a.id}`], ['alert.raised'])).has(`alert:${a.id}`), `alert ${a.id} in the ledger`);
 
       // The consignments with a critical alert were decided again: red, the alert first among the reasons.
@@ -134,7 +150,8 @@ describe(`telemetry over MQTT (${where})`, () => {
       const devices = await Promise.all(t.consignments.map((c) => deviceFor(t.app, c)));
       const messages = devices.flatMap((d, i) => signed(d, voyage(d, i === 0 ? 'normal' : 'seal-breach', i + 1)));
       const events = iotEventsRepo(t.app.store.db);
-      const published = publish(EXTERNAL!, messages);
+      // Streamed over about three seconds, so that the kill comes while they still arrive.
+      const published = publish(EXTERNAL!, messages, { gapMs: 5 });
       await until('a quarter applied', async () => (await events.count()) >= messages.length / 4);
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
@@ -152,13 +169,21 @@ describe(`telemetry over MQTT (${where})`, () => {
         const mine = messages.filter((m) => m.topic === deviceTopic(d.id)).length;
         assert.deepEqual(track.map((e) => e.event.seq), Array.from({ length: mine }, (_, i) => i), `${d.id}: every event, once, in order`);
       }
-      // One telemetry entry per event, none twice, each where the event says.
+      // Every event in exactly one telemetry series of its container, none twice, each where the event says.
       const ledger = ledgerOf(t.app);
       const size = (await ledger.head()).size;
-      const entries = (await ledger.repo.entries(0, size)).filter((e) => e.type === 'telemetry.recorded');
-      assert.equal(entries.length, messages.length, 'one ledger entry per event');
-      const payloads = new Map((await ledger.repo.payloads(0, size)).map((p) => [p.index, JSON.parse(p.payload) as { eventId: string }]));
-      for (const d of devices) for (const e of await events.track(d.plan.container)) assert.equal(payloads.get(e.ledgerIndex!)?.eventId, e.event.eventId);
+      const series = new Set((await ledger.repo.entries(0, size)).filter((e) => e.type === 'telemetry.series').map((e) => e.index));
+      const payloads = new Map((await ledger.repo.payloads(0, size)).filter((p) => series.has(p.index)).map((p) => [p.index, JSON.parse(p.payload) as TelemetrySeries]));
+      const inLedger = [...payloads.values()].flatMap((s) => s.events.map((e) => `${s.container} ${e.container} ${e.eventId}`));
+      assert.equal(inLedger.length, messages.length, 'each event in one series entry');
+      assert.equal(new Set(inLedger).size, messages.length, 'no event in the ledger twice');
+      for (const d of devices) {
+        for (const e of await events.track(d.plan.container)) {
+          const s = payloads.get(e.ledgerIndex!);
+          assert.ok(s !== undefined && s.container === d.plan.container, `${e.event.eventId}: its index names a series of ${d.plan.container}`);
+          assert.ok(s.events.some((x) => x.eventId === e.event.eventId), `${e.event.eventId} is in the series its index names`);
+        }
+      }
     } finally {
       child.kill('SIGKILL');
       await t.close();

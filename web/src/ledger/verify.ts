@@ -418,6 +418,7 @@ export const ENTRY_TYPES: readonly string[] = [
   'declaration.amended',
   'movement.recorded',
   'telemetry.recorded',
+  'telemetry.series',
   'decision.made',
   'inspection.recorded',
   'rule.changed',
