@@ -31,6 +31,7 @@ import { keyRoutes } from './routes/keys.ts';
 import { discrepancyRoutes } from './routes/discrepancies.ts';
 import { openDecisionQueue, type DecisionQueue } from '../app/filing/decision-queue.ts';
 import { openFilingQueue, type FilingQueue } from '../app/filing/filing-queue.ts';
+import { parsePartnerLogs, startWitnessing } from '../app/ledger/mutual-witness.ts';
 import { jobRegistry, type JobRegistry } from '../app/jobs/jobs.ts';
 import { startIotService, type IotService, type IotServiceOptions } from '../app/iot/service.ts';
 import type { FastifyBaseLogger, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
@@ -53,6 +54,11 @@ export interface ServerOptions {
   readonly iot?: Omit<IotServiceOptions, 'decide' | 'onError'>;
   /** The worklist's change stream: how often the store is asked, how long a stream lives. */
   readonly live?: Omit<LiveOptions, 'onError'>;
+  /**
+   * Witnessing the partners' logs of PORTCULLIS_WITNESS_LOGS (app/ledger/mutual-witness.ts): a
+   * round every `intervalMs` (10 s); none when the configuration names no partner.
+   */
+  readonly witness?: { readonly intervalMs: number };
 }
 
 export type ApiServer = FastifyInstance;
@@ -183,7 +189,14 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
   // Telemetry (issue 7): the devices' topic on the broker, alerts deciding their consignments again through the same queue.
   const iot = opts.iot === undefined ? undefined : await startIotService(app, { ...opts.iot, decide: (ds) => decisions.decide(ds), onError: (e) => server.log.error({ err: e }, 'telemetry') });
   if (iot !== undefined) server.decorate('iotBroker', `${iot.brokerUrl}${iot.embedded ? ' (embedded broker)' : ''}`);
+  // Partners' logs witnessed with this deployment's cosignature key (issue 9, mutual witnessing).
+  const witnessing = startWitnessing(app, parsePartnerLogs(app.config.ledger.witnessLogs), {
+    intervalMs: opts.witness?.intervalMs ?? 10_000,
+    onReport: (p, r) => (r.kind === 'split-view' ? server.log.error({ log: p.url, reason: r.reason, evidence: r.evidence }, 'witness: split view') : r.kind === 'cosigned' && server.log.info({ log: p.url, size: r.size }, 'witness: cosigned')),
+    onError: (p, e) => server.log.warn({ log: p.url, err: e }, 'witness: round failed'),
+  });
   server.addHook('onClose', async () => {
+    await witnessing.close();
     await iot?.close();
     await jobs.idle();
     await filings.close();

@@ -54,6 +54,13 @@ export interface LedgerConfig {
   readonly logKey: string | undefined;
   /** PORTCULLIS_PARTY_KEY */
   readonly partyKey: string | undefined;
+  /** PORTCULLIS_WITNESS_KEY: the cosignature key with which this deployment witnesses its partners' logs. */
+  readonly witnessKey?: string | undefined;
+  /**
+   * PORTCULLIS_WITNESS_LOGS: the partners' logs this deployment witnesses, as JSON
+   * (`[{"url": "https://…", "key": "their log's verifier key"}]`), or @FILE holding it.
+   */
+  readonly witnessLogs?: string | undefined;
   /** PORTCULLIS_KEYS_DIR, else `keys` in the data directory; null: keys made for this process only (an in-memory store). */
   readonly keysDir: string | null;
   /** PORTCULLIS_LOG_ORIGIN: the log's name for a new log key. */
@@ -78,6 +85,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ledger: {
       logKey: env.PORTCULLIS_LOG_KEY?.trim() || undefined,
       partyKey: env.PORTCULLIS_PARTY_KEY?.trim() || undefined,
+      witnessKey: env.PORTCULLIS_WITNESS_KEY?.trim() || undefined,
+      witnessLogs: env.PORTCULLIS_WITNESS_LOGS?.trim() || undefined,
       keysDir,
       origin: env.PORTCULLIS_LOG_ORIGIN?.trim() || 'portcullis.local/ledger',
       party: env.PORTCULLIS_PARTY?.trim() || 'customs',

@@ -52,7 +52,7 @@ export interface TestApi {
 
 export const STORE_LABEL = process.env.DATABASE_URL?.trim() ? 'postgres' : 'sqlite';
 
-export async function startApi(o: Partial<ServerOptions> & { beforeListen?: (server: ApiServer) => void } = {}): Promise<TestApi> {
+export async function startApi(o: Partial<ServerOptions> & { beforeListen?: (server: ApiServer) => void; env?: Record<string, string>; port?: number } = {}): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-api-test-'));
   const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
   const schema = databaseUrl !== undefined ? `api_${randomBytes(6).toString('hex')}` : undefined;
@@ -60,6 +60,7 @@ export async function startApi(o: Partial<ServerOptions> & { beforeListen?: (ser
     PORTCULLIS_DB: join(dir, 'api.db'),
     PORTCULLIS_KEYS_DIR: join(dir, 'keys'),
     ...(databaseUrl !== undefined ? { DATABASE_URL: databaseUrl, PORTCULLIS_PG_SCHEMA: schema } : {}),
+    ...o.env,
   });
   let now = Date.now();
   const appConfig: Config = { ...config, dataDir: dir };
@@ -73,10 +74,10 @@ export async function startApi(o: Partial<ServerOptions> & { beforeListen?: (ser
     ],
     new Date(now).toISOString(),
   );
-  const { beforeListen, ...options } = o;
+  const { beforeListen, env: _env, port, ...options } = o;
   const server = await buildServer(app, { auth: authPort, can: policy, logger: false, rateLimit: { max: 100_000, loginMax: 1000 }, ...options });
   beforeListen?.(server);
-  await server.listen({ port: 0, host: '127.0.0.1' });
+  await server.listen({ port: port ?? 0, host: '127.0.0.1' });
   const address = server.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
   const tokens = new Map<Who, string>();

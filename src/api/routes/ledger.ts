@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { declarationView, ownersOf } from '../../app/filing/declaration-views.ts';
 import { latestCheckpointSize, ledgerCheckpoint, ledgerConsistency, ledgerCosign, ledgerEntriesAbout, ledgerEntry, ledgerEntryReporter, ledgerInclusion, ledgerProofBundle, ledgerVerifierKey } from '../../app/ledger/read.ts';
+import { witnessVerifierKey } from '../../app/ledger/mutual-witness.ts';
 import { PortcullisError } from '../../domain/errors.ts';
 import type { ApiActor } from '../ports.ts';
 import { COMMON, errors } from '../schemas.ts';
@@ -27,6 +28,8 @@ export function ledgerRoutes(api: Api, ctx: RouteContext): void {
     return reply.type('text/plain; charset=utf-8').header('cache-control', 'no-store').send(p.note);
   });
   api.get('/ledger/key', { config: { public: true }, schema: { tags: ['ledger'], security: [] } }, async (_req, reply) => reply.type('text/plain; charset=utf-8').send(`${ledgerVerifierKey(ctx.app)}\n`));
+  // This deployment's witness key: a partner registers it (`ledger keys add VKEY --role witness`) for the cosignatures this deployment adds to its checkpoints.
+  api.get('/ledger/witness-key', { config: { public: true }, schema: { tags: ['ledger'], security: [] } }, async (_req, reply) => reply.type('text/plain; charset=utf-8').send(`${witnessVerifierKey(ctx.app)}\n`));
   api.get('/ledger/proof/consistency', { config: { public: true }, schema: { tags: ['ledger'], security: [], querystring: z.strictObject({ from: Count(1), to: Count(1) }) } }, async (req, reply) => {
     const { from, to } = req.query;
     const latest = await latestCheckpointSize(ctx.app);

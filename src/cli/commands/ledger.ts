@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { addLedgerKey, revokeLedgerKey } from '../../app/ledger/keys-admin.ts';
 import { ledgerOf } from '../../app/ledger/ledger.ts';
+import { witnessVerifierKey } from '../../app/ledger/mutual-witness.ts';
 import { proveEntry } from '../../app/ledger/prove.ts';
 import { publishedCheckpoint } from '../../app/ledger/published.ts';
 import { verifyLedger } from '../../app/ledger/verify.ts';
@@ -52,6 +53,17 @@ export function ledgerCommand(program: Command): void {
       runAction(false, () =>
         withApp(async (app) => {
           process.stdout.write(`${ledgerOf(app).verifierKey}\n`);
+        }),
+      ),
+    );
+
+  cmd
+    .command('witness-key')
+    .description("print this deployment's witness (cosignature) public key, for a partner service to register with `ledger keys add VKEY --role witness`")
+    .action(() =>
+      runAction(false, () =>
+        withApp(async (app) => {
+          process.stdout.write(`${witnessVerifierKey(app)}\n`);
         }),
       ),
     );
