@@ -32,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   alerts: async () => (await import('./commands/alerts.ts')).alertsCommand,
   ledger: async () => (await import('./commands/ledger.ts')).ledgerCommand,
   witness: async () => (await import('./commands/witness.ts')).witnessCommand,
+  'risk-alerts': async () => (await import('./commands/risk-alerts.ts')).riskAlertsCommand,
   movements: async () => (await import('./commands/movements.ts')).movementsCommands,
   keys: async () => (await import('./commands/keys.ts')).keysCommand,
   iot: async () => (await import('./commands/iot.ts')).iotCommand,

@@ -33,7 +33,8 @@ export interface StoredLedgerKey {
   readonly name: string;
   readonly keyId: string;
   readonly vkey: string;
-  readonly role: 'party' | 'witness';
+  /** party: signs entries it submits; witness: cosigns checkpoints; partner: another customs service, signs the risk alerts it sends (app/cooperation). */
+  readonly role: 'party' | 'witness' | 'partner';
   readonly addedBy: string;
   readonly addedAt: string;
   readonly revokedAt: string | null;

@@ -7,8 +7,9 @@ import { ledgerOf } from './ledger.ts';
 import { recordPrivileged } from './record.ts';
 
 /**
- * The public keys the log trusts: parties' keys (they sign the entries they submit; type 0x01) and
- * witnesses' keys (they cosign checkpoints; type 0x04). Registering or revoking one is a privileged
+ * The public keys the log trusts: parties' keys (they sign the entries they submit; type 0x01),
+ * witnesses' keys (they cosign checkpoints; type 0x04) and partner services' keys (they sign the
+ * risk alerts they send, app/cooperation; type 0x01). Registering or revoking one is a privileged
  * action, recorded in the ledger. Keys are revoked by date, never removed, so that old entries stay
  * verifiable.
  */

@@ -17,6 +17,9 @@ import { withApp } from '../with-app.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
+type KeyRole = 'party' | 'witness' | 'partner';
+const isKeyRole = (r: string): r is KeyRole => r === 'party' || r === 'witness' || r === 'partner';
+
 function entryIndex(v: string): number {
   const n = Number(v);
   if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new PortcullisError('INVALID_INPUT', `entry "${v}" is not an entry index`, [{ field: 'entry', problem: `"${v}"`, expected: 'a whole number from 0 (`portcullis ledger entries` lists them)' }]);
@@ -218,15 +221,15 @@ export function ledgerCommand(program: Command): void {
     .command('add')
     .description("register a party's or a witness's verifier key with the log")
     .argument('<vkey>', 'the verifier key (@file reads it from a file)')
-    .requiredOption('--role <role>', 'party (signs entries) or witness (cosigns checkpoints)')
+    .requiredOption('--role <role>', 'party (signs entries), witness (cosigns checkpoints) or partner (another customs service: signs the risk alerts it sends)')
     .option(...AS_OPTION)
     .option('--json', 'print one JSON object', false)
     .action((vkey: string, o: { role: string; as?: string; json: boolean }) =>
       runAction(o.json, async (out) => {
-        if (o.role !== 'party' && o.role !== 'witness') throw new PortcullisError('INVALID_INPUT', `--role "${o.role}" is not a role`, [{ field: '--role', problem: `"${o.role}"`, expected: 'party or witness' }]);
+        if (!isKeyRole(o.role)) throw new PortcullisError('INVALID_INPUT', `--role "${o.role}" is not a role`, [{ field: '--role', problem: `"${o.role}"`, expected: 'party, witness or partner' }]);
         const text = await keyArg(vkey);
         return withApp(async (app) => {
-          const k = await addLedgerKey(app, actorOf(o), text, o.role as 'party' | 'witness');
+          const k = await addLedgerKey(app, actorOf(o), text, o.role as KeyRole);
           out.result({ ok: true, key: k }, [`registered ${k.role} key ${k.name}+${k.keyId}`]);
         });
       }),
@@ -236,12 +239,12 @@ export function ledgerCommand(program: Command): void {
     .description('revoke a registered key (entries it signed stay verifiable; it signs nothing new)')
     .argument('<name>', 'key name')
     .argument('<keyid>', 'key id, 8 hex digits')
-    .requiredOption('--role <role>', 'party or witness')
+    .requiredOption('--role <role>', 'party, witness or partner')
     .option(...AS_OPTION)
     .action((name: string, keyId: string, o: { role: string; as?: string }) =>
       runAction(false, (out) =>
         withApp(async (app) => {
-          if (o.role !== 'party' && o.role !== 'witness') throw new PortcullisError('INVALID_INPUT', `--role "${o.role}" is not a role`, [{ field: '--role', problem: `"${o.role}"`, expected: 'party or witness' }]);
+          if (!isKeyRole(o.role)) throw new PortcullisError('INVALID_INPUT', `--role "${o.role}" is not a role`, [{ field: '--role', problem: `"${o.role}"`, expected: 'party, witness or partner' }]);
           await revokeLedgerKey(app, actorOf(o), name, keyId, o.role);
           out.result({ ok: true }, [`revoked ${o.role} key ${name}+${keyId}`]);
         }),

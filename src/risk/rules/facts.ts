@@ -36,6 +36,7 @@ export const FACTS: readonly FactInfo[] = [
   fact('portOfLoading', 'string', 'port of loading (UN/LOCODE); null when absent'),
   fact('portOfDischarge', 'string', 'port of discharge (UN/LOCODE); null when absent'),
   fact('containerCount', 'number', 'number of containers declared'),
+  fact('containers', 'string', 'the declared container numbers (ISO 6346), separated by spaces; "" when none — test one with {"in": ["MSCU1234565", {"var": "containers"}]}'),
   fact('itemCount', 'number', 'number of goods items'),
   fact('customsValue', 'number', 'sum of the goods items’ customs values, in currency'),
   fact('currency', 'string', 'currency of the values (ISO 4217)'),
@@ -80,6 +81,7 @@ export interface Facts {
   readonly portOfLoading: string | null;
   readonly portOfDischarge: string | null;
   readonly containerCount: number;
+  readonly containers: string;
   readonly itemCount: number;
   readonly customsValue: number;
   readonly currency: string;
@@ -160,6 +162,7 @@ export function factsOf(d: Declaration, ctx: FactContext): Facts {
     portOfLoading: d.portOfLoading ?? null,
     portOfDischarge: d.portOfDischarge ?? null,
     containerCount: d.containers.length,
+    containers: d.containers.join(' '),
     itemCount: items.length,
     customsValue: value,
     currency: main.currency,

@@ -33,7 +33,7 @@ describe('factsOf', () => {
     assert.deepEqual({ ...f, attr: { ...f.attr } }, {
       office: 'NL000396', importer: 'IMP-1', declarant: 'DEC-1', seller: null, courier: null, exportCountry: 'CN',
       originCountry: 'CN', hsCode: '61091000', hs2: '61', hs4: '6109', hs6: '610910', modeOfTransport: '1',
-      portOfLoading: 'CNSHA', portOfDischarge: 'NLRTM', containerCount: 1, itemCount: 3, customsValue: 4500, currency: 'EUR',
+      portOfLoading: 'CNSHA', portOfDischarge: 'NLRTM', containerCount: 1, containers: 'CSQU3054383', itemCount: 3, customsValue: 4500, currency: 'EUR',
       netMassKg: 120, unitValue: 4500 / 120, taxRate: 12, duty: 250, unitValueRatio: null, importerSeen: null, newImporter: null, score: null, discrepancies: 0,
       attr: JSON.parse('{"incoterm": "FOB", "aeo": 1, "__proto__": "x", "flag": true}'),
     });
