@@ -29,6 +29,7 @@ import { movementRoutes } from './routes/movements.ts';
 import { iotRoutes } from './routes/iot.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { discrepancyRoutes } from './routes/discrepancies.ts';
+import { riskAlertRoutes } from './routes/risk-alerts.ts';
 import { openDecisionQueue, type DecisionQueue } from '../app/filing/decision-queue.ts';
 import { openFilingQueue, type FilingQueue } from '../app/filing/filing-queue.ts';
 import { parsePartnerLogs, startWitnessing } from '../app/ledger/mutual-witness.ts';
@@ -227,6 +228,7 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
     iotRoutes(r, ctx);
     keyRoutes(r, ctx);
     discrepancyRoutes(r, ctx);
+    riskAlertRoutes(r, ctx);
   }, { prefix: API });
 
   const root = opts.webRoot ?? (existsSync(WEB_DIST) ? WEB_DIST : WEB_STATIC);

@@ -17,6 +17,11 @@ export interface Config {
   readonly dataDir: string;
   /** The ledger's keys, when not in files. */
   readonly ledger: LedgerConfig;
+  /**
+   * PORTCULLIS_SHARING: the data-sharing policy, which fields of a risk alert may leave the service
+   * (app/cooperation/sharing.ts), as JSON (`{"indicators": ["hsCodes", "routes", …]}`) or @FILE.
+   */
+  readonly sharing?: string | undefined;
   readonly security: SecurityConfig;
 }
 
@@ -82,6 +87,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mqttUrl: env.MQTT_URL?.trim() || undefined,
     port: Number.isInteger(port) && port > 0 && port < 65536 ? port : 8080,
     dataDir,
+    sharing: env.PORTCULLIS_SHARING?.trim() || undefined,
     ledger: {
       logKey: env.PORTCULLIS_LOG_KEY?.trim() || undefined,
       partyKey: env.PORTCULLIS_PARTY_KEY?.trim() || undefined,

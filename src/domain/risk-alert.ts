@@ -33,24 +33,36 @@ export const RiskAlertIndicators = z
   .strict()
   .refine((i) => Object.values(i).some((list) => list.length > 0), { message: 'name at least one indicator (hsCodes, routes, parties, originCountries or containers)' });
 
+/** What the issuing service's analyst writes; the service adds format, issuer and issuedAt. */
+const REQUEST_FIELDS = {
+  /** The issuer's own reference, unique among its alerts. */
+  id: text(64),
+  kind: z.enum(['seizure', 'intelligence']),
+  threat: ThreatCategory,
+  summary: text(1000),
+  indicators: RiskAlertIndicators,
+  validFrom: UtcDateTime,
+  validUntil: UtcDateTime,
+  /** How far the receiver may share it (Traffic Light Protocol 2.0). */
+  handling: z.enum(['TLP:RED', 'TLP:AMBER+STRICT', 'TLP:AMBER', 'TLP:GREEN', 'TLP:CLEAR']),
+};
+const validity = { message: 'validUntil must be after validFrom', path: ['validUntil'] };
+
+export const RiskAlertRequest = z
+  .object(REQUEST_FIELDS)
+  .strict()
+  .refine((a) => a.validFrom < a.validUntil, validity);
+export type RiskAlertRequest = z.input<typeof RiskAlertRequest>;
+
 export const RiskAlert = z
   .object({
     format: z.literal(RISK_ALERT_FORMAT),
-    /** The issuer's own reference, unique among its alerts. */
-    id: text(64),
+    ...REQUEST_FIELDS,
     /** The issuing service, as its signing key names it. */
     issuer: text(128),
-    kind: z.enum(['seizure', 'intelligence']),
-    threat: ThreatCategory,
-    summary: text(1000),
-    indicators: RiskAlertIndicators,
     issuedAt: UtcDateTime,
-    validFrom: UtcDateTime,
-    validUntil: UtcDateTime,
-    /** How far the receiver may share it (Traffic Light Protocol 2.0). */
-    handling: z.enum(['TLP:RED', 'TLP:AMBER+STRICT', 'TLP:AMBER', 'TLP:GREEN', 'TLP:CLEAR']),
   })
   .strict()
-  .refine((a) => a.validFrom < a.validUntil, { message: 'validUntil must be after validFrom', path: ['validUntil'] });
+  .refine((a) => a.validFrom < a.validUntil, validity);
 export type RiskAlert = z.infer<typeof RiskAlert>;
 export type RiskAlertInput = z.input<typeof RiskAlert>;

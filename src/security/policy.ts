@@ -47,6 +47,7 @@ export const ACTIONS = [
   'telemetry.read',
   'device.read',
   'device.write',
+  'riskalert.exchange',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -76,6 +77,8 @@ const ANALYST: readonly Action[] = [
   'apikey.own',
   'telemetry.read',
   'device.read',
+  // Sign risk alerts for partner services, and import theirs as draft rules (app/cooperation).
+  'riskalert.exchange',
 ];
 
 /**

@@ -50,6 +50,7 @@ describe(`who may do what, over HTTP (${process.env.DATABASE_URL ? 'postgres' : 
     // The analyst claims first; supervisor and officer may claim too, and find it taken (409).
     ['POST', `/api/v1/worklist/${A.id}/claim`, [403, 200, 409, 409, 403, 403, 403], () => undefined],
     ['POST', '/api/v1/models/train', [403, 202, 202, 403, 403, 403, 403], () => ({ label: 'illicit', validFrom: '2024-03-01' })],
+    ['POST', '/api/v1/risk-alerts/export', [403, 201, 201, 403, 403, 403, 403], (who) => ({ id: `M-${who}`, kind: 'intelligence', threat: 'other', summary: 'Matrix alert', indicators: { hsCodes: ['8471'] }, validFrom: '2024-01-01T00:00:00Z', validUntil: '2030-01-01T00:00:00Z', handling: 'TLP:GREEN' })],
   ];
 
   for (const [method, path, expected, body] of MATRIX) {

@@ -54,6 +54,7 @@ const EXPECTED: Record<string, readonly [string, string, string, string, string,
   'telemetry.read':      ['---', 'yyy',  'yyy',     'yyy',  '---', '---',  'yyy',  '---'],
   'device.read':         ['yyy', 'yyy',  'yyy',     'yyy',  '---', '---',  'yyy',  '---'],
   'device.write':        ['yyy', '---',  'yyy',     '---',  '---', '---',  '---',  '---'],
+  'riskalert.exchange':  ['---', 'yyy',  'yyy',     '---',  '---', '---',  '---',  '---'],
 };
 
 const PARTY = 'P-OWN';
@@ -63,7 +64,7 @@ const OTHERS = { owners: ['P-OTHER'] };
 describe('the access policy', () => {
   test('the table covers exactly the actions and roles the API codes against', () => {
     assert.deepEqual(Object.keys(EXPECTED).sort(), [...ACTIONS].sort());
-    assert.equal(ACTIONS.length, 42);
+    assert.equal(ACTIONS.length, 43);
     assert.deepEqual([...ROLES].sort(), [...Role.options].sort());
   });
 

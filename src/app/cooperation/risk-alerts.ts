@@ -9,6 +9,7 @@ import { ledgerOf } from '../ledger/ledger.ts';
 import { recordPrivileged } from '../ledger/record.ts';
 import { requireActor } from '../targeting/actors.ts';
 import { draftRule } from '../targeting/rules.ts';
+import { sharingPolicy, withheld } from './sharing.ts';
 
 /**
  * Risk alerts between customs services (issue 9): one service signs an alert (domain/risk-alert.ts)
@@ -39,8 +40,15 @@ export async function exportRiskAlert(app: AppContext, actor: string | undefined
   const r = RiskAlert.safeParse({ ...input, format: RISK_ALERT_FORMAT, issuer: signer.name, issuedAt: app.clock().toISOString() });
   if (!r.success) throw new PortcullisError('INVALID_INPUT', `the risk alert is not valid: ${r.error.issues.map((i) => `${i.path.join('.') || '(alert)'}: ${i.message}`).join('; ')}`, detailsOf(r.error.issues));
   const alert = r.data;
+  // The data-sharing policy decides what may leave; a refusal is recorded as well as an export.
+  const policy = sharingPolicy(app.config.sharing);
+  const kept = withheld(policy, alert);
+  if (kept.length > 0) {
+    await recordPrivileged(app, user.id, 'risk-alert.withheld', `risk-alert-out:${alert.id}`, { withheld: kept, policy: policy.indicators });
+    throw new PortcullisError('FORBIDDEN', `the data-sharing policy keeps ${kept.join(', ')} in this service: the alert was not signed`, kept.map((k) => ({ field: `indicators.${k}`, problem: 'may not leave the service', expected: `only ${policy.indicators.join(', ')} (PORTCULLIS_SHARING)` })));
+  }
   const note = signNote(`${HEADER}${canonicalJson(alert)}\n`, [signer]);
-  await recordPrivileged(app, user.id, 'risk-alert.exported', `risk-alert-out:${alert.id}`, { kind: alert.kind, handling: alert.handling, threat: alert.threat, indicators: alert.indicators });
+  await recordPrivileged(app, user.id, 'risk-alert.exported', `risk-alert-out:${alert.id}`, { kind: alert.kind, handling: alert.handling, threat: alert.threat, indicators: alert.indicators, policy: policy.indicators });
   return { alert, note };
 }
 

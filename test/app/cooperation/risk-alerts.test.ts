@@ -13,11 +13,13 @@ import { declaration, forEachStore } from '../../support/stores.ts';
 import { appOf } from '../targeting/fixtures.ts';
 
 const NOW = Date.parse('2026-03-01T08:00:00Z');
+/** A data-sharing policy that lets every indicator leave (an agreement between the two services allows parties). */
+const SHARE_ALL = JSON.stringify({ indicators: ['hsCodes', 'routes', 'parties', 'originCountries', 'containers'] });
 
 /** A customs service: its own store, keys and people (an analyst and two supervisors). */
-async function service(open: () => Promise<Parameters<typeof appOf>[0]>, party: string): Promise<AppContext> {
+async function service(open: () => Promise<Parameters<typeof appOf>[0]>, party: string, sharing = SHARE_ALL): Promise<AppContext> {
   const base = appOf(await open(), () => new Date(NOW));
-  const app: AppContext = { ...base, config: { ...base.config, ledger: { ...base.config.ledger, party, origin: `${party}/ledger` } } };
+  const app: AppContext = { ...base, config: { ...base.config, sharing, ledger: { ...base.config.ledger, party, origin: `${party}/ledger` } } };
   for (const [id, role] of [['ana', 'analyst'], ['sam', 'supervisor'], ['sue', 'supervisor']] as const) await addUser(app, { id, roles: [role] });
   return app;
 }
@@ -114,6 +116,25 @@ forEachStore('risk alerts between two customs services', (h) => {
     // Only analysts and supervisors export or import.
     await addUser(b, { id: 'olga', roles: ['officer'] });
     await refused(importRiskAlert(b, 'olga', note), 'FORBIDDEN', 'as');
+  });
+
+  it('the data-sharing policy keeps parties in by default: such an export is refused, naming the field, and recorded; nothing is signed', async () => {
+    const a = await service(() => h.open(), 'customs.a.example', ''); // no policy configured: the default
+    await refused(exportRiskAlert(a, 'ana', ALERT), 'FORBIDDEN', 'indicators.parties', /keeps parties in this service/);
+    const entries = await ledgerOf(a).repo.entriesAbout(`risk-alert-out:${ALERT.id}`);
+    assert.equal(entries.length, 1, 'the refusal is in the ledger');
+    const payload = JSON.parse((await ledgerOf(a).repo.payload(entries[0]!.index))!.payload) as { action: string; withheld: string[] };
+    assert.equal(payload.action, 'risk-alert.withheld');
+    assert.deepEqual(payload.withheld, ['parties']);
+    // Without the parties it leaves; a policy that keeps containers in refuses those too.
+    const { parties: _parties, ...rest } = ALERT.indicators!;
+    assert.equal((await exportRiskAlert(a, 'ana', { ...ALERT, indicators: rest })).alert.indicators.parties.length, 0);
+    const strict = await service(() => h.open(), 'customs.s.example', JSON.stringify({ indicators: ['hsCodes'] }));
+    await refused(exportRiskAlert(strict, 'ana', { ...ALERT, indicators: rest }), 'FORBIDDEN', 'indicators.containers');
+    for (const [policy, problem] of [['{"indicators": ["hsCodes", "names"]}', /"names", which is not an indicator kind/], ['{"share": []}', /fields no policy has: share/], ['[', /not readable JSON/]] as const) {
+      const bad = await service(() => h.open(), 'customs.x.example', policy);
+      await assert.rejects(exportRiskAlert(bad, 'ana', ALERT), (e) => isPortcullisError(e) && e.code === 'CONFIG_ERROR' && e.details[0]?.field === 'PORTCULLIS_SHARING' && problem.test(e.message));
+    }
   });
 
   it('exports only a well-formed alert, naming each field that is not, and never one whose issuer or time the caller sets', async () => {
