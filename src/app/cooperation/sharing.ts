@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { PortcullisError } from '../../domain/errors.ts';
 import type { RiskAlert } from '../../domain/risk-alert.ts';
+import { jsonSetting } from '../json-setting.ts';
 
 /**
  * The data-sharing policy: which indicators of a risk alert may leave the service
@@ -24,15 +23,7 @@ const EXPECTED = `JSON such as {"indicators": ["hsCodes", "routes", "originCount
 /** The policy of PORTCULLIS_SHARING (JSON, or @FILE); the default without one; CONFIG_ERROR naming what is wrong. */
 export function sharingPolicy(text: string | undefined): SharingPolicy {
   if (text === undefined || text.trim() === '') return DEFAULT_SHARING;
-  const bad = (problem: string): never => {
-    throw new PortcullisError('CONFIG_ERROR', `PORTCULLIS_SHARING ${problem}`, [{ field: 'PORTCULLIS_SHARING', problem, expected: EXPECTED }]);
-  };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text.startsWith('@') ? readFileSync(text.slice(1), 'utf8') : text);
-  } catch (e) {
-    return bad(`is not readable JSON (${(e as Error).message})`);
-  }
+  const { value: raw, bad } = jsonSetting('PORTCULLIS_SHARING', text, EXPECTED);
   const o = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : bad('is not a JSON object')) as Record<string, unknown>;
   const extra = Object.keys(o).filter((k) => k !== 'indicators');
   if (extra.length > 0) bad(`has fields no policy has: ${extra.join(', ')}`);

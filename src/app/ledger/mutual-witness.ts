@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PortcullisError } from '../../domain/errors.ts';
 import type { AppContext } from '../context.ts';
+import { jsonSetting } from '../json-setting.ts';
 import { loadWitnessKey } from './keys.ts';
 import { verifierKey } from './offline.ts';
 import { httpLogSource, witnessOnce, type LogSource, type WitnessReport } from './witness.ts';
@@ -29,15 +29,7 @@ const EXPECTED = 'JSON such as [{"url": "https://customs.partner.example", "key"
 /** The partners of PORTCULLIS_WITNESS_LOGS (JSON, or @FILE); CONFIG_ERROR naming what is wrong. */
 export function parsePartnerLogs(text: string | undefined): PartnerLog[] {
   if (text === undefined || text.trim() === '') return [];
-  const bad = (problem: string): never => {
-    throw new PortcullisError('CONFIG_ERROR', `PORTCULLIS_WITNESS_LOGS ${problem}`, [{ field: 'PORTCULLIS_WITNESS_LOGS', problem, expected: EXPECTED }]);
-  };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text.startsWith('@') ? readFileSync(text.slice(1), 'utf8') : text);
-  } catch (e) {
-    return bad(`is not readable JSON (${(e as Error).message})`);
-  }
+  const { value: raw, bad } = jsonSetting('PORTCULLIS_WITNESS_LOGS', text, EXPECTED);
   if (!Array.isArray(raw)) return bad('is not a list');
   return raw.map((p: unknown, i): PartnerLog => {
     const o = (typeof p === 'object' && p !== null ? p : {}) as Record<string, unknown>;
