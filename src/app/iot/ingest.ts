@@ -151,7 +151,7 @@ export async function ingestInbox(app: AppContext, o: IngestOptions = {}): Promi
   });
   if (!inbox.inStore && o.remove !== false) await inbox.remove(messages.map((m) => m.id));
   const applied = accepted.map((p) => p.event);
-  if (o.telemetryLedger === undefined) await ledgerEvents(app, applied, newAlerts);
+  if (o.telemetryLedger === undefined) await ledgerEvents(app, telemetrySeries(applied), newAlerts);
   else {
     o.telemetryLedger(applied);
     await ledgerEvents(app, [], newAlerts);
@@ -160,13 +160,13 @@ export async function ingestInbox(app: AppContext, o: IngestOptions = {}): Promi
 }
 
 /**
- * A container's events applied in one batch, in the order applied (a device's in its order): one
- * ledger entry (`telemetry.series`) under `container:ID`. The entry's commitment covers every
- * event, each with its device's signature, so that each is in the log as surely as it would be in
- * an entry of its own; its proof is the entry's inclusion proof and this payload. Under load a
- * batch holds a few events of each container, and the log's cost per entry (the service's
- * signature, sealing, three rows and the tree's nodes) is shared by them; one event arriving alone
- * is a series of one.
+ * A container's events applied together (in one batch, or over the service's window:
+ * TelemetryLedger), in the order applied (a device's in its order): one ledger entry
+ * (`telemetry.series`) under `container:ID`. The entry's commitment covers every event, each with
+ * its device's signature, so that each is in the log as surely as it would be in an entry of its
+ * own; its proof is the entry's inclusion proof and this payload. The log's cost per entry (the
+ * service's signature, sealing, three rows and the tree's nodes) is shared by the events of a
+ * series; one event alone is a series of one.
  */
 export interface TelemetrySeries {
   readonly container: string;
@@ -190,7 +190,7 @@ export function telemetrySeries(events: readonly DeviceEvent[]): TelemetrySeries
  * for telemetry's entries, and the batch behind is processed while the disk makes these durable.
  * A failed fsync is reported to `onDurableError`.
  */
-async function ledgerEvents(app: AppContext, applied: readonly DeviceEvent[], alerts: readonly Alert[], series = telemetrySeries(applied)): Promise<void> {
+async function ledgerEvents(app: AppContext, series: readonly TelemetrySeries[], alerts: readonly Alert[]): Promise<void> {
   if (series.length === 0 && alerts.length === 0) return;
   const appended = await appendGroupsToLedger(app, [
     { type: 'telemetry.series', items: series.map((s) => ({ subject: `container:${s.container}`, payload: s })) },
@@ -236,7 +236,7 @@ export function telemetryLedger(app: AppContext, o: { maxMs: number; maxEvents: 
           // that come meanwhile (and the alerts they raise) wait for a slice, not for the window.
           for (let i = 0; i < series.length; i += FLUSH_SERIES) {
             if (i > 0) await new Promise((r) => setImmediate(r));
-            await ledgerEvents(app, [], [], series.slice(i, i + FLUSH_SERIES));
+            await ledgerEvents(app, series.slice(i, i + FLUSH_SERIES), []);
           }
         })
         .catch(o.onError);
@@ -278,7 +278,7 @@ export async function ledgerUnledgered(app: AppContext): Promise<number> {
   for (;;) {
     const batch = await events.unledgered(INGEST_BATCH);
     if (batch.length === 0) return n;
-    await ledgerEvents(app, batch, []);
+    await ledgerEvents(app, telemetrySeries(batch), []);
     n += batch.length;
   }
 }

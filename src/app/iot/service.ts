@@ -8,6 +8,9 @@ import { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { INGEST_BATCH, ingestInbox, ledgerUnledgered, onDurableError, telemetryLedger, tickMonitors, type IngestResult } from './ingest.ts';
 import { startReceiver, subscriberOptions, type Receiver } from './receiver.ts';
 
+/** How long telemetry's ledger entries are gathered before they are appended (ingest.ts, telemetryLedger). */
+export const TELEMETRY_LEDGER_MS = 1000;
+
 /**
  * The telemetry service of `portcullis serve`: subscribes to the devices' topic on the broker
  * (MQTT_URL, or the embedded one), keeps each message in the inbox before the broker hears that it
@@ -24,9 +27,6 @@ import { startReceiver, subscriberOptions, type Receiver } from './receiver.ts';
  * there; elsewhere (PostgreSQL) it runs here, one message at a time, since mqtt.js hands over the
  * next message only once the last is acknowledged.
  */
-/** How long telemetry's ledger entries are gathered before they are appended (ingest.ts, telemetryLedger). */
-export const TELEMETRY_LEDGER_MS = 1000;
-
 export interface IotService {
   /** The broker in use: MQTT_URL's, or the embedded one's. */
   readonly brokerUrl: string;
