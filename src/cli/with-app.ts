@@ -1,5 +1,6 @@
 import { loadConfig } from '../app/config.ts';
 import { openApp, type AppContext } from '../app/context.ts';
+import { runAction } from './output.ts';
 
 /** Runs a command's body with the application opened from the environment, and closes it after. */
 export async function withApp<T>(body: (app: AppContext) => Promise<T>): Promise<T> {
@@ -10,3 +11,11 @@ export async function withApp<T>(body: (app: AppContext) => Promise<T>): Promise
     await app.close();
   }
 }
+
+/** A command's action that prints one line the application gives (a public key, say), as it is. */
+export const printLine = (line: (app: AppContext) => string) => () =>
+  runAction(false, () =>
+    withApp(async (app) => {
+      process.stdout.write(`${line(app)}\n`);
+    }),
+  );

@@ -13,7 +13,7 @@ import { actorOf, AS_OPTION, boundedNumber, positiveInt } from '../options.ts';
 import { runAction } from '../output.ts';
 import { fmt, progressLine } from '../progress.ts';
 import { keyArg, readText } from '../read-input.ts';
-import { withApp } from '../with-app.ts';
+import { printLine, withApp } from '../with-app.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -52,24 +52,12 @@ export function ledgerCommand(program: Command): void {
   cmd
     .command('key')
     .description("print the log's public (verifier) key, for `check-proof --key` and witnesses")
-    .action(() =>
-      runAction(false, () =>
-        withApp(async (app) => {
-          process.stdout.write(`${ledgerOf(app).verifierKey}\n`);
-        }),
-      ),
-    );
+    .action(printLine((app) => ledgerOf(app).verifierKey));
 
   cmd
     .command('witness-key')
     .description("print this deployment's witness (cosignature) public key, for a partner service to register with `ledger keys add VKEY --role witness`")
-    .action(() =>
-      runAction(false, () =>
-        withApp(async (app) => {
-          process.stdout.write(`${witnessVerifierKey(app)}\n`);
-        }),
-      ),
-    );
+    .action(printLine((app) => witnessVerifierKey(app)));
 
   cmd
     .command('checkpoint')

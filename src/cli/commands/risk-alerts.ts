@@ -5,7 +5,7 @@ import { PortcullisError } from '../../domain/errors.ts';
 import { actorOf, AS_OPTION } from '../options.ts';
 import { runAction } from '../output.ts';
 import { readText } from '../read-input.ts';
-import { withApp } from '../with-app.ts';
+import { printLine, withApp } from '../with-app.ts';
 
 /** `portcullis risk-alerts`: signed risk alerts between customs services (docs/cooperation.md). */
 export function riskAlertsCommand(program: Command): void {
@@ -50,11 +50,5 @@ export function riskAlertsCommand(program: Command): void {
   cmd
     .command('key')
     .description("print the public key partners verify this service's risk alerts with (they register it with `ledger keys add VKEY --role partner`)")
-    .action(() =>
-      runAction(false, () =>
-        withApp(async (app) => {
-          process.stdout.write(`${riskAlertKey(app)}\n`);
-        }),
-      ),
-    );
+    .action(printLine(riskAlertKey));
 }
