@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { exportRiskAlert, importRiskAlert, riskAlertKey } from '../../../src/app/cooperation/risk-alerts.ts';
 import type { AppContext } from '../../../src/app/context.ts';
-import { addLedgerKey } from '../../../src/app/ledger/keys-admin.ts';
+import { addLedgerKey, revokeLedgerKey } from '../../../src/app/ledger/keys-admin.ts';
 import { ledgerOf } from '../../../src/app/ledger/ledger.ts';
 import { activateRule, approveRule, submitRule } from '../../../src/app/targeting/rules.ts';
 import { addUser } from '../../../src/app/targeting/users.ts';
+import { canonicalJson } from '../../../src/domain/canonical-json.ts';
 import { isPortcullisError, type ErrorCode } from '../../../src/domain/errors.ts';
 import type { RiskAlertInput } from '../../../src/domain/risk-alert.ts';
+import { signNote } from '../../../src/ledger/note/index.ts';
 import { compileRuleSet, evaluateRuleSet, factsOf } from '../../../src/risk/rules/index.ts';
 import { declaration, forEachStore } from '../../support/stores.ts';
 import { appOf } from '../targeting/fixtures.ts';
@@ -97,8 +99,6 @@ forEachStore('risk alerts between two customs services', (h) => {
     // Signed by a registered partner, but naming another issuer (or malformed): refused all the same.
     const c = await service(() => h.open(), 'customs.c.example');
     await addLedgerKey(b, 'sam', riskAlertKey(c), 'partner');
-    const { signNote } = await import('../../../src/ledger/note/index.ts');
-    const { canonicalJson } = await import('../../../src/domain/canonical-json.ts');
     const forged = signNote(`portcullis-risk-alert/v1\n${canonicalJson({ ...JSON.parse(note.split('\n')[1]!), id: 'SZ-X' })}\n`, [ledgerOf(c).keys.party]);
     await refused(importRiskAlert(b, 'ana', forged), 'FORBIDDEN', 'issuer', /names customs\.a\.example as its issuer, and is signed by customs\.c\.example/);
     const malformed = signNote(`portcullis-risk-alert/v1\n${canonicalJson({ ...JSON.parse(note.split('\n')[1]!), issuer: 'customs.c.example', indicators: { hsCodes: ['8'] } })}\n`, [ledgerOf(c).keys.party]);
@@ -110,7 +110,6 @@ forEachStore('risk alerts between two customs services', (h) => {
 
     // A's key revoked at B: its alerts are no longer taken.
     const key = (await ledgerOf(b).repo.keys('partner')).find((k) => k.vkey === riskAlertKey(a))!;
-    const { revokeLedgerKey } = await import('../../../src/app/ledger/keys-admin.ts');
     await revokeLedgerKey(b, 'sam', key.name, key.keyId, 'partner');
     await refused(importRiskAlert(b, 'ana', note), 'FORBIDDEN', 'signature');
     // Only analysts and supervisors export or import.
