@@ -30,6 +30,7 @@ import { iotRoutes } from './routes/iot.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { discrepancyRoutes } from './routes/discrepancies.ts';
 import { riskAlertRoutes } from './routes/risk-alerts.ts';
+import { exchangeRoutes } from './routes/exchange.ts';
 import { openDecisionQueue, type DecisionQueue } from '../app/filing/decision-queue.ts';
 import { openFilingQueue, type FilingQueue } from '../app/filing/filing-queue.ts';
 import { parsePartnerLogs, startWitnessing } from '../app/ledger/mutual-witness.ts';
@@ -229,6 +230,7 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
     keyRoutes(r, ctx);
     discrepancyRoutes(r, ctx);
     riskAlertRoutes(r, ctx);
+    exchangeRoutes(r, ctx);
   }, { prefix: API });
 
   const root = opts.webRoot ?? (existsSync(WEB_DIST) ? WEB_DIST : WEB_STATIC);

@@ -33,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   ledger: async () => (await import('./commands/ledger.ts')).ledgerCommand,
   witness: async () => (await import('./commands/witness.ts')).witnessCommand,
   'risk-alerts': async () => (await import('./commands/risk-alerts.ts')).riskAlertsCommand,
+  exchange: async () => (await import('./commands/exchange.ts')).exchangeCommand,
   movements: async () => (await import('./commands/movements.ts')).movementsCommands,
   keys: async () => (await import('./commands/keys.ts')).keysCommand,
   iot: async () => (await import('./commands/iot.ts')).iotCommand,

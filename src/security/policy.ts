@@ -48,6 +48,8 @@ export const ACTIONS = [
   'device.read',
   'device.write',
   'riskalert.exchange',
+  'exchange.import',
+  'exchange.export',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -79,6 +81,8 @@ const ANALYST: readonly Action[] = [
   'device.read',
   // Sign risk alerts for partner services, and import theirs as draft rules (app/cooperation).
   'riskalert.exchange',
+  // Decisions as CUSRES status messages (app/exchange).
+  'exchange.export',
 ];
 
 /**
@@ -107,9 +111,11 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
     'apikey.own',
     'telemetry.read',
     'device.read',
+    'exchange.export',
   ],
-  trader: ['declaration.file', 'declaration.amend', 'declaration.read', 'declaration.list', 'decision.lane.read', 'ledger.read', 'ledger.prove', 'apikey.own'],
-  carrier: ['movement.record', 'movement.read', 'ledger.read', 'ledger.prove', 'apikey.own'],
+  // exchange.import: CUSDEC / WCO JSON declarations (each also needs declaration.file) and CUSCAR reports (movement.record); exchange.export: their own lanes as CUSRES.
+  trader: ['declaration.file', 'declaration.amend', 'declaration.read', 'declaration.list', 'decision.lane.read', 'ledger.read', 'ledger.prove', 'apikey.own', 'exchange.import', 'exchange.export'],
+  carrier: ['movement.record', 'movement.read', 'ledger.read', 'ledger.prove', 'apikey.own', 'exchange.import'],
   auditor: [
     'declaration.read',
     'declaration.list',
@@ -128,6 +134,7 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
     'budget.read',
     'telemetry.read',
     'device.read',
+    'exchange.export',
   ],
   device: ['telemetry.publish'],
 };

@@ -51,6 +51,10 @@ describe(`who may do what, over HTTP (${process.env.DATABASE_URL ? 'postgres' : 
     ['POST', `/api/v1/worklist/${A.id}/claim`, [403, 200, 409, 409, 403, 403, 403], () => undefined],
     ['POST', '/api/v1/models/train', [403, 202, 202, 403, 403, 403, 403], () => ({ label: 'illicit', validFrom: '2024-03-01' })],
     ['POST', '/api/v1/risk-alerts/export', [403, 201, 201, 403, 403, 403, 403], (who) => ({ id: `M-${who}`, kind: 'intelligence', threat: 'other', summary: 'Matrix alert', indicators: { hsCodes: ['8471'] }, validFrom: '2024-01-01T00:00:00Z', validUntil: '2030-01-01T00:00:00Z', handling: 'TLP:GREEN' })],
+    // Decisions as CUSRES: the staff who read decisions, and a trader its own declaration's lane.
+    ['GET', `/api/v1/exchange/cusres?declaration=${A.id}`, [403, 200, 200, 200, 200, 403, 200]],
+    // Importing: traders (declarations of their own party) and carriers (whose import of IMP-A's declaration is refused: 400 naming the importer).
+    ['POST', '/api/v1/exchange/wco', [403, 403, 403, 403, 200, 400, 403], (who) => ({ Declaration: { ID: `WCO-${who}`, IssueDateTime: '2024-03-01T00:00:00Z', DeclarationOffice: { ID: 'NLRTM01' }, Importer: { ID: 'IMP-A' }, GoodsShipment: { GovernmentAgencyGoodsItem: [{ SequenceNumeric: 1, Commodity: { Classification: [{ ID: '847130', IdentificationTypeCode: 'TSP' }] }, CustomsValueAmount: { value: 100, currencyID: 'EUR' } }] } } })],
   ];
 
   for (const [method, path, expected, body] of MATRIX) {

@@ -55,6 +55,8 @@ const EXPECTED: Record<string, readonly [string, string, string, string, string,
   'device.read':         ['yyy', 'yyy',  'yyy',     'yyy',  '---', '---',  'yyy',  '---'],
   'device.write':        ['yyy', '---',  'yyy',     '---',  '---', '---',  '---',  '---'],
   'riskalert.exchange':  ['---', 'yyy',  'yyy',     '---',  '---', '---',  '---',  '---'],
+  'exchange.import':     ['---', '---',  '---',     '---',  'y-y', 'y-y',  '---',  '---'],
+  'exchange.export':     ['---', 'yyy',  'yyy',     'yyy',  'y-y', '---',  'yyy',  '---'],
 };
 
 const PARTY = 'P-OWN';
@@ -64,7 +66,7 @@ const OTHERS = { owners: ['P-OTHER'] };
 describe('the access policy', () => {
   test('the table covers exactly the actions and roles the API codes against', () => {
     assert.deepEqual(Object.keys(EXPECTED).sort(), [...ACTIONS].sort());
-    assert.equal(ACTIONS.length, 43);
+    assert.equal(ACTIONS.length, 45);
     assert.deepEqual([...ROLES].sort(), [...Role.options].sort());
   });
 

@@ -94,25 +94,13 @@ export async function recordJsonl<T>(app: AppContext, file: string, kind: Record
         if (refused !== undefined) reject([refused], row.line);
         else good.push({ line: row.line, record: r.data });
       }
-      const outcomes = good.length === 0 ? [] : await kind.add(good.map((g) => g.record), app.clock().toISOString());
-      const toLedger: T[] = [];
-      const queued = new Set<string>();
+      const { outcomes, indices } = await storeAndEnter(app, kind, good.map((g) => g.record));
       outcomes.forEach((o, i) => {
-        const g = good[i]!;
-        if (o.status === 'conflict') {
-          reject([{ field: 'eventId', problem: `"${o.id}" was recorded already with other content`, expected: 'the same record as before, or a new eventId' }], g.line);
-          return;
-        }
-        if (o.status === 'added') added += 1;
+        if (o.status === 'conflict') reject([{ field: 'eventId', problem: `"${o.id}" was recorded already with other content`, expected: 'the same record as before, or a new eventId' }], good[i]!.line);
+        else if (o.status === 'added') added += 1;
         else duplicates += 1;
-        if (o.ledgerIndex === null && !queued.has(o.id)) {
-          queued.add(o.id);
-          toLedger.push(g.record);
-        }
       });
-      if (toLedger.length > 0) {
-        const indices = await recordInLedger(app, kind.type, toLedger.map((r) => ({ subject: kind.subjectOf(r), payload: r })));
-        await kind.setLedgerIndices(toLedger.map((r, i) => ({ id: kind.idOf(r), index: indices[i]! })));
+      if (indices.length > 0) {
         ledgerEntries += indices.length;
         firstEntry ??= indices[0]!;
         lastEntry = indices[indices.length - 1]!;
@@ -123,4 +111,24 @@ export async function recordJsonl<T>(app: AppContext, file: string, kind: Record
     await source.close();
   }
   return { file, lines, added, duplicates, rejected, rejections, ledgerEntries, firstEntry, lastEntry };
+}
+
+/**
+ * Stores records (each once, by its id) and enters in the ledger the new ones, and stored ones an
+ * earlier run left out of it; a conflict (another record under a stored id) is stored and entered
+ * neither. The outcomes in the order of the records, and the ledger indices of the entries made.
+ */
+export async function storeAndEnter<T>(app: AppContext, kind: Pick<RecordKind<T>, 'type' | 'idOf' | 'subjectOf' | 'add' | 'setLedgerIndices'>, records: readonly T[]): Promise<{ outcomes: AddOutcome[]; indices: number[] }> {
+  const outcomes = records.length === 0 ? [] : await kind.add(records, app.clock().toISOString());
+  const toLedger: T[] = [];
+  const queued = new Set<string>();
+  outcomes.forEach((o, i) => {
+    if (o.status === 'conflict' || o.ledgerIndex !== null || queued.has(o.id)) return;
+    queued.add(o.id);
+    toLedger.push(records[i]!);
+  });
+  if (toLedger.length === 0) return { outcomes, indices: [] };
+  const indices = await recordInLedger(app, kind.type, toLedger.map((r) => ({ subject: kind.subjectOf(r), payload: r })));
+  await kind.setLedgerIndices(toLedger.map((r, i) => ({ id: kind.idOf(r), index: indices[i]! })));
+  return { outcomes, indices };
 }
