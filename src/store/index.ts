@@ -20,7 +20,7 @@ export { selectorStateRepo, type SelectorStateRepo } from './selector-state-repo
 export { alertsRepo, type AlertsRepo, type AlertFilter } from './alerts-repo.ts';
 export { historyRepo, type HistoryRepo, type HistoryRow, type HistoryQuery } from './history-repo.ts';
 export { ledgerRepo, type LedgerRepo, type StoredEntry, type StoredCheckpoint, type StoredCosignature, type StoredLedgerKey } from './ledger-repo.ts';
-export type { NodeRow, IntegrateBatch, ScannedRow, LedgerRows, PackedLevel } from './ledger-rows.ts';
+export type { NodeRow, IntegrateBatch, ScannedRow, LedgerRows, PackedLevel, Placement, QueuedBatch, SequencerLease, SharedLedgerRows } from './ledger-rows.ts';
 export { movementsRepo, type MovementsRepo, type StoredMovement } from './movements-repo.ts';
 export { telemetryRepo, type TelemetryRepo, type StoredReading } from './telemetry-repo.ts';
 export type { AddOutcome, AddStatus } from './keyed-records.ts';

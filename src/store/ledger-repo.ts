@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import { PortcullisError } from '../domain/errors.ts';
 import type { Entry } from '../ledger/entry/entry.ts';
 import type { EntryType } from '../ledger/entry/entry-type.ts';
-import { fieldCodecOf, PLAIN_CODEC } from './field-codec.ts';
-import type { IntegrateBatch, ScannedRow } from './ledger-rows.ts';
+import { fieldCodecOf, PLAIN_CODEC, type FieldCodec } from './field-codec.ts';
+import type { IntegrateBatch, ScannedRow, SharedLedgerRows } from './ledger-rows.ts';
 import type { StoreAdapter } from './store-adapter.ts';
 import type { Schema } from './schema.ts';
 
@@ -59,6 +59,8 @@ export function ledgerRepo(store: Pick<StoreAdapter, 'db' | 'ledgerRows'>) {
   // Payloads hold what was filed (goods descriptions, inspection notes…): sealed at rest like the columns they come from.
   const codec = fieldCodecOf(db);
   const openPayload = (idx: number, payload: string): string => codec.open('ledger_payloads', 'payload', String(idx), payload);
+  const sealPayloads = (batch: IntegrateBatch): IntegrateBatch =>
+    codec === PLAIN_CODEC ? batch : { ...batch, entries: batch.entries.map((e, i) => ({ ...e, payload: codec.seal('ledger_payloads', 'payload', String(batch.first + i), e.payload) })) };
   return {
     /** How many entries the log holds. */
     async size(): Promise<number> {
@@ -67,8 +69,10 @@ export function ledgerRepo(store: Pick<StoreAdapter, 'db' | 'ledgerRows'>) {
     },
 
     /** Entries, payloads and tree nodes of one batch, in one transaction: all of them or none; committed when it resolves, on disk once `durable` does. */
-    integrate: (batch: IntegrateBatch): Promise<void> =>
-      rows.integrate(codec === PLAIN_CODEC ? batch : { ...batch, entries: batch.entries.map((e, i) => ({ ...e, payload: codec.seal('ledger_payloads', 'payload', String(batch.first + i), e.payload) })) }),
+    integrate: (batch: IntegrateBatch): Promise<void> => rows.integrate(sealPayloads(batch)),
+
+    /** The log shared by several processes (PostgreSQL), its payloads sealed in the queue as in the log. */
+    shared: rows.shared === undefined ? undefined : sealedShared(rows.shared, codec, sealPayloads),
 
     /** Resolves once everything committed so far is on disk (LedgerRows.durable). */
     durable: (): Promise<void> => rows.durable(),
@@ -207,3 +211,29 @@ export function ledgerRepo(store: Pick<StoreAdapter, 'db' | 'ledgerRows'>) {
 }
 
 export type LedgerRepo = ReturnType<typeof ledgerRepo>;
+
+/**
+ * The shared log's queue holds payloads too, for a moment: sealed like the log's own, bound to the
+ * batch's token and their place in it (their index in the log is not known yet); the sequencer
+ * opens them, and seals them again under their index as it integrates them.
+ */
+function sealedShared(shared: SharedLedgerRows, codec: FieldCodec, sealPayloads: (b: IntegrateBatch) => IntegrateBatch): SharedLedgerRows {
+  if (codec === PLAIN_CODEC) return shared;
+  const where = (token: string, i: number) => `${token}/${i}`;
+  return {
+    tryLead: async () => {
+      const lease = await shared.tryLead();
+      if (lease === null) return null;
+      return {
+        lost: lease.lost,
+        release: () => lease.release(),
+        queued: async (limit) => (await lease.queued(limit)).map((q) => ({ ...q, entries: q.entries.map((e, i) => ({ ...e, payload: codec.open('ledger_queue', 'payload', where(q.token, i), e.payload) })) })),
+        integrate: (batch, placed) => lease.integrate(sealPayloads(batch), placed),
+      };
+    },
+    enqueue: (token, entries) => shared.enqueue(token, entries.map((e, i) => ({ ...e, payload: codec.seal('ledger_queue', 'payload', where(token, i), e.payload) }))),
+    placed: (ids) => shared.placed(ids),
+    subscribe: (on) => shared.subscribe(on),
+    close: () => shared.close(),
+  };
+}

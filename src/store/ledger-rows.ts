@@ -66,4 +66,56 @@ export interface LedgerRows {
   level(level: number, from: number, to: number): Promise<NodeRow[]>;
   /** The same, packed. */
   packedLevel(level: number, from: number, to: number): Promise<PackedLevel>;
+  /**
+   * PostgreSQL: the log as several processes share it, one of them its sequencer at a time
+   * (SharedLedgerRows). Absent on SQLite, where the process that writes sequences its own entries.
+   */
+  readonly shared?: SharedLedgerRows;
+}
+
+/** A batch of entries queued by a process that is not the sequencer. */
+export interface QueuedBatch {
+  readonly id: number;
+  /** Random, chosen by the process that queued it: what its sealed payloads are bound to. */
+  readonly token: string;
+  readonly entries: IntegrateBatch['entries'];
+}
+
+/** Where a queued batch's entries were placed in the log: the index of its first. */
+export interface Placement {
+  readonly id: number;
+  readonly first: number;
+}
+
+/**
+ * The log shared by several processes on one database. One process at a time holds the sequencer's
+ * lease (a session lock: it ends with the process or its connection) and integrates; the others
+ * queue their batches durably and hear where they were placed.
+ */
+export interface SharedLedgerRows {
+  /** Takes the sequencer's lease when nobody holds it; null when another process does. */
+  tryLead(): Promise<SequencerLease | null>;
+  /** Queues a batch for the sequencer (committed when it returns); its id. */
+  enqueue(token: string, entries: QueuedBatch['entries']): Promise<number>;
+  /** The placements of these queued batches that have been placed. */
+  placed(ids: readonly number[]): Promise<Placement[]>;
+  /**
+   * Hears the sequencer's placements as it announces them, and (for the sequencer) that a batch
+   * was queued. Notices can be missed (a connection lost): callers also poll.
+   */
+  subscribe(on: { readonly placed: (p: readonly Placement[]) => void; readonly queued: () => void }): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SequencerLease {
+  /** Queued batches not placed yet, oldest first: as many as hold `limit` entries (at least one). */
+  queued(limit: number): Promise<QueuedBatch[]>;
+  /**
+   * As LedgerRows.integrate, on the lease's own connection, so that a sequencer that has lost its
+   * lease writes nothing; marks the queued batches placed and announces them in the same transaction.
+   */
+  integrate(batch: IntegrateBatch, placed: readonly Placement[]): Promise<void>;
+  /** Resolves when the lease is lost (its connection ended or failed). */
+  readonly lost: Promise<void>;
+  release(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { PortcullisError } from '../domain/errors.ts';
 import * as initial from './migrations/0001-initial.ts';
 import * as dropImporterIndex from './migrations/0002-drop-importer-index.ts';
@@ -12,6 +12,8 @@ import * as worklistWithoutGreen from './migrations/0011-worklist-index-without-
 import * as iot from './migrations/0012-iot.ts';
 import * as iotInbox from './migrations/0013-iot-inbox.ts';
 import * as movementsByCarrier from './migrations/0014-movements-by-carrier.ts';
+import * as ledgerQueue from './migrations/0015-ledger-queue.ts';
+import type { Schema } from './schema.ts';
 import type { StoreAdapter } from './store-adapter.ts';
 
 /** Migrations are listed here, in order; the same ones run on SQLite and PostgreSQL. */
@@ -28,21 +30,33 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0012-iot': iot,
   '0013-iot-inbox': iotInbox,
   '0014-movements-by-carrier': movementsByCarrier,
+  '0015-ledger-queue': ledgerQueue,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 /** Brings the schema up to date; safe to run at every start and from several processes. */
 export async function migrateToLatest(store: StoreAdapter): Promise<string[]> {
-  let migrationTableSchema: string | undefined;
-  if (store.dialect === 'postgres') {
-    if (store.schema !== undefined) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(store.schema)}`.execute(store.db);
-    // Kysely looks for its migration tables in every schema unless told which one holds them; without
-    // this, a schema on a server where another schema has them never gets its own.
-    const r = await sql<{ s: string }>`SELECT current_schema() AS s`.execute(store.db);
-    migrationTableSchema = store.schema ?? r.rows[0]?.s ?? 'public';
-  }
-  const migrator = new Migrator({ db: store.db, provider, ...(migrationTableSchema !== undefined ? { migrationTableSchema } : {}) });
+  if (store.dialect !== 'postgres') return migrateOn(store, store.db, undefined);
+  // Instances started together on a new database would race to create the schema and the
+  // migration tables: one at a time, under a session lock of this schema's own.
+  return store.db.connection().execute(async (conn) => {
+    const key = `portcullis.migrate:${store.schema ?? ''}`;
+    await sql`SELECT pg_advisory_lock(hashtext(${key}))`.execute(conn);
+    try {
+      if (store.schema !== undefined) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(store.schema)}`.execute(conn);
+      // Kysely looks for its migration tables in every schema unless told which one holds them; without
+      // this, a schema on a server where another schema has them never gets its own.
+      const r = await sql<{ s: string }>`SELECT current_schema() AS s`.execute(conn);
+      return await migrateOn(store, conn, store.schema ?? r.rows[0]?.s ?? 'public');
+    } finally {
+      await sql`SELECT pg_advisory_unlock(hashtext(${key}))`.execute(conn);
+    }
+  });
+}
+
+async function migrateOn(store: StoreAdapter, db: Kysely<Schema>, migrationTableSchema: string | undefined): Promise<string[]> {
+  const migrator = new Migrator({ db, provider, ...(migrationTableSchema !== undefined ? { migrationTableSchema } : {}) });
   // Reading first keeps a read-only command from queueing for the write lock behind a long intake.
   if ((await migrator.getMigrations()).every((m) => m.executedAt !== undefined)) return [];
   const { error, results } = await migrator.migrateToLatest();

@@ -34,7 +34,26 @@ export interface StoreAdapter {
    * computed from the store for as long as nothing changed.
    */
   readonly changeVersion?: () => string;
+  /**
+   * Runs `fn` while no other process runs one of the same name on this database (PostgreSQL: a
+   * session advisory lock; SQLite, which one process serves: at once). For work that several
+   * instances starting together must do once, such as loading the demo data into a new database.
+   */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Signals to the other processes on this database (PostgreSQL: LISTEN/NOTIFY), such as "the rules
+   * in force changed, load them again". Absent on SQLite, which one process serves.
+   */
+  readonly signals?: Signals;
   /** The telemetry inbox (iot-inbox-repo.ts), opened on first use and closed with the store. */
   iotInbox(): IotInbox;
   close(): Promise<void>;
+}
+
+/** Signals between processes: a topic, no payload; one can be missed (a connection lost). */
+export interface Signals {
+  /** Tells every process subscribed to `topic`, this one included. */
+  publish(topic: string): Promise<void>;
+  /** Calls `fn` on each signal of `topic`; returns the way to stop. */
+  subscribe(topic: string, fn: () => void): Promise<() => void>;
 }

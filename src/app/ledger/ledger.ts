@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { PortcullisError } from '../../domain/errors.ts';
 import { canonicalJson } from '../../ledger/entry/canonical.ts';
 import { commitCanonical, SALT_BYTES } from '../../ledger/entry/commitment.ts';
@@ -7,7 +7,7 @@ import type { EntryType } from '../../ledger/entry/entry-type.ts';
 import { integrate } from '../../ledger/log/integrate.ts';
 import { consistencyPlan, emptyRange, inclusionPlan, rangeFrom, rangeNodeIds, rootOf, verifyConsistency, type CompactRange } from '../../ledger/merkle/index.ts';
 import { formatKeyId, parseVerifierKey, signCheckpoint, type Verifier } from '../../ledger/note/index.ts';
-import { ledgerRepo, type LedgerRepo, type StoredCheckpoint } from '../../store/index.ts';
+import { ledgerRepo, type LedgerRepo, type Placement, type QueuedBatch, type SequencerLease, type SharedLedgerRows, type StoredCheckpoint } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
 import { loadLedgerKeys, type LedgerKeys } from './keys.ts';
 
@@ -71,6 +71,10 @@ export interface Appended {
 const MAX_BATCH = 20_000;
 /** A checkpoint at most this often while entries arrive. */
 const CHECKPOINT_MS = 1000;
+/** How often a process that is not the sequencer stands for it, and the sequencer looks at the queue. */
+const TICK_MS = 500;
+/** How long closing waits for the sequencer to place what this process queued. */
+const CLOSE_WAIT_MS = 10_000;
 
 /**
  * The service's ledger: sequencing (entries of concurrent callers are gathered into one batch: one
@@ -88,10 +92,132 @@ export class Ledger {
   private timer: NodeJS.Timeout | undefined;
   private lastSigned = 0;
   private checkpointing: Promise<StoredCheckpoint | undefined> = Promise.resolve(undefined);
+  /** PostgreSQL: the log shared with other processes, one of which sequences it (SharedLedgerRows). */
+  private readonly shared: SharedLedgerRows | undefined;
+  /** The sequencer's lease, while this process holds it. */
+  private lease: SequencerLease | null = null;
+  private started: Promise<void> | undefined;
+  private campaigning: Promise<void> | undefined;
+  private tick: NodeJS.Timeout | undefined;
+  /** Batches this process queued for the sequencer, by queue id, until they are placed. */
+  private readonly waiting = new Map<number, { readonly placed: Deferred<number>; readonly since: number }>();
+  /** Whether the queue may hold batches of other processes to place (the sequencer's concern). */
+  private queueDirty = false;
+  private closing = false;
+  private readonly roleWatchers = new Set<(role: 'sequencer' | 'follower', why: string) => void>();
 
   constructor(private readonly app: AppContext) {
     this.keys = loadLedgerKeys(app.config.ledger);
     this.repo = ledgerRepo(app.store);
+    this.shared = this.repo.shared;
+  }
+
+  /**
+   * Whether this process sequences the log: always on SQLite (one process); on PostgreSQL, while
+   * it holds the sequencer's lease (the others queue their entries for it).
+   */
+  get role(): 'single' | 'sequencer' | 'follower' {
+    return this.shared === undefined ? 'single' : this.lease !== null ? 'sequencer' : 'follower';
+  }
+
+  /**
+   * PostgreSQL: listens for the sequencer's placements and queued batches, and stands for
+   * sequencer — at once and then every half second while another holds the lease, so that when it
+   * dies (its connection, and with it the lock, gone) one of the others takes over within a second.
+   * Done on first append; a server calls it at start, so that it can take over before it appends.
+   */
+  start(): Promise<void> {
+    const shared = this.shared;
+    if (shared === undefined) return Promise.resolve();
+    this.started ??= (async () => {
+      await shared.subscribe({
+        placed: (ps) => this.settlePlaced(ps),
+        queued: () => {
+          this.queueDirty = true;
+          if (this.lease !== null) this.kick();
+        },
+      });
+      await this.campaign();
+      this.tick = setInterval(() => void this.onTick(), TICK_MS);
+      this.tick.unref();
+    })().catch((e: unknown) => {
+      this.started = undefined;
+      throw e;
+    });
+    return this.started;
+  }
+
+  /** Calls `fn` whenever this process becomes the sequencer or stops being it; returns the way to stop. */
+  watchRole(fn: (role: 'sequencer' | 'follower', why: string) => void): () => void {
+    this.roleWatchers.add(fn);
+    return () => this.roleWatchers.delete(fn);
+  }
+
+  private tellRole(role: 'sequencer' | 'follower', why: string): void {
+    for (const fn of this.roleWatchers) fn(role, why);
+  }
+
+  private campaign(): Promise<void> {
+    if (this.lease !== null || this.closing || this.shared === undefined) return Promise.resolve();
+    const shared = this.shared;
+    this.campaigning ??= (async () => {
+      try {
+        const lease = await shared.tryLead();
+        if (lease === null) return;
+        if (this.closing) {
+          await lease.release();
+          return;
+        }
+        this.lease = lease;
+        // The tree as stored, not as this process last saw it; and whatever is queued.
+        this.range = undefined;
+        this.queueDirty = true;
+        void lease.lost.then(() => this.dropLease(lease, 'its database connection ended'));
+        this.tellRole('sequencer', 'took the lease');
+        this.kick();
+      } catch {
+        // The database could not be reached: stood for again at the next tick.
+      } finally {
+        this.campaigning = undefined;
+      }
+    })();
+    return this.campaigning;
+  }
+
+  /** Gives the lease up (the lock is freed with its connection); another process, or this one later, takes over. */
+  private dropLease(lease: SequencerLease, why: string): void {
+    if (this.lease !== lease) return;
+    this.lease = null;
+    this.range = undefined;
+    void lease.release();
+    this.tellRole('follower', why);
+  }
+
+  private async onTick(): Promise<void> {
+    if (this.lease === null) await this.campaign();
+    else {
+      // Notices can be missed: the queue is looked at anyway.
+      this.queueDirty = true;
+      this.kick();
+    }
+    await this.pollPlaced(1000).catch(() => undefined);
+  }
+
+  /** Asks the store where queued batches waiting longer than `olderThanMs` went (for notices missed). */
+  private async pollPlaced(olderThanMs: number): Promise<void> {
+    if (this.shared === undefined || this.waiting.size === 0) return;
+    const now = Date.now();
+    const ids = [...this.waiting].filter(([, w]) => now - w.since >= olderThanMs).map(([id]) => id);
+    if (ids.length > 0) this.settlePlaced(await this.shared.placed(ids));
+  }
+
+  private settlePlaced(ps: readonly Placement[]): void {
+    for (const p of ps) {
+      const w = this.waiting.get(p.id);
+      if (w === undefined) continue;
+      this.waiting.delete(p.id);
+      w.placed.resolve(p.first);
+    }
   }
 
   get origin(): string {
@@ -172,20 +298,40 @@ export class Ledger {
   private enqueue(rows: Pending['rows']): Appended {
     const p: Pending = { rows, committed: deferred(), durable: deferred() };
     this.queue.push(p);
+    this.kick();
+    return { committed: p.committed.promise, durable: p.durable.promise };
+  }
+
+  private hasWork(): boolean {
+    return this.queue.length > 0 || (this.lease !== null && this.queueDirty);
+  }
+
+  private kick(): void {
     this.running ??= this.drain().finally(() => {
       this.running = undefined;
+      if (this.hasWork()) this.kick();
     });
-    return { committed: p.committed.promise, durable: p.durable.promise };
   }
 
   /**
    * Integrates what is queued, batch after batch: each batch commits, its callers hear `committed`,
    * and the next batch is integrated while the disk makes this one durable (the store's
    * `durable`, on SQLite an fsync of the write-ahead log off the event loop, shared by the batches
-   * committed meanwhile). A batch whose fsync fails rejects its callers' `durable`.
+   * committed meanwhile). A batch whose fsync fails rejects its callers' `durable`. On PostgreSQL
+   * the sequencer also places what other processes queued; a process that is not the sequencer
+   * queues its batches instead (forward).
    */
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
+    try {
+      await this.start();
+    } catch (e) {
+      for (const p of this.queue.splice(0)) {
+        p.committed.reject(e);
+        p.durable.reject(e);
+      }
+      return;
+    }
+    while (this.hasWork()) {
       const batch: Pending[] = [];
       let n = 0;
       while (this.queue.length > 0 && (n === 0 || n + this.queue[0]!.rows.length <= MAX_BATCH)) {
@@ -193,18 +339,39 @@ export class Ledger {
         batch.push(p);
         n += p.rows.length;
       }
+      const lease = this.lease;
+      if (this.shared !== undefined && lease === null) {
+        await this.forward(batch);
+        continue;
+      }
+      let queued: QueuedBatch[] = [];
+      if (lease !== null && this.queueDirty) {
+        this.queueDirty = false;
+        try {
+          queued = await lease.queued(Math.max(1, MAX_BATCH - n));
+        } catch {
+          this.dropLease(lease, 'it could not read the queue');
+        }
+        // A full read may have left more behind.
+        if (queued.length > 0) this.queueDirty = true;
+      }
+      if (batch.length === 0 && queued.length === 0) continue;
       let first: number;
       try {
-        first = await this.integrateBatch(batch.flatMap((p) => p.rows));
+        first = await this.integrateBatch(batch.flatMap((p) => p.rows), lease, queued);
       } catch (e) {
         for (const p of batch) {
           p.committed.reject(e);
           p.durable.reject(e);
         }
+        // A database error (not a refusal of ours) may mean the lease's connection is gone.
+        if (lease !== null && !(e instanceof PortcullisError)) this.dropLease(lease, `a write failed (${(e as Error).message})`);
         continue;
       }
+      // Queued batches went first (they have waited longer), then this process's own.
+      this.settlePlaced(placements(queued, first));
+      let at = first + queued.reduce((n, q) => n + q.entries.length, 0);
       const indices: number[][] = [];
-      let at = first;
       for (const p of batch) {
         indices.push(p.rows.map((_, i) => at + i));
         at += p.rows.length;
@@ -220,13 +387,51 @@ export class Ledger {
     }
   }
 
-  /** One transaction; retried on a fresh view of the tree when another process appended meanwhile. */
-  private async integrateBatch(rows: Pending['rows']): Promise<number> {
+  /**
+   * A process that is not the sequencer: its batch queued, durably, for the sequencer; its callers
+   * hear both steps once the sequencer has placed it (then it is in the log, and readable).
+   */
+  private async forward(batch: Pending[]): Promise<void> {
+    const rows = batch.flatMap((p) => p.rows);
+    let id: number;
+    try {
+      id = await this.shared!.enqueue(randomUUID(), rows);
+    } catch (e) {
+      for (const p of batch) {
+        p.committed.reject(e);
+        p.durable.reject(e);
+      }
+      return;
+    }
+    const placed = deferred<number>();
+    this.waiting.set(id, { placed, since: Date.now() });
+    placed.promise.then(
+      (first) => {
+        let at = first;
+        for (const p of batch) {
+          const indices = p.rows.map((_, i) => at + i);
+          at += p.rows.length;
+          p.committed.resolve(indices);
+          p.durable.resolve(indices);
+        }
+      },
+      (e: unknown) => batch.forEach((p) => (p.committed.reject(e), p.durable.reject(e))),
+    );
+  }
+
+  /**
+   * One transaction; retried on a fresh view of the tree when another process appended meanwhile.
+   * The sequencer's (on PostgreSQL) goes through its lease, and places the queued batches first.
+   */
+  private async integrateBatch(rows: Pending['rows'], lease: SequencerLease | null, queued: readonly QueuedBatch[]): Promise<number> {
+    const all = queued.length === 0 ? rows : [...queued.flatMap((q) => q.entries), ...rows];
     for (let attempt = 0; ; attempt++) {
       const range = this.range ?? (await this.loadRange());
-      const done = integrate(range, rows.map((r) => r.entry));
+      const done = integrate(range, all.map((r) => r.entry));
+      const batch = { first: range.size, entries: all, nodes: done.nodes };
       try {
-        await this.repo.integrate({ first: range.size, entries: rows, nodes: done.nodes });
+        if (lease === null) await this.repo.integrate(batch);
+        else await lease.integrate(batch, placements(queued, range.size));
       } catch (e) {
         this.range = undefined;
         if (e instanceof PortcullisError && e.code === 'CONFLICT' && attempt < 5) continue;
@@ -309,14 +514,43 @@ export class Ledger {
     return plan.assemble(await this.repo.nodes(plan.ids));
   }
 
-  /** Waits for every entry asked for, then signs a last checkpoint. */
+  /**
+   * Waits for every entry asked for, then signs a last checkpoint. On PostgreSQL it waits a while
+   * for the sequencer to place what this process queued (they stay queued, for the next sequencer,
+   * if none does), and gives the lease up.
+   */
   async close(): Promise<void> {
     while (this.running !== undefined) await this.running;
+    const until = Date.now() + CLOSE_WAIT_MS;
+    while (this.waiting.size > 0 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 50));
+      await this.pollPlaced(0).catch(() => undefined);
+    }
+    this.closing = true;
+    if (this.tick !== undefined) clearInterval(this.tick);
+    this.tick = undefined;
+    await this.campaigning;
     await this.repo.durable();
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.checkpoint().catch(() => undefined);
+    if (this.role !== 'follower') await this.checkpoint().catch(() => undefined);
+    const lease = this.lease;
+    this.lease = null;
+    await lease?.release();
+    await this.shared?.close();
+    for (const w of this.waiting.values()) w.placed.reject(new PortcullisError('STORE_ERROR', 'the ledger closed before the sequencer placed these entries; they stay queued for it'));
+    this.waiting.clear();
   }
+}
+
+/** Where queued batches integrated one after the other from index `first` start. */
+function placements(queued: readonly QueuedBatch[], first: number): Placement[] {
+  let at = first;
+  return queued.map((q) => {
+    const p = { id: q.id, first: at };
+    at += q.entries.length;
+    return p;
+  });
 }
 
 const ledgers = new WeakMap<AppContext, Ledger>();

@@ -1,49 +1,22 @@
 import type pg from 'pg';
-import { PortcullisError } from '../../domain/errors.ts';
 import type { LedgerRows, NodeRow, ScannedRow } from '../ledger-rows.ts';
+import { integrateOn } from './pg-integrate.ts';
+import { pgSharedLedger, type PgConnection } from './pg-sequencer.ts';
 
 /**
  * The ledger's hot paths on PostgreSQL: a batch is three INSERT … SELECT FROM unnest(arrays)
  * statements in one transaction (a handful of round trips whatever its size; the commit waits for
  * the WAL flush), a proof's nodes are one query joined on arrays of (level, idx).
  */
-export function pgLedgerRows(pool: pg.Pool): LedgerRows {
+export function pgLedgerRows(pool: pg.Pool, connection: PgConnection): LedgerRows {
   return {
+    shared: pgSharedLedger(pool, connection),
     // A commit returns once PostgreSQL has flushed it: what is visible is on disk.
     durable: async () => {},
     integrate: async (batch) => {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN');
-        try {
-          // The lock makes a second writer wait here rather than fail on the key half-way through.
-          await client.query('LOCK TABLE ledger_entries IN SHARE ROW EXCLUSIVE MODE');
-          const r = await client.query<{ m: string | null }>('SELECT max(idx)::text AS m FROM ledger_entries');
-          const size = r.rows[0]?.m == null ? 0 : Number(r.rows[0].m) + 1;
-          if (size !== batch.first) throw new PortcullisError('CONFLICT', `the ledger holds ${size} entries, not ${batch.first}: another sequencer has written to it`);
-          const es = batch.entries;
-          const idx = es.map((_, i) => batch.first + i);
-          await client.query(
-            `INSERT INTO ledger_entries (idx, type, party, key_id, time, corrects, commitment, signature, subject)
-             SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[])`,
-            [idx, es.map((e) => e.entry.type), es.map((e) => e.entry.party), es.map((e) => e.entry.keyId), es.map((e) => e.entry.time), es.map((e) => e.entry.corrects), es.map((e) => e.entry.commitment), es.map((e) => e.entry.signature), es.map((e) => e.subject)],
-          );
-          await client.query('INSERT INTO ledger_payloads (idx, salt, payload) SELECT * FROM unnest($1::int[], $2::text[], $3::text[])', [idx, es.map((e) => e.salt), es.map((e) => e.payload)]);
-          // The hashes as one bytea, cut in SQL: an array of thousands of small bytea values costs far
-          // more to encode and parse than one long value.
-          const ns = batch.nodes;
-          const hashes = Buffer.allocUnsafe(32 * ns.length);
-          ns.forEach((n, i) => hashes.set(n.hash, 32 * i));
-          await client.query(
-            `INSERT INTO ledger_nodes (level, idx, hash)
-             SELECT t.level, t.idx, substring($3::bytea FROM ((t.o - 1) * 32 + 1)::int FOR 32) FROM unnest($1::int[], $2::int[]) WITH ORDINALITY AS t(level, idx, o)`,
-            [ns.map((n) => n.level), ns.map((n) => n.index), hashes],
-          );
-          await client.query('COMMIT');
-        } catch (e) {
-          await client.query('ROLLBACK').catch(() => {});
-          throw e;
-        }
+        await integrateOn(client, batch);
       } finally {
         client.release();
       }
@@ -80,3 +53,4 @@ export function pgLedgerRows(pool: pg.Pool): LedgerRows {
     },
   };
 }
+

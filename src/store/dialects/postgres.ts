@@ -7,6 +7,7 @@ import { PLAIN_CODEC, setFieldCodec, type FieldCodec } from '../field-codec.ts';
 import { tableInbox, type IotInbox } from '../iot-inbox-repo.ts';
 import type { DeclarationTable, GoodsItemTable, Schema } from '../schema.ts';
 import type { StoreAdapter } from '../store-adapter.ts';
+import { pgSignals } from './pg-signals.ts';
 import { pgLedgerRows } from './pg-ledger.ts';
 import { copyRows } from './pg-copy.ts';
 
@@ -35,7 +36,9 @@ export function postgresAdapter(url: string, opts: { schema?: string | undefined
   setFieldCodec(db, codec);
   const sinks = sinkRegistry();
   let inbox: IotInbox | undefined;
+  const signals = pgSignals(pool, { url, schema });
   return {
+    signals,
     dialect: 'postgres',
     db,
     codec,
@@ -43,10 +46,25 @@ export function postgresAdapter(url: string, opts: { schema?: string | undefined
     schema,
     batchRows: 4096,
     writesInFlight: 2,
-    ledgerRows: pgLedgerRows(pool),
+    ledgerRows: pgLedgerRows(pool, { url, schema }),
     openDeclarationSink: async (o) => sinks.track(await postgresSink(pool, o, codec)),
     iotInbox: () => (inbox ??= tableInbox(db)),
+    exclusive: async (name, fn) => {
+      const client = await pool.connect();
+      const key = `portcullis.${name}:${schema ?? ''}`;
+      try {
+        await client.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+        try {
+          return await fn();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
+        }
+      } finally {
+        client.release();
+      }
+    },
     close: async () => {
+      await signals.close();
       await sinks.closeAll();
       await db.destroy();
     },

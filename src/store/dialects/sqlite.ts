@@ -65,6 +65,7 @@ export function sqliteAdapter(file: string, codec: FieldCodec = PLAIN_CODEC): St
     })(),
     openDeclarationSink: async (opts) => sinks.track(file === ':memory:' ? inThreadSink(raw, opts, codec) : await threadSink(file, opts, codec)),
     iotInbox: () => (inbox ??= file === ':memory:' ? tableInbox(db) : sqliteInbox(`${file}.iot-inbox`)),
+    exclusive: (_name, fn) => fn(),
     close: async () => {
       await inbox?.close();
       await sinks.closeAll();

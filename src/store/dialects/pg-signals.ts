@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import type { Signals } from '../store-adapter.ts';
+import { pgClient, unrefSocket, type PgConnection } from './pg-sequencer.ts';
+
+/**
+ * Signals between the processes on one PostgreSQL database (and schema), by LISTEN/NOTIFY: one
+ * listening connection per store, opened at the first subscription, reconnected when it fails
+ * (a signal sent meanwhile is missed: what it asks for must be harmless to miss now and then).
+ */
+export function pgSignals(pool: pg.Pool, connection: PgConnection): Signals & { close(): Promise<void> } {
+  const tag = createHash('sha256').update(connection.schema ?? '').digest('hex').slice(0, 16);
+  const channelOf = (topic: string) => `portcullis_${topic.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${tag}`;
+  const handlers = new Map<string, Set<() => void>>();
+  let listener: Promise<pg.Client> | undefined;
+  let closed = false;
+  const listen = (): Promise<pg.Client> =>
+    (listener ??= (async () => {
+      const c = pgClient(connection);
+      c.on('notification', (n) => {
+        for (const fn of handlers.get(n.channel) ?? []) fn();
+      });
+      c.on('error', () => {
+        listener = undefined;
+        void c.end().catch(() => undefined);
+        if (!closed && handlers.size > 0) setTimeout(() => void listen().catch(() => undefined), 500).unref();
+      });
+      await c.connect();
+      unrefSocket(c);
+      for (const channel of handlers.keys()) await c.query(`LISTEN "${channel}"`);
+      return c;
+    })());
+  return {
+    async publish(topic) {
+      await pool.query('SELECT pg_notify($1, $2)', [channelOf(topic), '']);
+    },
+    async subscribe(topic, fn) {
+      const channel = channelOf(topic);
+      let set = handlers.get(channel);
+      const fresh = set === undefined;
+      if (set === undefined) handlers.set(channel, (set = new Set()));
+      set.add(fn);
+      const c = await listen();
+      if (fresh) await c.query(`LISTEN "${channel}"`);
+      return () => void set.delete(fn);
+    },
+    async close() {
+      closed = true;
+      const c = listener;
+      listener = undefined;
+      await (await c?.catch(() => undefined))?.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, describe, it } from 'node:test';
+import pg from 'pg';
+import type { AppContext } from '../../../src/app/context.ts';
+import { Ledger } from '../../../src/app/ledger/ledger.ts';
+import { verifyLedger } from '../../../src/app/ledger/verify.ts';
+import { sequencerLockKey } from '../../../src/store/dialects/pg-sequencer.ts';
+import { ledgerRepo, openStore, type StoreAdapter } from '../../../src/store/index.ts';
+import { codecOf } from '../../../src/app/security/data-keys.ts';
+import { fieldCipher, keyRing } from '../../../src/security/field-cipher.ts';
+import { appOf } from '../targeting/fixtures.ts';
+import { PG_SKIP } from '../../support/stores.ts';
+
+const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
+
+/**
+ * Several processes on one PostgreSQL database share one ledger: one of them sequences it at a
+ * time (a session advisory lock), the others queue their entries for it; when the sequencer's
+ * connection ends, another takes over, and nothing acknowledged is lost. Two application contexts
+ * in this process stand for two instances: each has its own pool, lease and listener connections.
+ */
+describe('ledger: one sequencer among instances on PostgreSQL', databaseUrl === undefined ? { skip: PG_SKIP } : {}, () => {
+  const schemas: string[] = [];
+  const open: StoreAdapter[] = [];
+  const ledgers: Ledger[] = [];
+  after(async () => {
+    for (const l of ledgers) await l.close().catch(() => undefined);
+    for (const s of open) await s.close().catch(() => undefined);
+    const c = new pg.Client({ connectionString: databaseUrl });
+    await c.connect();
+    for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+    await c.end();
+  });
+
+  // The instances seal sensitive values with one data key ring, as a deployment's do.
+  const codec = codecOf(fieldCipher(keyRing([{ kid: 'k1', key: randomBytes(32) }])));
+
+  /** `n` instances on one new schema, sharing their keys (as instances of one deployment do). */
+  async function instances(n: number): Promise<{ schema: string; apps: AppContext[]; ledgers: Ledger[] }> {
+    const schema = `test_${randomBytes(6).toString('hex')}`;
+    schemas.push(schema);
+    const stores = await Promise.all(Array.from({ length: n }, () => openStore({ databaseUrl, pgSchema: schema, sqliteFile: '', codec })));
+    open.push(...stores);
+    let t = Date.parse('2026-03-01T08:00:00Z');
+    const first = appOf(stores[0]!, () => new Date((t += 1000)));
+    const apps = stores.map((store) => ({ ...first, store }));
+    const ls = apps.map((app) => new Ledger(app));
+    ledgers.push(...ls);
+    await Promise.all(ls.map((l) => l.start()));
+    return { schema, apps, ledgers: ls };
+  }
+
+  /** Payloads carry a goods description: sealed at rest, in the log and in its queue alike. */
+  const SECRET = 'undeclared-lithium-cells';
+  const record = (l: Ledger, tag: string, n: number) =>
+    l.record(Array.from({ length: n }, (_, i) => ({ type: 'declaration.filed' as const, subject: `declaration:${tag}-${i}`, payload: { id: `${tag}-${i}`, description: SECRET } })));
+
+  /** Every index 0…size-1 once, every acknowledged subject at its index, and the log verifies. */
+  async function assertComplete(l: Ledger, acknowledged: ReadonlyMap<string, number>): Promise<void> {
+    const size = await l.repo.size();
+    const entries = await l.repo.entries(0, size);
+    assert.deepEqual(entries.map((e) => e.index), Array.from({ length: size }, (_, i) => i), 'the log has no gap');
+    for (const [subject, index] of acknowledged) assert.equal(entries[index]?.subject, subject, `acknowledged ${subject} is entry ${index}`);
+    await l.checkpoint();
+    const r = await verifyLedger(l.repo, { logKey: l.verifierKey, signatures: true, payloads: true });
+    assert.equal(r.ok, true, JSON.stringify(r.findings));
+  }
+
+  it('exactly one instance sequences; the others queue, and every entry gets one place', async () => {
+    const { schema, ledgers: [a, b, c] } = await instances(3);
+    const roles = [a!, b!, c!].map((l) => l.role).sort();
+    assert.deepEqual(roles, ['follower', 'follower', 'sequencer']);
+    const acknowledged = new Map<string, number>();
+    await Promise.all(
+      [a!, b!, c!].flatMap((l, k) =>
+        Array.from({ length: 10 }, async (_, round) => {
+          const indices = await record(l, `I${k}R${round}`, 7);
+          indices.forEach((index, i) => acknowledged.set(`declaration:I${k}R${round}-${i}`, index));
+        }),
+      ),
+    );
+    assert.equal(acknowledged.size, 210);
+    assert.equal(new Set(acknowledged.values()).size, 210, 'no index given twice');
+    await assertComplete(a!, acknowledged);
+    // Followers' batches went through the queue; the log's payloads are sealed, and open.
+    const db = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${schema}` });
+    await db.connect();
+    const queued = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM ledger_queue');
+    const plain = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ledger_payloads WHERE payload LIKE '%${SECRET}%'`);
+    await db.end();
+    assert.ok(Number(queued.rows[0]!.n) > 0, 'followers queued batches');
+    assert.equal(plain.rows[0]!.n, '0', 'no payload in plaintext at rest');
+    assert.equal(JSON.parse((await a!.repo.payload(acknowledged.get('declaration:I1R3-2')!))!.payload).description, SECRET);
+  });
+
+  it("when the sequencer's connection ends, another instance takes over within seconds and nothing acknowledged is lost", async () => {
+    const { schema, ledgers: ls } = await instances(2);
+    const leader = ls.find((l) => l.role === 'sequencer')!;
+    const follower = ls.find((l) => l.role === 'follower')!;
+    const acknowledged = new Map<string, number>();
+    const failed: string[] = [];
+    let stop = false;
+    // Both instances append all along; a caller whose batch is lost with the connection is told so.
+    const load = ls.map(async (l, k) => {
+      for (let round = 0; !stop; round++) {
+        const tag = `I${k}R${round}`;
+        try {
+          (await record(l, tag, 5)).forEach((index, i) => acknowledged.set(`declaration:${tag}-${i}`, index));
+        } catch {
+          failed.push(tag);
+        }
+      }
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    // The sequencer's lease connection dies (as it does when its process is killed).
+    const key = BigInt.asUintN(64, sequencerLockKey(schema));
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    const killedAt = Date.now();
+    const k = await admin.query("SELECT pg_terminate_backend(pid) AS done FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = $1 AND objid = $2 AND objsubid = 1", [Number(key >> 32n), Number(key & 0xffffffffn)]);
+    await admin.end();
+    assert.equal(k.rowCount, 1, 'one process held the lease');
+    while (follower.role !== 'sequencer' && leader.role !== 'sequencer' && Date.now() - killedAt < 10_000) await new Promise((r) => setTimeout(r, 20));
+    const takeover = Date.now() - killedAt;
+    assert.ok(takeover < 5000, `taken over in ${takeover} ms`);
+    const before = acknowledged.size;
+    await new Promise((r) => setTimeout(r, 500));
+    stop = true;
+    await Promise.all(load);
+    assert.ok(acknowledged.size > before, 'appends went on after the takeover');
+    assert.equal([leader, follower].filter((l) => l.role === 'sequencer').length, 1, 'one sequencer after the takeover');
+    assert.equal(new Set(acknowledged.values()).size, acknowledged.size, 'no index given twice');
+    await assertComplete(follower, acknowledged);
+  });
+
+  it('a batch waits in the queue sealed, bound to its token and place, and the sequencer opens it', async () => {
+    // A store with no ledger running on it: nobody places what is queued until the test takes the lease.
+    const schema = `test_${randomBytes(6).toString('hex')}`;
+    schemas.push(schema);
+    const store = await openStore({ databaseUrl, pgSchema: schema, sqliteFile: '', codec });
+    open.push(store);
+    const repo = ledgerRepo(store);
+    const entry = { type: 'declaration.filed' as const, party: 'customs', keyId: 'k', time: '2026-03-01T08:00:00Z', corrects: null, commitment: 'c', signature: 's' };
+    const id = await repo.shared!.enqueue('token-1', [{ entry, subject: 'declaration:Q-1', salt: 'salt', payload: JSON.stringify({ description: SECRET }) }]);
+    const db = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${schema}` });
+    await db.connect();
+    const row = await db.query<{ entries: string }>('SELECT entries FROM ledger_queue WHERE id = $1', [id]);
+    assert.ok(!row.rows[0]!.entries.includes(SECRET), 'the queued payload is sealed');
+    // Moved to another batch's token, it does not open.
+    await db.query("UPDATE ledger_queue SET token = 'token-2' WHERE id = $1", [id]);
+    await db.end();
+    const lease = await repo.shared!.tryLead();
+    assert.ok(lease !== null);
+    await assert.rejects(lease.queued(10));
+    const db2 = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${schema}` });
+    await db2.connect();
+    await db2.query("UPDATE ledger_queue SET token = 'token-1' WHERE id = $1", [id]);
+    await db2.end();
+    const [q] = await lease.queued(10);
+    assert.equal(q?.id, id);
+    assert.equal(JSON.parse(q!.entries[0]!.payload).description, SECRET);
+    await lease.release();
+  });
+});
