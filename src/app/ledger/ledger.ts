@@ -73,6 +73,8 @@ const MAX_BATCH = 20_000;
 const CHECKPOINT_MS = 1000;
 /** How often a process that is not the sequencer stands for it, and the sequencer looks at the queue. */
 const TICK_MS = 500;
+/** How many placements announced before their batch's process heard its own insert answered are kept. */
+const EARLY_KEPT = 4096;
 /** How long closing waits for the sequencer to place what this process queued. */
 const CLOSE_WAIT_MS = 10_000;
 
@@ -101,6 +103,8 @@ export class Ledger {
   private tick: NodeJS.Timeout | undefined;
   /** Batches this process queued for the sequencer, by queue id, until they are placed. */
   private readonly waiting = new Map<number, { readonly placed: Deferred<number>; readonly since: number }>();
+  /** Placements announced for no batch this process waits on (yet): the latest EARLY_KEPT. */
+  private readonly early = new Map<number, number>();
   /** Whether the queue may hold batches of other processes to place (the sequencer's concern). */
   private queueDirty = false;
   private closing = false;
@@ -214,7 +218,13 @@ export class Ledger {
   private settlePlaced(ps: readonly Placement[]): void {
     for (const p of ps) {
       const w = this.waiting.get(p.id);
-      if (w === undefined) continue;
+      if (w === undefined) {
+        // Possibly one of ours whose notice came in before the insert's own answer (two connections):
+        // kept a while for forward() to find.
+        this.early.set(p.id, p.first);
+        if (this.early.size > EARLY_KEPT) this.early.delete(this.early.keys().next().value!);
+        continue;
+      }
       this.waiting.delete(p.id);
       w.placed.resolve(p.first);
     }
@@ -404,7 +414,11 @@ export class Ledger {
       return;
     }
     const placed = deferred<number>();
-    this.waiting.set(id, { placed, since: Date.now() });
+    const first = this.early.get(id);
+    if (first !== undefined) {
+      this.early.delete(id);
+      placed.resolve(first);
+    } else this.waiting.set(id, { placed, since: Date.now() });
     placed.promise.then(
       (first) => {
         let at = first;
