@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --rows N --runs K --only sqlite|postgres|risk|targeting|service|iot|web|ledger[-append|-proofs|-verify] --ledger-size N]
+ * npm run bench [-- --rows N --runs K --only sqlite|postgres|risk|targeting|service|scale-out|iot|web|ledger[-append|-proofs|-verify] --ledger-size N]
  * Runs the benchmarks and prints one JSON object per result (medians of K runs).
  */
 import { parseArgs } from 'node:util';
@@ -8,6 +8,7 @@ import { benchIot } from './iot.ts';
 import { benchLedger, type LedgerPart } from './ledger.ts';
 import { benchLearner } from './learner.ts';
 import { benchRisk } from './risk.ts';
+import { benchScaleOut } from './scale-out.ts';
 import { benchService } from './service.ts';
 import { benchTargeting } from './targeting.ts';
 import { benchTrainMemory } from './train-memory.ts';
@@ -24,15 +25,16 @@ const { values } = parseArgs({
 });
 const only = values.only;
 const LEDGER = ['ledger', 'ledger-append', 'ledger-proofs', 'ledger-verify'];
-if (only !== undefined && !['sqlite', 'postgres', 'risk', 'targeting', 'service', 'iot', 'web', ...LEDGER].includes(only)) throw new Error(`--only ${only}: expected sqlite, postgres, risk, targeting, service, iot, web, ledger, ledger-append, ledger-proofs or ledger-verify`);
+if (only !== undefined && !['sqlite', 'postgres', 'risk', 'targeting', 'service', 'scale-out', 'iot', 'web', ...LEDGER].includes(only)) throw new Error(`--only ${only}: expected sqlite, postgres, risk, targeting, service, scale-out, iot, web, ledger, ledger-append, ledger-proofs or ledger-verify`);
 const ledgerSize = Number(values['ledger-size']);
 if (!Number.isSafeInteger(ledgerSize) || ledgerSize < 1000) throw new Error(`--ledger-size ${values['ledger-size']}: expected an integer ≥ 1000`);
 const isLedger = only !== undefined && LEDGER.includes(only);
 if (only === undefined || only === 'targeting') await benchTargeting({ runs: Number(values.runs) });
 if (only === undefined || only === 'service') await benchService({ runs: Number(values.runs) });
+if (only === undefined || only === 'scale-out') await benchScaleOut({ runs: Number(values.runs) });
 if (only === undefined || only === 'iot') await benchIot({ runs: Number(values.runs) });
 if (only === undefined || only === 'web') await benchWeb({ runs: Number(values.runs) });
-if (only !== 'risk' && only !== 'targeting' && only !== 'service' && only !== 'iot' && only !== 'web' && !isLedger) await benchIngest({ rows: Number(values.rows), runs: Number(values.runs), only });
+if (only !== 'risk' && only !== 'targeting' && only !== 'service' && only !== 'scale-out' && only !== 'iot' && only !== 'web' && !isLedger) await benchIngest({ rows: Number(values.rows), runs: Number(values.runs), only });
 if (only === undefined || only === 'risk') {
   await benchRisk({ runs: Number(values.runs) });
   await benchLearner({ runs: Number(values.runs) });

@@ -18,11 +18,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Declaration } from '../src/domain/declaration.ts';
+import { BENCH_PASSWORD, call, login } from './http.ts';
 import { emit, machine, median } from './stats.ts';
 
 const DURATION = 10;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const PASSWORD = 'bench-Portcullis-2026!';
 
 interface Server {
   readonly base: string;
@@ -41,7 +41,7 @@ async function startServer(): Promise<Server> {
       DATABASE_URL: '',
       PORTCULLIS_DB: join(dir, 'portcullis.db'),
       PORTCULLIS_KEYS_DIR: join(dir, 'keys'),
-      PORTCULLIS_ADMIN_PASSWORD: PASSWORD,
+      PORTCULLIS_ADMIN_PASSWORD: BENCH_PASSWORD,
       PORTCULLIS_LOG_LEVEL: 'warn',
       // The benchmark's one client address would hit the per-client limit at once.
       PORTCULLIS_RATE_LIMIT: '100000000',
@@ -72,18 +72,6 @@ async function stopServer(s: Server): Promise<void> {
   if (process.env.BENCH_SERVICE_STORE === undefined) rmSync(s.dir, { recursive: true, force: true });
 }
 
-async function call<T>(base: string, method: string, path: string, body?: unknown, token?: string): Promise<T> {
-  const r = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await r.text();
-  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text.slice(0, 300)}`);
-  return (text === '' ? undefined : JSON.parse(text)) as T;
-}
-
-const login = async (base: string, user: string) => (await call<{ accessToken: string }>(base, 'POST', '/auth/login', { user, password: PASSWORD })).accessToken;
 
 interface Run {
   readonly requestsPerSecond: number;
@@ -115,14 +103,14 @@ export async function benchService(o: { runs: number }): Promise<void> {
         if (!String(e).includes(' 409 ')) throw e;
       }
     };
-    await addUser({ id: 'bench-analyst', roles: ['analyst'], password: PASSWORD });
+    await addUser({ id: 'bench-analyst', roles: ['analyst'], password: BENCH_PASSWORD });
     const analyst = await login(base, 'bench-analyst');
     // Demo declarations as templates: what the model and rules see is like real traffic.
     const page = await call<{ items: { declaration: unknown }[] }>(base, 'GET', '/declarations?limit=200', undefined, analyst);
     const templates = page.items.map((i) => Declaration.parse(i.declaration));
     if (templates.length === 0) throw new Error('the demo store holds no declarations to file copies of');
     const party = templates[0]!.importer;
-    await addUser({ id: 'bench-trader', roles: ['trader'], party, password: PASSWORD });
+    await addUser({ id: 'bench-trader', roles: ['trader'], party, password: BENCH_PASSWORD });
     const trader = await login(base, 'bench-trader');
 
     // `runs` runs of one request mix against the server, one after another (none when this part is not asked for).

@@ -7,6 +7,7 @@ import { DEMO_ROWS, seedDemoIfEmpty } from '../app/demo/seed-demo.ts';
 import { DEMO_USERS, seedTargetingDemo } from '../app/demo/seed-targeting.ts';
 import { seedIotDemo } from '../app/demo/seed-iot.ts';
 import { seedMovementsDemo } from '../app/demo/seed-movements.ts';
+import { ledgerOf } from '../app/ledger/ledger.ts';
 import { buildServer, shutdown } from './server.ts';
 import { authPort, policy } from './wiring.ts';
 
@@ -40,30 +41,39 @@ export async function serve(o: ServeOptions): Promise<void> {
   // Whether this start made the demo's people (who are then given a password).
   let demoPeople = false;
   try {
-    if (o.demo !== false) {
-      const seed = await seedDemoIfEmpty(app, {});
-      if (seed.seeded && seed.ingest) o.say(`first start: ${seed.ingest.accepted} of ${DEMO_ROWS} demo declarations ingested`);
-      const t = seed.seeded && seed.file !== undefined ? await seedTargetingDemo(app, seed.file, (step) => o.say(step)) : undefined;
-      if (t !== undefined) o.say(`demo targeting: model ${t.model.slice(0, 19)}… in force, rule ${t.rule} active, ${t.decisions.decided} declarations decided`);
-      demoPeople = t !== undefined;
-      if (t !== undefined) {
-        const seals = await seedIotDemo(app, 'sam');
-        if (seals.length > 0) demoSeal = { count: seals.length, consignment: seals[0]!.consignment };
-        const moved = await seedMovementsDemo(app, 'sam', join(config.dataDir, 'demo'));
-        if (moved !== undefined) o.say(`demo movements: ${moved.movements} carrier movements and ${moved.readings} device readings recorded; ${moved.planted} filings disagree with them (discrepancies)`);
+    // The ledger's sequencer (issue 9): on PostgreSQL this instance stands for it at once, and
+    // takes over when the instance holding it dies; the others queue their entries for it.
+    const ledger = ledgerOf(app);
+    ledger.watchRole((role, why) => o.say(`portcullis: ledger ${role === 'sequencer' ? 'sequencer: this instance sequences the ledger' : 'follower: another instance sequences the ledger'} (${why})`));
+    await ledger.start();
+    if (ledger.role !== 'single') o.say(`portcullis: ledger ${ledger.role === 'follower' ? 'follower: another instance sequences the ledger' : 'sequencer: this instance sequences the ledger'}`);
+    // Instances started together on a new database: one loads the demo and makes the administrator.
+    await app.store.exclusive('first-start', async () => {
+      if (o.demo !== false) {
+        const seed = await seedDemoIfEmpty(app, {});
+        if (seed.seeded && seed.ingest) o.say(`first start: ${seed.ingest.accepted} of ${DEMO_ROWS} demo declarations ingested`);
+        const t = seed.seeded && seed.file !== undefined ? await seedTargetingDemo(app, seed.file, (step) => o.say(step)) : undefined;
+        if (t !== undefined) o.say(`demo targeting: model ${t.model.slice(0, 19)}… in force, rule ${t.rule} active, ${t.decisions.decided} declarations decided`);
+        demoPeople = t !== undefined;
+        if (t !== undefined) {
+          const seals = await seedIotDemo(app, 'sam');
+          if (seals.length > 0) demoSeal = { count: seals.length, consignment: seals[0]!.consignment };
+          const moved = await seedMovementsDemo(app, 'sam', join(config.dataDir, 'demo'));
+          if (moved !== undefined) o.say(`demo movements: ${moved.movements} carrier movements and ${moved.readings} device readings recorded; ${moved.planted} filings disagree with them (discrepancies)`);
+        }
       }
-    }
-    const admin = await bootstrapAdmin(app);
-    if (admin.created) o.say(admin.password !== undefined ? `administrator "${admin.user}" created; password (shown this once): ${admin.password}` : `administrator "${admin.user}" created with PORTCULLIS_ADMIN_PASSWORD`);
-    if (demoPeople) {
-      // The demo's analyst, supervisors and officer can sign in at once (the web application has
-      // nothing to show the administrator alone): one password, said once, set by the administrator.
-      const configured = o.env.PORTCULLIS_DEMO_PASSWORD?.trim() || undefined;
-      const password = configured ?? randomBytes(18).toString('base64url');
-      for (const u of DEMO_USERS) await setPassword(app, admin.user, u.id, password);
-      const who = DEMO_USERS.map((u) => `${u.id} (${u.roles.join(', ')})`).join(', ');
-      o.say(configured === undefined ? `demo people ${who}: password (shown this once): ${password}` : `demo people ${who}: password from PORTCULLIS_DEMO_PASSWORD`);
-    }
+      const admin = await bootstrapAdmin(app);
+      if (admin.created) o.say(admin.password !== undefined ? `administrator "${admin.user}" created; password (shown this once): ${admin.password}` : `administrator "${admin.user}" created with PORTCULLIS_ADMIN_PASSWORD`);
+      if (demoPeople) {
+        // The demo's analyst, supervisors and officer can sign in at once (the web application has
+        // nothing to show the administrator alone): one password, said once, set by the administrator.
+        const configured = o.env.PORTCULLIS_DEMO_PASSWORD?.trim() || undefined;
+        const password = configured ?? randomBytes(18).toString('base64url');
+        for (const u of DEMO_USERS) await setPassword(app, admin.user, u.id, password);
+        const who = DEMO_USERS.map((u) => `${u.id} (${u.roles.join(', ')})`).join(', ');
+        o.say(configured === undefined ? `demo people ${who}: password (shown this once): ${password}` : `demo people ${who}: password from PORTCULLIS_DEMO_PASSWORD`);
+      }
+    });
     server = await buildServer(app, {
       auth: authPort,
       can: policy,

@@ -34,7 +34,12 @@ import { exchangeRoutes } from './routes/exchange.ts';
 import { openDecisionQueue, type DecisionQueue } from '../app/filing/decision-queue.ts';
 import { openFilingQueue, type FilingQueue } from '../app/filing/filing-queue.ts';
 import { parsePartnerLogs, startWitnessing } from '../app/ledger/mutual-witness.ts';
-import { jobRegistry, type JobRegistry } from '../app/jobs/jobs.ts';
+import { ledgerOf } from '../app/ledger/ledger.ts';
+import { DATA_KEYS_TOPIC, liveCodecOf } from '../app/security/data-keys.ts';
+import { whileSequencer } from '../app/ledger/sequencer-duties.ts';
+import { jobQueueSettings, openJobQueue } from '../app/jobs/open.ts';
+import { rescoreThroughQueue } from '../app/jobs/handlers.ts';
+import type { JobQueue } from '../app/jobs/queue.ts';
 import { startIotService, type IotService, type IotServiceOptions } from '../app/iot/service.ts';
 import type { FastifyBaseLogger, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 
@@ -187,26 +192,56 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
 
   const decisions = openDecisionQueue(app);
   const filings = openFilingQueue(app, { decide: (ds) => decisions.decide(ds), decideFiled: (ds) => decisions.decideFiled(ds) });
-  const jobs = jobRegistry(app.clock);
+  // Background jobs (issue 9): on PostgreSQL a queue every instance works (pg-boss), on SQLite this process's own; docs/jobs.md.
+  const jobs = await openJobQueue(app, { decide: (ds) => decisions.decide(ds), onError: (e, j) => server.log.error({ err: e, job: j.id, kind: j.kind }, 'job') }, jobQueueSettings(process.env));
   // Telemetry (issue 7): the devices' topic on the broker, alerts deciding their consignments again through the same queue.
-  const iot = opts.iot === undefined ? undefined : await startIotService(app, { ...opts.iot, decide: (ds) => decisions.decide(ds), onError: (e) => server.log.error({ err: e }, 'telemetry') });
+  // With several instances on PostgreSQL (issue 9), the devices' one persistent MQTT session and
+  // the witnessing of partners' logs are held by the instance that sequences the ledger, and move
+  // with it when it dies (sequencer-duties.ts); on SQLite this process simply holds them.
+  const ledger = ledgerOf(app);
+  await ledger.start();
+  // Keys rotated by another instance: this one seals under the new current key too.
+  const unwatchKeys = await app.store.signals?.subscribe(DATA_KEYS_TOPIC, () => liveCodecOf(app.store)?.reload());
+  const iotOptions = opts.iot;
+  const telemetry = iotOptions === undefined ? undefined : whileSequencer(ledger, () => startIotService(app, { ...iotOptions, decide: (ds) => decisions.decide(ds), ...(jobs.shared ? { rescore: (ids) => rescoreThroughQueue(app, jobs, ids) } : {}), onError: (e) => server.log.error({ err: e }, 'telemetry') }), (e) => server.log.error({ err: e }, 'telemetry: start or stop failed'));
+  await telemetry?.ready;
+  const iot = telemetry?.current;
   if (iot !== undefined) server.decorate('iotBroker', `${iot.brokerUrl}${iot.embedded ? ' (embedded broker)' : ''}`);
   // Partners' logs witnessed with this deployment's cosignature key (issue 9, mutual witnessing).
-  const witnessing = startWitnessing(app, parsePartnerLogs(app.config.ledger.witnessLogs), {
-    intervalMs: opts.witness?.intervalMs ?? 10_000,
-    onReport: (p, r) => (r.kind === 'split-view' ? server.log.error({ log: p.url, reason: r.reason, evidence: r.evidence }, 'witness: split view') : r.kind === 'cosigned' && server.log.info({ log: p.url, size: r.size }, 'witness: cosigned')),
-    onError: (p, e) => server.log.warn({ log: p.url, err: e }, 'witness: round failed'),
-  });
+  const partners = parsePartnerLogs(app.config.ledger.witnessLogs);
+  const witnessing = whileSequencer(
+    ledger,
+    async () =>
+      startWitnessing(app, partners, {
+        intervalMs: opts.witness?.intervalMs ?? 10_000,
+        onReport: (p, r) => (r.kind === 'split-view' ? server.log.error({ log: p.url, reason: r.reason, evidence: r.evidence }, 'witness: split view') : r.kind === 'cosigned' && server.log.info({ log: p.url, size: r.size }, 'witness: cosigned')),
+        onError: (p, e) => server.log.warn({ log: p.url, err: e }, 'witness: round failed'),
+      }),
+    (e) => server.log.error({ err: e }, 'witness: start or stop failed'),
+  );
   server.addHook('onClose', async () => {
+    unwatchKeys?.();
     await witnessing.close();
-    await iot?.close();
-    await jobs.idle();
+    await telemetry?.close();
+    await jobs.close();
     await filings.close();
     await decisions.close();
   });
   const deps: ApiDeps = { app, auth: opts.auth, can: opts.can };
   registerAuth(server, deps);
-  const ctx = { ...deps, guards: guards(opts.can), decisions, filings, jobs, iot, live, loginMax: opts.rateLimit?.loginMax ?? 10 };
+  const ctx = {
+    ...deps,
+    guards: guards(opts.can),
+    decisions,
+    filings,
+    jobs,
+    // This instance's telemetry service, while it holds it.
+    get iot() {
+      return telemetry?.current;
+    },
+    live,
+    loginMax: opts.rateLimit?.loginMax ?? 10,
+  };
 
   const api = server.withTypeProvider<ZodTypeProvider>();
   api.get(`${API}/openapi.json`, { config: { public: true }, schema: { hide: true } }, async () => server.swagger());
@@ -238,7 +273,7 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
   return server;
 }
 
-export type RouteContext = ApiDeps & { readonly guards: ReturnType<typeof guards>; readonly decisions: DecisionQueue; readonly filings: FilingQueue; readonly jobs: JobRegistry; readonly iot: IotService | undefined; readonly live: LiveStreams; readonly loginMax: number };
+export type RouteContext = ApiDeps & { readonly guards: ReturnType<typeof guards>; readonly decisions: DecisionQueue; readonly filings: FilingQueue; readonly jobs: JobQueue; readonly iot: IotService | undefined; readonly live: LiveStreams; readonly loginMax: number };
 export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
 /**

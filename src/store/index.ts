@@ -30,3 +30,4 @@ export { authRepo, type AuthRepo, type StoredSession, type StoredApiKey, type St
 export { devicesRepo, iotEventsRepo, monitorsRepo, type DevicesRepo, type IotEventsRepo, type MonitorsRepo, type IotTables, type DeviceRow, type DeviceEventRow, type DeviceProgressRow, type StoredDeviceEvent, type EventAddStatus, type MonitorRow } from './iot-repo.ts';
 export { tableInbox, type IotInbox, type InboxMessage, type NewInboxMessage } from './iot-inbox-repo.ts';
 export { worklistChangeToken } from './worklist-changes.ts';
+export { jobsRepo, type JobsRepo, type StoredJob, type StoredJobStatus } from './jobs-repo.ts';

@@ -13,6 +13,7 @@ import * as iot from './migrations/0012-iot.ts';
 import * as iotInbox from './migrations/0013-iot-inbox.ts';
 import * as movementsByCarrier from './migrations/0014-movements-by-carrier.ts';
 import * as ledgerQueue from './migrations/0015-ledger-queue.ts';
+import * as jobs from './migrations/0016-jobs.ts';
 import type { Schema } from './schema.ts';
 import type { StoreAdapter } from './store-adapter.ts';
 
@@ -31,6 +32,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0013-iot-inbox': iotInbox,
   '0014-movements-by-carrier': movementsByCarrier,
   '0015-ledger-queue': ledgerQueue,
+  '0016-jobs': jobs,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -30,6 +30,8 @@ export interface ModelRegistration {
   readonly summary: Readonly<Record<string, unknown>>;
   readonly by: string;
   readonly at: string;
+  /** The training job registering it (src/app/jobs): at most one model per job key. */
+  readonly jobKey?: string;
 }
 
 const LISTED = ['id', 'label', 'summary', 'registered_by', 'registered_at', 'status', 'activated_by', 'activated_at'] as const;
@@ -55,14 +57,20 @@ export function modelsRepo(db: Kysely<Schema>) {
     async register(m: ModelRegistration): Promise<boolean> {
       const r = await db
         .insertInto('models')
-        .values({ id: m.id, label: m.label, body: m.body, summary: JSON.stringify(m.summary), registered_by: m.by, registered_at: m.at, status: 'registered' })
-        .onConflict((oc) => oc.column('id').doNothing())
+        .values({ id: m.id, label: m.label, body: m.body, summary: JSON.stringify(m.summary), registered_by: m.by, registered_at: m.at, status: 'registered', ...(m.jobKey === undefined ? {} : { job_key: m.jobKey }) })
+        // A model registered already, or a job key that registered one already: nothing changes.
+        .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
       return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
     },
     async get(id: string): Promise<StoredModelWithBody | undefined> {
       const r = await db.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst();
       return r ? { ...toModel(r), body: r.body } : undefined;
+    },
+    /** The id of the model a training job registered, if it did. */
+    async byJobKey(jobKey: string): Promise<string | undefined> {
+      const r = await db.selectFrom('models').select('id').where('job_key', '=', jobKey).executeTakeFirst();
+      return r?.id;
     },
     /** Every model, without files, newest registration first. */
     async list(): Promise<StoredModel[]> {

@@ -117,6 +117,8 @@ export interface ModelTable {
   status: string;
   activated_by: string | null;
   activated_at: string | null;
+  /** The training job that registered it (migration 0016), so that the job run again finds it. */
+  job_key?: string | null;
 }
 
 /** A targeting decision; a declaration decided again gets the next revision. */
@@ -314,6 +316,28 @@ export interface LoginFailureTable {
   locked_until: string | null;
 }
 
+/** A background job as every instance reads it (migration 0016, src/app/jobs). */
+export interface JobTable {
+  id: string;
+  kind: string;
+  owner: string;
+  /** queued | running | succeeded | failed */
+  status: string;
+  progress: number;
+  message: string;
+  attempts: number;
+  /** The instance running it, or that ran it last. */
+  worker: string | null;
+  queued_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
+  /** JSON. */
+  result: string | null;
+  /** JSON { code, message }. */
+  error: string | null;
+}
+
 export interface Schema {
   declarations: DeclarationTable;
   goods_items: GoodsItemTable;
@@ -339,4 +363,5 @@ export interface Schema {
   sessions: SessionTable;
   api_keys: ApiKeyTable;
   login_failures: LoginFailureTable;
+  jobs: JobTable;
 }

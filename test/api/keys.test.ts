@@ -80,3 +80,30 @@ describe(`GET /keys/status and the administrators' user list (${STORE_LABEL})`, 
   });
 
 });
+
+describe(`POST /keys/rotate: a background job (${STORE_LABEL})`, () => {
+  let api: TestApi;
+  before(async () => {
+    api = await startApi();
+  });
+  after(async () => api.close());
+
+  test('an administrator queues a rotation and reads it to its end; no one else may', async () => {
+    for (const who of ['analyst', 'supervisor', 'auditor'] as const) assert.equal((await api.call('POST', '/api/v1/keys/rotate', { as: who, body: {} })).status, 403, who);
+    const before = (await api.call('GET', '/api/v1/keys/status', { as: 'admin' })).body.current.kid;
+    const started = await api.call('POST', '/api/v1/keys/rotate', { as: 'admin', body: {} });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    assert.equal(started.body.kind, 'keys.rotate');
+    assert.equal(started.headers.get('location'), `/api/v1/jobs/${started.body.id}`);
+    let job = started.body;
+    for (let i = 0; i < 300 && (job.status === 'queued' || job.status === 'running'); i += 1) {
+      await new Promise((r) => setTimeout(r, 50));
+      job = (await api.call('GET', `/api/v1/jobs/${started.body.id}`, { as: 'admin' })).body;
+    }
+    assert.equal(job.status, 'succeeded', JSON.stringify(job));
+    assert.equal(job.result.complete, true);
+    const after = (await api.call('GET', '/api/v1/keys/status', { as: 'admin' })).body;
+    assert.notEqual(after.current.kid, before);
+    assert.equal(after.underOlderKeys, 0);
+  });
+});

@@ -25,7 +25,7 @@ describe(`models over HTTP: curves and drift (${process.env.DATABASE_URL ? 'post
     const started = await api.call('POST', '/api/v1/models/train', { as: 'analyst', body: { label: 'illicit', validFrom: VALID_FROM, seed: 5 } });
     assert.equal(started.status, 202, JSON.stringify(started.body));
     let job = started.body;
-    for (let i = 0; i < 600 && job.status === 'running'; i += 1) {
+    for (let i = 0; i < 600 && (job.status === 'queued' || job.status === 'running'); i += 1) {
       await new Promise((r) => setTimeout(r, 100));
       job = (await api.call('GET', `/api/v1/jobs/${started.body.id}`, { as: 'analyst' })).body;
     }

@@ -122,6 +122,8 @@ export async function startApi(o: Partial<ServerOptions> & { beforeListen?: (ser
         await client.connect();
         try {
           await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+          // The job queue's (app/jobs/pg-queue.ts, bossSchemaOf).
+          await client.query(`DROP SCHEMA IF EXISTS "${schema}_pgboss" CASCADE`);
         } finally {
           await client.end();
         }

@@ -23,6 +23,18 @@ describe(`use cases over HTTP (${DB})`, () => {
     const id = draft.body.id as string;
     const bt = await api.call('POST', `/api/v1/rules/${id}/backtest`, { as: 'analyst', body: { from: '2024-01-01', to: '2025-01-01' } });
     assert.equal(bt.status, 200, JSON.stringify(bt.body));
+    // The same back-test as a background job: 202, then the same figures at /jobs/{id}; its owner reads it, an officer does not.
+    const queued = await api.call('POST', '/api/v1/rules/backtest-jobs', { as: 'analyst', body: { ruleId: id, period: { from: '2024-01-01', to: '2025-01-01' } } });
+    assert.equal(queued.status, 202, JSON.stringify(queued.body));
+    let job = queued.body;
+    for (let i = 0; i < 300 && (job.status === 'queued' || job.status === 'running'); i += 1) {
+      await new Promise((r) => setTimeout(r, 50));
+      job = (await api.call('GET', `/api/v1/jobs/${queued.body.id}`, { as: 'analyst' })).body;
+    }
+    assert.equal(job.status, 'succeeded', JSON.stringify(job));
+    assert.deepEqual([job.result.hits, job.result.declarations], [bt.body.hits, bt.body.declarations]);
+    assert.equal((await api.call('GET', `/api/v1/jobs/${queued.body.id}`, { as: 'officer' })).status, 403);
+    assert.equal((await api.call('POST', '/api/v1/rules/backtest-jobs', { as: 'analyst', body: { ruleId: 'NO-SUCH-RULE', period: { from: '2024-01-01', to: '2025-01-01' } } })).status, 404);
     assert.equal((await api.call('POST', `/api/v1/rules/${id}/submit`, { as: 'supervisor', body: {} })).status, 200);
     const self = await api.call('POST', `/api/v1/rules/${id}/approve`, { as: 'supervisor', body: {} });
     assert.equal(self.status, 403, 'the author cannot approve');
@@ -50,7 +62,7 @@ describe(`use cases over HTTP (${DB})`, () => {
     assert.equal(started.status, 202);
     assert.equal(started.headers.get('location'), `/api/v1/jobs/${started.body.id}`);
     let job = started.body;
-    for (let i = 0; i < 300 && job.status === 'running'; i += 1) {
+    for (let i = 0; i < 300 && (job.status === 'queued' || job.status === 'running'); i += 1) {
       await new Promise((r) => setTimeout(r, 100));
       job = (await api.call('GET', `/api/v1/jobs/${started.body.id}`, { as: 'analyst' })).body;
       assert.ok(job.progress >= 0 && job.progress <= 1);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { activateModel, listModels } from '../../app/models/registry.ts';
-import { compareStored, evaluateStored, trainFromStore } from '../../app/models/store-models.ts';
+import type { JobView } from '../../app/jobs/queue.ts';
+import { compareStored, evaluateStored } from '../../app/models/store-models.ts';
 import { driftReport } from '../../app/targeting/drift.ts';
 import { PortcullisError } from '../../domain/errors.ts';
 import { COMMON, errors, IsoTime, plain } from '../schemas.ts';
@@ -8,7 +9,23 @@ import type { Api, RouteContext } from '../server.ts';
 
 const ModelId = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'a model id: sha256:<64 hex digits>');
 const ModelOut = z.looseObject({ id: z.string(), label: z.string(), status: z.string() });
-const Job = z.object({ id: z.string(), kind: z.string(), status: z.enum(['running', 'succeeded', 'failed']), progress: z.number(), message: z.string(), startedAt: z.string(), finishedAt: z.string().nullable(), result: z.unknown(), error: z.object({ code: z.string(), message: z.string() }).nullable() });
+/** A background job (app/jobs): queued, running (on whichever instance took it), then succeeded with its result or failed with its error. */
+export const Job = z.object({
+  id: z.string(),
+  kind: z.string(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+  progress: z.number(),
+  message: z.string(),
+  queuedAt: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  attempts: z.number(),
+  result: z.unknown(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+
+/** What a job's owner (and whoever may see every job) reads of it. */
+export const jobView = (j: JobView): z.infer<typeof Job> => ({ id: j.id, kind: j.kind, status: j.status, progress: j.progress, message: j.message, queuedAt: j.queuedAt, startedAt: j.startedAt, finishedAt: j.finishedAt, attempts: j.attempts, result: j.result, error: j.error });
 const Period = z.strictObject({ from: IsoTime.optional(), to: IsoTime.optional() });
 const Level = z.enum(['stable', 'moderate', 'significant']);
 const Drift = z.object({
@@ -26,7 +43,6 @@ const Drift = z.object({
 /** Models: list, train (a background job, polled at /jobs/{id}), evaluate, compare two, activate; drift of the traffic. */
 export function modelRoutes(api: Api, ctx: RouteContext): void {
   const { allow } = ctx.guards;
-  const jobView = (j: NonNullable<ReturnType<typeof ctx.jobs.get>>) => ({ id: j.id, kind: j.kind, status: j.status, progress: j.progress, message: j.message, startedAt: j.startedAt, finishedAt: j.finishedAt, result: j.result, error: j.error });
   api.get('/models', { schema: { tags: ['models'], response: { 200: z.object({ models: z.array(ModelOut) }), ...errors(...COMMON) } } }, async (req) => {
     allow(req, 'model.read');
     return { models: (await listModels(ctx.app)).map(plain) };
@@ -48,12 +64,13 @@ export function modelRoutes(api: Api, ctx: RouteContext): void {
     schema: { tags: ['models'], body: z.strictObject({ label: z.enum(['illicit', 'critical']), validFrom: IsoTime, from: IsoTime.optional(), to: IsoTime.optional(), seed: z.number().int().min(1).max(2 ** 31).optional() }), response: { 202: Job, ...errors(...COMMON) } },
   }, async (req, reply) => {
     const actor = allow(req, 'model.train');
-    const job = ctx.jobs.start('model.train', actor.id, (report) => trainFromStore(ctx.app, actor.id, req.body, report));
+    const job = await ctx.jobs.send('model.train', actor.id, req.body);
     return reply.code(202).header('location', `/api/v1/jobs/${job.id}`).send(jobView(job));
   });
-  api.get('/jobs/:id', { schema: { tags: ['models'], params: z.strictObject({ id: z.uuid() }), response: { 200: Job, ...errors(...COMMON) } } }, async (req) => {
+  // Any instance answers: on PostgreSQL the jobs are read from the store, wherever they run.
+  api.get('/jobs/:id', { schema: { tags: ['models'], description: 'A background job (training, back-test, key rotation): its status, progress, result or error. Its owner reads it, and whoever may activate models.', params: z.strictObject({ id: z.uuid() }), response: { 200: Job, ...errors(...COMMON) } } }, async (req) => {
     const actor = allow(req, 'model.read');
-    const job = ctx.jobs.get(req.params.id);
+    const job = await ctx.jobs.get(req.params.id);
     if (job === undefined || (job.owner !== actor.id && !ctx.can(actor, 'model.activate'))) throw new PortcullisError('NOT_FOUND', `no job "${req.params.id}"`);
     return jobView(job);
   });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { backtestRule } from '../../app/targeting/backtest.ts';
 import { effectivenessReport } from '../../app/targeting/effectiveness.ts';
-import { activateRule, approveRule, draftRule, getRule, listRules, retireRule, reviseRule, ruleVersions, submitRule } from '../../app/targeting/rules.ts';
+import { activateRule, approveRule, checkDefinition, draftRule, getRule, listRules, retireRule, reviseRule, ruleVersions, submitRule } from '../../app/targeting/rules.ts';
 import { RuleDefinition, RuleStatus } from '../../domain/rule.ts';
 import { COMMON, errors, IdParams, IsoTime, Limit, plain } from '../schemas.ts';
 import type { Api, RouteContext } from '../server.ts';
+import { Job, jobView } from './models.ts';
 
 const RuleOut = z.looseObject({ id: z.string(), version: z.number(), status: RuleStatus });
 const Period = z.strictObject({ from: IsoTime, to: IsoTime, office: z.string().min(1).max(32).optional() });
@@ -37,6 +38,24 @@ export function ruleRoutes(api: Api, ctx: RouteContext): void {
     allow(req, 'rule.backtest');
     const { version, ...period } = req.body;
     return { ...(await backtestRule(ctx.app, await getRule(ctx.app, req.params.id, version), period)) };
+  });
+  // The same back-tests as a background job (app/jobs): answered at once with the job, read at /jobs/{id};
+  // on PostgreSQL any instance may run it, and the result is kept with the job.
+  api.post('/rules/backtest-jobs', {
+    schema: {
+      tags: ['rules'],
+      description: 'Queues a back-test: of a rule as written (`rule`), or of a stored rule (`ruleId`, its latest version unless `version`). 202 with the job; its result is at /jobs/{id} once it has succeeded.',
+      body: z.union([z.strictObject({ rule: z.unknown(), period: Period }), z.strictObject({ ruleId: IdParams.shape.id, version: z.number().int().min(1).optional(), period: Period })]),
+      response: { 202: Job, ...errors(...COMMON) },
+    },
+  }, async (req, reply) => {
+    const actor = allow(req, 'rule.backtest');
+    const b = req.body;
+    const period = { from: b.period.from, to: b.period.to, ...(b.period.office === undefined ? {} : { office: b.period.office }) };
+    // Checked now, so that a wrong rule is answered here rather than as a failed job.
+    const input = 'ruleId' in b ? { ruleId: b.ruleId, version: (await getRule(ctx.app, b.ruleId, b.version)).version, period } : { rule: checkDefinition(b.rule), period };
+    const job = await ctx.jobs.send('rule.backtest', actor.id, input);
+    return reply.code(202).header('location', `/api/v1/jobs/${job.id}`).send(jobView(job));
   });
   const step = (verb: 'submit' | 'approve' | 'activate' | 'retire', action: string, run: typeof submitRule) =>
     api.post(`/rules/:id/${verb}`, { schema: { tags: ['rules'], params: IdParams, body: VersionBody, response: { 200: RuleOut, ...errors(...COMMON, 409) } } }, async (req) => {

@@ -8,7 +8,7 @@ import { openDecider, type Decider } from '../targeting/decide.ts';
  * One decider per process for declarations filed as they come (the model, rules and budgets loaded
  * once, the offices' selector states kept in memory), with the filings of concurrent callers
  * gathered into one call (one transaction for their decisions, one batch of ledger entries).
- * `refresh` reloads the decider after a rule, model or budget change.
+ * `refresh` reloads the decider after a rule, model or budget change, in every instance on the database.
  */
 export interface DecisionQueue {
   decide(declarations: readonly Declaration[]): Promise<Decision[]>;
@@ -19,6 +19,8 @@ export interface DecisionQueue {
 }
 
 const MAX_BATCH = 1000;
+/** The signal that the model, rules or budgets in force changed. */
+const REFRESH_TOPIC = 'decider.refresh';
 /** The service's decider saves the offices' selector states once a second, and when it is closed (Decider). */
 const SAVE_STATES_EVERY_MS = 1000;
 
@@ -49,6 +51,10 @@ export function openDecisionQueue(app: AppContext): DecisionQueue {
     },
     { max: MAX_BATCH, keyOf: (i) => i.declaration.id },
   );
+  // Several instances on one database (issue 9): a change made through any of them (a rule or
+  // model put in force, an alert closed) reloads every instance's decider, through the store's signals.
+  const signals = app.store.signals;
+  const unsubscribe = signals?.subscribe(REFRESH_TOPIC, () => void drop()).catch(() => () => undefined);
   /** The explanations start at once, on their thread, while the batch before is still being stored. */
   const submit = (declarations: readonly Declaration[], filed: boolean): Promise<Decision[]> => {
     void decider?.then((d) => d.prepare(declarations)).catch(() => undefined);
@@ -60,8 +66,12 @@ export function openDecisionQueue(app: AppContext): DecisionQueue {
   return {
     decide: (declarations) => submit(declarations, false),
     decideFiled: (declarations) => submit(declarations, true),
-    refresh: () => void drop(),
+    refresh: () => {
+      void drop();
+      void signals?.publish(REFRESH_TOPIC).catch(() => undefined);
+    },
     close: async () => {
+      (await unsubscribe)?.();
       await batches.idle();
       await drop();
     },

@@ -59,6 +59,12 @@ export interface IotServiceOptions {
    */
   readonly decide?: (declarations: readonly Declaration[]) => Promise<unknown>;
   /**
+   * Re-scoring through the job queue instead (several instances on PostgreSQL: the server passes
+   * app/jobs' rescoreThroughQueue): a `decisions.rescore` job per round, done once by whichever
+   * instance takes it, even if this one dies; the round ends when the job has.
+   */
+  readonly rescore?: (declarationIds: readonly string[]) => Promise<unknown>;
+  /**
    * Each batch's result, once its events and alerts are stored and its alerts in the ledger (before
    * the decisions they change); the events' entries follow within TELEMETRY_LEDGER_MS.
    */
@@ -110,7 +116,7 @@ export async function startIotService(app: AppContext, o: IotServiceOptions = {}
       while (toRedecide.size > 0) {
         const round = [...toRedecide];
         toRedecide.clear();
-        await redecide(round).catch(onError);
+        await (o.rescore ?? redecide)(round).catch(onError);
       }
     })().finally(() => {
       redeciding = undefined;

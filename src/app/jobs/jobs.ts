@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { isPortcullisError } from '../../domain/errors.ts';
 
 /**
- * Background jobs of one process (model training): started, polled for progress, finished with a
- * result or an error. Kept in memory: a restart forgets them (their results — registered models —
- * are in the store).
+ * Background jobs of one process: started, polled for progress, finished with a result or an error.
+ * Kept in memory: a restart forgets them (their results — registered models — are in the store).
+ * The job queue of an embedded (SQLite) deployment (local-queue.ts); on PostgreSQL, pg-queue.ts.
  */
 export interface Job {
   readonly id: string;
@@ -22,7 +22,8 @@ export interface Job {
 }
 
 export interface JobRegistry {
-  start(kind: string, owner: string, work: (report: (progress: number, message: string) => void) => Promise<unknown>): Job;
+  /** `work` is given the job too (its id keys what the work does once: a training job's model). */
+  start(kind: string, owner: string, work: (report: (progress: number, message: string) => void, job: Job) => Promise<unknown>): Job;
   get(id: string): Job | undefined;
   /** Resolves once every job has finished. */
   idle(): Promise<void>;
@@ -47,7 +48,7 @@ export function jobRegistry(clock: () => Date = () => new Date(), keep = 100): J
           job.result = await work((progress, message) => {
             job.progress = Math.max(0, Math.min(1, progress));
             job.message = message;
-          });
+          }, job);
           job.status = 'succeeded';
           job.progress = 1;
           job.message = 'done';

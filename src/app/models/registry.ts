@@ -4,6 +4,7 @@ import { modelsRepo } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
 import { requireActor } from '../targeting/actors.ts';
 import { recordInLedger } from '../ledger/record.ts';
+import { ledgerOf } from '../ledger/ledger.ts';
 import { parseModel, type ModelFile } from './model-file.ts';
 
 /**
@@ -21,8 +22,13 @@ export interface RegisteredModel {
   readonly summary: Record<string, unknown>;
 }
 
-/** Adds a model file to the registry (again: nothing changes). Analysts and supervisors register models. */
-export async function registerModel(app: AppContext, actor: string | undefined, path: string): Promise<RegisteredModel> {
+/**
+ * Adds a model file to the registry (again: nothing changes). Analysts and supervisors register models.
+ * With a `jobKey` (a training job, src/app/jobs), the model is registered under it, once: a job run
+ * again after its instance died finds the model the first run registered (registeredByJob), and the
+ * ledger entry is added only when the subject has none yet.
+ */
+export async function registerModel(app: AppContext, actor: string | undefined, path: string, o: { readonly jobKey?: string } = {}): Promise<RegisteredModel> {
   const user = await requireActor(app, actor, ['analyst', 'supervisor'], 'register models');
   let text: string;
   try {
@@ -35,9 +41,30 @@ export async function registerModel(app: AppContext, actor: string | undefined, 
   // The reliability bins are left out of the summary, as the rest of the validation is enough to list models by.
   const measures = Object.fromEntries(Object.entries(validation as Record<string, unknown>).filter(([k]) => k !== 'reliability'));
   const repo = modelsRepo(app.store.db);
-  await repo.register({ id: model.contentHash, label: model.training.label, body: text, summary: { ...training, validation: measures }, by: user.id, at: app.clock().toISOString() });
+  const added = await repo.register({ id: model.contentHash, label: model.training.label, body: text, summary: { ...training, validation: measures }, by: user.id, at: app.clock().toISOString(), ...(o.jobKey === undefined ? {} : { jobKey: o.jobKey }) });
+  if (o.jobKey !== undefined && !added) {
+    // Registered already: by this job (a run before this one), or as the same model by another.
+    const id = (await repo.byJobKey(o.jobKey)) ?? model.contentHash;
+    return (await registeredByJob(app, o.jobKey, id))!;
+  }
   await recordInLedger(app, 'model.changed', [{ subject: `model:${model.contentHash}`, payload: { action: 'registered', model: model.contentHash, label: model.training.label, by: user.id, summary: { ...training, validation: measures } } }]);
   return (await listModels(app)).find((m) => m.id === model.contentHash)!;
+}
+
+/**
+ * The model a training job registered (its job key), with its ledger entry made if the run that
+ * registered it stopped before making it; undefined when the job registered none.
+ */
+export async function registeredByJob(app: AppContext, jobKey: string, id?: string): Promise<RegisteredModel | undefined> {
+  const repo = modelsRepo(app.store.db);
+  const found = id ?? (await repo.byJobKey(jobKey));
+  if (found === undefined) return undefined;
+  const m = (await listModels(app)).find((x) => x.id === found);
+  if (m === undefined) return undefined;
+  const subject = `model:${m.id}`;
+  const entered = await ledgerOf(app).repo.latestAbout([subject], ['model.changed']);
+  if (!entered.has(subject)) await recordInLedger(app, 'model.changed', [{ subject, payload: { action: 'registered', model: m.id, label: m.label, by: m.registeredBy, summary: m.summary } }]);
+  return m;
 }
 
 /** Puts a registered model into force for its label; the one in force before is retired. Supervisors only. */

@@ -11,7 +11,7 @@ import { loadMapping } from '../intake/index.ts';
 import { measureWithCurves } from './evaluate-model.ts';
 import { parseModel, writeModel } from './model-file.ts';
 import { revenueOf, type LabelName } from './read-labelled.ts';
-import { registerModel, type RegisteredModel } from './registry.ts';
+import { registeredByJob, registerModel, type RegisteredModel } from './registry.ts';
 import { storeLabelled } from './store-labelled.ts';
 import { trainModel } from './train-model.ts';
 
@@ -28,9 +28,21 @@ export interface TrainRequest {
   readonly seed?: number | undefined;
   /** A mapping file naming the attribute features; the generated data's mapping by default. */
   readonly mapping?: string | undefined;
+  /**
+   * The training job's key (src/app/jobs): the model is registered under it, and a run that finds a
+   * model registered under it already (an earlier run of the job, whose instance died) returns that one.
+   */
+  readonly jobKey?: string | undefined;
 }
 
 export async function trainFromStore(app: AppContext, actor: string, r: TrainRequest, report: (progress: number, message: string) => void = () => {}): Promise<RegisteredModel> {
+  if (r.jobKey !== undefined) {
+    const done = await registeredByJob(app, r.jobKey);
+    if (done !== undefined) {
+      report(0.97, 'registered by an earlier run of this job');
+      return done;
+    }
+  }
   const mappingName = r.mapping ?? GENERATED_MAPPING;
   const mapping = await loadMapping(mappingName);
   report(0.02, 'reading labelled declarations');
@@ -53,9 +65,10 @@ export async function trainFromStore(app: AppContext, actor: string, r: TrainReq
   report(0.97, `trained on ${rows || model.training.rows} declarations; registering`);
   const dir = join(app.config.dataDir, 'models');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `model-${r.label}-${app.clock().toISOString().replace(/[:.]/g, '-')}.json`);
+  // A job's file is named after the job: a second run writes the same file, not a second one.
+  const file = join(dir, r.jobKey === undefined ? `model-${r.label}-${app.clock().toISOString().replace(/[:.]/g, '-')}.json` : `model-${r.label}-${r.jobKey.replace(/[^\w-]/g, '-')}.json`);
   await writeModel(file, model);
-  return registerModel(app, actor, file);
+  return registerModel(app, actor, file, r.jobKey === undefined ? {} : { jobKey: r.jobKey });
 }
 
 export interface StoredEvaluation extends ScoreEvaluation {

@@ -7,6 +7,8 @@ import type { Config } from '../config.ts';
 
 /** The key file of the data key ring, in the ledger's keys directory. */
 export const DATA_KEYS_FILE = 'data-keys.json';
+/** The signal that the data key ring changed (keys rotated by an instance of the deployment). */
+export const DATA_KEYS_TOPIC = 'data-keys';
 
 /** Where the ring came from: the environment, a key file (its path), or made for this process. */
 export type RingSource = { readonly kind: 'env' } | { readonly kind: 'file'; readonly path: string } | { readonly kind: 'memory' };
@@ -101,20 +103,39 @@ export function codecOf(cipher: FieldCipher): FieldCodec {
 export interface LiveCodec {
   readonly codec: FieldCodec;
   use(ring: KeyRing): void;
+  /**
+   * Reads the configuration's ring again: after another instance of the deployment rotated the
+   * keys (a shared key file), this one seals under the new current key too. A value sealed under a
+   * key this ring does not hold makes it read the ring again by itself (at most once a second).
+   */
+  reload(): void;
 }
 
 export function liveCodec(config: Config): LiveCodec {
-  let inner = codecOf(fieldCipher(loadDataKeys(config).ring));
+  let ring = loadDataKeys(config).ring;
+  let inner = codecOf(fieldCipher(ring));
+  let reloadedAt = 0;
+  const use = (r: KeyRing) => {
+    ring = r;
+    inner = codecOf(fieldCipher(r));
+  };
+  const reload = () => {
+    reloadedAt = Date.now();
+    use(loadDataKeys(config).ring);
+  };
   return {
     codec: {
       seal: (t, c, r, plain) => inner.seal(t, c, r, plain),
-      open: (t, c, r, stored) => inner.open(t, c, r, stored),
+      open: (t, c, r, stored) => {
+        const kid = inner.keyIdOf(stored);
+        if (kid !== undefined && Date.now() - reloadedAt > 1000 && !ring.keys.some((k) => k.kid === kid)) reload();
+        return inner.open(t, c, r, stored);
+      },
       needsRotation: (stored) => inner.needsRotation(stored),
       keyIdOf: (stored) => inner.keyIdOf(stored),
     },
-    use(ring) {
-      inner = codecOf(fieldCipher(ring));
-    },
+    use,
+    reload,
   };
 }
 

@@ -4,7 +4,7 @@ import { sealedColumnsRepo, type KeyCount, type RowKey } from '../../store/index
 import type { AppContext } from '../context.ts';
 import { recordPrivileged } from '../ledger/record.ts';
 import { requireActor } from '../targeting/actors.ts';
-import { codecOf, liveCodecOf, loadDataKeys, readKeyFileState, setMemoryRing, writeKeyFile, type RingSource } from './data-keys.ts';
+import { codecOf, DATA_KEYS_TOPIC, liveCodecOf, loadDataKeys, readKeyFileState, setMemoryRing, writeKeyFile, type RingSource } from './data-keys.ts';
 import { fieldCipher } from '../../security/field-cipher.ts';
 
 export interface RotateProgress {
@@ -67,8 +67,10 @@ export async function rotateDataKeys(app: AppContext, actor: string | undefined,
     madeKey = true;
     setMemoryRing(app.config, ring);
   }
-  // From here on the app seals new values under the new key too.
+  // From here on the app seals new values under the new key too, and so do the deployment's
+  // other instances (on PostgreSQL, told by a signal to read the shared key file again).
   liveCodecOf(app.store)?.use(ring);
+  if (madeKey) await app.store.signals?.publish(DATA_KEYS_TOPIC).catch(() => undefined);
   const codec = codecOf(fieldCipher(ring));
   const repo = sealedColumnsRepo(app.store.db);
 
