@@ -469,13 +469,23 @@ export async function benchScaleOut(o: { runs: number }): Promise<void> {
     }
     const one: Phase[] = [];
     const two: Phase[] = [];
+    // Each phase starts with PostgreSQL settled: the last phase's writes checkpointed and its tables
+    // vacuumed, so that neither phase pays for the other's (autovacuum and the checkpointer once took
+    // half a core from whichever phase came next).
+    const settle = async () => {
+      await db.query('CHECKPOINT');
+      const tables = await db.query<{ t: string }>('SELECT tablename AS t FROM pg_tables WHERE schemaname = $1', [sh.schema]);
+      for (const { t } of tables.rows) await db.query(`VACUUM (ANALYZE) "${sh.schema}"."${t}"`);
+    };
     const runOne = async (run: number): Promise<Phase> => {
+      await settle();
       const before = await sampleCpu(db, instances);
       const r = await filingAt(A.base, filing, `T-${tag}-${run}-1A-`, CONNECTIONS, DURATION);
       const cpu = cpuBetween(before, await sampleCpu(db, instances));
       return { requestsPerSecond: r.requestsPerSecond, p50: r.p50, p99: r.p99, errors: r.errors, non2xx: r.non2xx, perInstance: { A: { requestsPerSecond: Math.round(r.requestsPerSecond), p50: r.p50, p99: r.p99 } }, cpu };
     };
     const runTwo = async (run: number): Promise<Phase> => {
+      await settle();
       const before = await sampleCpu(db, instances);
       const [a, b] = await Promise.all([filingAt(A.base, filing, `T-${tag}-${run}-2A-`, CONNECTIONS / 2, DURATION), filingAt(B.base, filing, `T-${tag}-${run}-2B-`, CONNECTIONS / 2, DURATION)]);
       const cpu = cpuBetween(before, await sampleCpu(db, instances));
