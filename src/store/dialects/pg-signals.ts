@@ -5,8 +5,10 @@ import { pgClient, unrefSocket, type PgConnection } from './pg-sequencer.ts';
 
 /**
  * Signals between the processes on one PostgreSQL database (and schema), by LISTEN/NOTIFY: one
- * listening connection per store, opened at the first subscription, reconnected when it fails
- * (a signal sent meanwhile is missed: what it asks for must be harmless to miss now and then).
+ * listening connection per store, opened at the first subscription, and reconnected when it fails;
+ * a signal sent while it was down is lost, so once listening again it tells every subscriber as if
+ * its signal had come (what a signal asks for — load the rules or the keys again — is harmless to
+ * do once too often).
  */
 export function pgSignals(pool: pg.Pool, connection: PgConnection): Signals & { close(): Promise<void> } {
   const tag = createHash('sha256').update(connection.schema ?? '').digest('hex').slice(0, 16);
@@ -14,6 +16,14 @@ export function pgSignals(pool: pg.Pool, connection: PgConnection): Signals & { 
   const handlers = new Map<string, Set<() => void>>();
   let listener: Promise<pg.Client> | undefined;
   let closed = false;
+  const everyHandler = () => {
+    for (const set of handlers.values()) for (const fn of set) fn();
+  };
+  /** After a lost connection: listens again, then tells every subscriber, since a signal may have come meanwhile. */
+  const relisten = (): void => {
+    if (closed || handlers.size === 0) return;
+    setTimeout(() => void listen().then(everyHandler, relisten), 500).unref();
+  };
   const listen = (): Promise<pg.Client> =>
     (listener ??= (async () => {
       const c = pgClient(connection);
@@ -23,11 +33,17 @@ export function pgSignals(pool: pg.Pool, connection: PgConnection): Signals & { 
       c.on('error', () => {
         listener = undefined;
         void c.end().catch(() => undefined);
-        if (!closed && handlers.size > 0) setTimeout(() => void listen().catch(() => undefined), 500).unref();
+        relisten();
       });
-      await c.connect();
-      unrefSocket(c);
-      for (const channel of handlers.keys()) await c.query(`LISTEN "${channel}"`);
+      try {
+        await c.connect();
+        unrefSocket(c);
+        for (const channel of handlers.keys()) await c.query(`LISTEN "${channel}"`);
+      } catch (e) {
+        listener = undefined;
+        void c.end().catch(() => undefined);
+        throw e;
+      }
       return c;
     })());
   return {
