@@ -44,9 +44,10 @@ export async function serve(o: ServeOptions): Promise<void> {
     // The ledger's sequencer (issue 9): on PostgreSQL this instance stands for it at once, and
     // takes over when the instance holding it dies; the others queue their entries for it.
     const ledger = ledgerOf(app);
-    ledger.watchRole((role, why) => o.say(`portcullis: ledger ${role === 'sequencer' ? 'sequencer: this instance sequences the ledger' : 'follower: another instance sequences the ledger'} (${why})`));
+    const part = (role: string) => (role === 'follower' ? 'follower: another instance sequences the ledger' : 'sequencer: this instance sequences the ledger');
+    ledger.watchRole((role, why) => o.say(`portcullis: ledger ${part(role)} (${why})`));
     await ledger.start();
-    if (ledger.role !== 'single') o.say(`portcullis: ledger ${ledger.role === 'follower' ? 'follower: another instance sequences the ledger' : 'sequencer: this instance sequences the ledger'}`);
+    if (ledger.role !== 'single') o.say(`portcullis: ledger ${part(ledger.role)}`);
     // Instances started together on a new database: one loads the demo and makes the administrator.
     await app.store.exclusive('first-start', async () => {
       if (o.demo !== false) {
