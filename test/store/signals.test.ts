@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { openStore, type StoreAdapter } from '../../src/store/index.ts';
-import { PG_SKIP } from '../support/stores.ts';
+import { PG_SKIP, pgSchemas } from '../support/stores.ts';
 
 const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
 
@@ -23,24 +23,17 @@ const until = async (what: string, ok: () => boolean, ms = 5000): Promise<void> 
  */
 describe('store signals between instances on PostgreSQL', databaseUrl === undefined ? { skip: PG_SKIP } : {}, () => {
   const stores: StoreAdapter[] = [];
-  const schemas: string[] = [];
+  const schemas = pgSchemas(databaseUrl);
   after(async () => {
     for (const s of stores) await s.close().catch(() => undefined);
-    const c = new pg.Client({ connectionString: databaseUrl });
-    await c.connect();
-    for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-    await c.end();
+    await schemas.drop();
   });
   const open = async (schema: string) => {
     const s = await openStore({ databaseUrl, pgSchema: schema, sqliteFile: '' });
     stores.push(s);
     return s;
   };
-  const fresh = () => {
-    const s = `test_${randomBytes(6).toString('hex')}`;
-    schemas.push(s);
-    return s;
-  };
+  const fresh = () => schemas.fresh();
 
   it('reaches every instance of the schema, and no other', async () => {
     const schema = fresh();

@@ -14,6 +14,31 @@ import { openStore, type DeclarationRecord, type DeclarationSink, type FieldCode
 
 export const PG_SKIP = 'DATABASE_URL not set: PostgreSQL store tests skipped';
 
+/**
+ * PostgreSQL schemas a suite makes for itself: `fresh()` names a new one (`test_…`), and `drop()`,
+ * after the suite, removes them and what lives in them.
+ */
+export function pgSchemas(databaseUrl: string | undefined): { fresh(): string; drop(): Promise<void> } {
+  const made: string[] = [];
+  return {
+    fresh() {
+      const s = `test_${randomBytes(6).toString('hex')}`;
+      made.push(s);
+      return s;
+    },
+    async drop() {
+      if (made.length === 0 || databaseUrl === undefined) return;
+      const c = new pg.Client({ connectionString: databaseUrl });
+      await c.connect();
+      try {
+        for (const s of made) await c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
 export interface StoreHarness {
   /** "sqlite (file)", "sqlite (:memory:)" or "postgres". */
   readonly label: string;

@@ -10,7 +10,7 @@ import { ledgerRepo, openStore, type StoreAdapter } from '../../../src/store/ind
 import { codecOf } from '../../../src/app/security/data-keys.ts';
 import { fieldCipher, keyRing } from '../../../src/security/field-cipher.ts';
 import { appOf } from '../targeting/fixtures.ts';
-import { PG_SKIP } from '../../support/stores.ts';
+import { PG_SKIP, pgSchemas } from '../../support/stores.ts';
 
 const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
 
@@ -21,16 +21,13 @@ const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
  * in this process stand for two instances: each has its own pool, lease and listener connections.
  */
 describe('ledger: one sequencer among instances on PostgreSQL', databaseUrl === undefined ? { skip: PG_SKIP } : {}, () => {
-  const schemas: string[] = [];
+  const schemas = pgSchemas(databaseUrl);
   const open: StoreAdapter[] = [];
   const ledgers: Ledger[] = [];
   after(async () => {
     for (const l of ledgers) await l.close().catch(() => undefined);
     for (const s of open) await s.close().catch(() => undefined);
-    const c = new pg.Client({ connectionString: databaseUrl });
-    await c.connect();
-    for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-    await c.end();
+    await schemas.drop();
   });
 
   // The instances seal sensitive values with one data key ring, as a deployment's do.
@@ -38,8 +35,7 @@ describe('ledger: one sequencer among instances on PostgreSQL', databaseUrl === 
 
   /** `n` instances on one new schema, sharing their keys (as instances of one deployment do). */
   async function instances(n: number): Promise<{ schema: string; apps: AppContext[]; ledgers: Ledger[] }> {
-    const schema = `test_${randomBytes(6).toString('hex')}`;
-    schemas.push(schema);
+    const schema = schemas.fresh();
     const stores = await Promise.all(Array.from({ length: n }, () => openStore({ databaseUrl, pgSchema: schema, sqliteFile: '', codec })));
     open.push(...stores);
     let t = Date.parse('2026-03-01T08:00:00Z');
@@ -136,8 +132,7 @@ describe('ledger: one sequencer among instances on PostgreSQL', databaseUrl === 
 
   it('a batch waits in the queue sealed, bound to its token and place, and the sequencer opens it', async () => {
     // A store with no ledger running on it: nobody places what is queued until the test takes the lease.
-    const schema = `test_${randomBytes(6).toString('hex')}`;
-    schemas.push(schema);
+    const schema = schemas.fresh();
     const store = await openStore({ databaseUrl, pgSchema: schema, sqliteFile: '', codec });
     open.push(store);
     const repo = ledgerRepo(store);

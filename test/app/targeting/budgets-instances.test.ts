@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { setBudget } from '../../../src/app/targeting/budgets.ts';
 import { openDecider } from '../../../src/app/targeting/decide.ts';
 import { closeLedger } from '../../../src/app/ledger/ledger.ts';
 import { declarationsRepo, openStore, type StoreAdapter } from '../../../src/store/index.ts';
 import type { Declaration } from '../../../src/domain/declaration.ts';
-import { PG_SKIP } from '../../support/stores.ts';
+import { PG_SKIP, pgSchemas } from '../../support/stores.ts';
 import { addStaff, appOf, generated, ingest, putModelInForce, tempDir, trainSmall } from './fixtures.ts';
 
 const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
@@ -19,14 +17,11 @@ const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
  */
 describe('selection budgets across instances on PostgreSQL', databaseUrl === undefined ? { skip: PG_SKIP } : {}, () => {
   const tmp = tempDir('budgets-instances');
-  const schemas: string[] = [];
+  const schemas = pgSchemas(databaseUrl);
   const stores: StoreAdapter[] = [];
   after(async () => {
     for (const s of stores) await s.close().catch(() => undefined);
-    const c = new pg.Client({ connectionString: databaseUrl });
-    await c.connect();
-    for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-    await c.end();
+    await schemas.drop();
     tmp.cleanup();
   });
 
@@ -35,8 +30,7 @@ describe('selection budgets across instances on PostgreSQL', databaseUrl === und
   it('two instances deciding alternate batches keep the combined red and yellow rates within ±10% of the target', async () => {
     const data = await generated(tmp.path('decl.csv'), { rows: 6000, seed: 'budgets-instances', start: '2025-01-01', days: 60 });
     const trained = await trainSmall(data.file, '2025-01-20', tmp.path('model.json'));
-    const schema = `test_${randomBytes(6).toString('hex')}`;
-    schemas.push(schema);
+    const schema = schemas.fresh();
     const open = () => openStore({ databaseUrl, pgSchema: schema, sqliteFile: '' }).then((s) => (stores.push(s), s));
     const first = appOf(await open());
     await ingest(first.store, [data.file], tmp.path('rejects.csv'));
