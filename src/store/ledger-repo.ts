@@ -233,6 +233,7 @@ function sealedShared(shared: SharedLedgerRows, codec: FieldCodec, sealPayloads:
     },
     enqueue: (token, entries) => shared.enqueue(token, entries.map((e, i) => ({ ...e, payload: codec.seal('ledger_queue', 'payload', where(token, i), e.payload) }))),
     placed: (ids) => shared.placed(ids),
+    withdraw: (ids) => shared.withdraw(ids),
     subscribe: (on) => shared.subscribe(on),
     close: () => shared.close(),
   };

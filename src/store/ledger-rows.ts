@@ -99,6 +99,8 @@ export interface SharedLedgerRows {
   enqueue(token: string, entries: QueuedBatch['entries']): Promise<number>;
   /** The placements of these queued batches that have been placed. */
   placed(ids: readonly number[]): Promise<Placement[]>;
+  /** Takes back those of these queued batches that are not placed yet: the ids taken back. */
+  withdraw(ids: readonly number[]): Promise<number[]>;
   /**
    * Hears the sequencer's placements as it announces them, and (for the sequencer) that a batch
    * was queued. Notices can be missed (a connection lost): callers also poll.

@@ -75,6 +75,16 @@ const CHECKPOINT_MS = 1000;
 const TICK_MS = 500;
 /** How many placements announced before their batch's process heard its own insert answered are kept. */
 const EARLY_KEPT = 4096;
+function hasControlCharacter(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+/** The longest subject a party's entry may be filed under. */
+const MAX_SUBJECT = 512;
 /** How long closing waits for the sequencer to place what this process queued. */
 const CLOSE_WAIT_MS = 10_000;
 
@@ -91,6 +101,8 @@ export class Ledger {
   private range: CompactRange | undefined;
   private queue: Pending[] = [];
   private running: Promise<void> | undefined;
+  /** The batch being integrated now (settled when none is). */
+  private integrating: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private lastSigned = 0;
   private checkpointing: Promise<StoredCheckpoint | undefined> = Promise.resolve(undefined);
@@ -142,6 +154,7 @@ export class Ledger {
         },
       });
       await this.campaign();
+      if (this.closing) return;
       this.tick = setInterval(() => void this.onTick(), TICK_MS);
       this.tick.unref();
     })().catch((e: unknown) => {
@@ -291,6 +304,10 @@ export class Ledger {
       const payload = canonicalJson(it.payload);
       if (commitCanonical(payload, salt) !== entry.commitment) throw new PortcullisError('INVALID_INPUT', `${where}the commitment is not SHA-256(salt ‖ canonical payload)`, [{ row: i + 1, field: 'commitment', problem: 'does not match the payload and salt', expected: 'base64 SHA-256 of the salt followed by the RFC 8785 JSON of the payload' }]);
       if (entry.corrects !== null && entry.corrects >= size + rows.length) throw new PortcullisError('INVALID_INPUT', `${where}corrects entry ${entry.corrects}, which the log does not hold`, [{ row: i + 1, field: 'corrects', problem: `${entry.corrects}`, expected: `an index below ${size}` }]);
+      // What every store can keep (PostgreSQL's text takes no NUL): a batch it refused would hold up the whole log's queue.
+      if (it.subject !== null && (typeof it.subject !== 'string' || it.subject.length > MAX_SUBJECT || hasControlCharacter(it.subject))) {
+        throw new PortcullisError('INVALID_INPUT', `${where}the subject is not a line of text`, [{ row: i + 1, field: 'subject', problem: typeof it.subject === 'string' ? `${it.subject.length} characters, or a control character` : typeof it.subject, expected: `null, or up to ${MAX_SUBJECT} characters without control characters (declaration:ID…)` }]);
+      }
       rows.push({ entry, subject: it.subject, salt: salt.toString('base64'), payload });
     }
     return this.enqueue(rows).durable;
@@ -312,8 +329,9 @@ export class Ledger {
     return { committed: p.committed.promise, durable: p.durable.promise };
   }
 
+  /** This process's own entries to write, or — for the sequencer, unless it is closing — the queue to look at. */
   private hasWork(): boolean {
-    return this.queue.length > 0 || (this.lease !== null && this.queueDirty);
+    return this.queue.length > 0 || (this.lease !== null && this.queueDirty && !this.closing);
   }
 
   private kick(): void {
@@ -360,7 +378,10 @@ export class Ledger {
         try {
           queued = await lease.queued(Math.max(1, MAX_BATCH - n));
         } catch {
+          // The lease's connection failed: this batch is queued for whoever sequences next.
           this.dropLease(lease, 'it could not read the queue');
+          this.queue.unshift(...batch);
+          continue;
         }
         // A full read may have left more behind.
         if (queued.length > 0) this.queueDirty = true;
@@ -368,7 +389,9 @@ export class Ledger {
       if (batch.length === 0 && queued.length === 0) continue;
       let first: number;
       try {
-        first = await this.integrateBatch(batch.flatMap((p) => p.rows), lease, queued);
+        const integrating = this.integrateBatch(batch.flatMap((p) => p.rows), lease, queued);
+        this.integrating = integrating;
+        first = await integrating;
       } catch (e) {
         for (const p of batch) {
           p.committed.reject(e);
@@ -474,7 +497,9 @@ export class Ledger {
 
   /** The size and root of the tree as stored now. */
   async head(): Promise<{ size: number; root: Uint8Array }> {
-    await this.running;
+    // The batch being written, not the whole drain: under other instances' load the sequencer's
+    // drain never ends, and checkpoints would wait for ever.
+    await this.integrating.catch(() => undefined);
     const range = await this.loadRange();
     return { size: range.size, root: rootOf(range) };
   }
@@ -534,15 +559,17 @@ export class Ledger {
    * if none does), and gives the lease up.
    */
   async close(): Promise<void> {
+    // From here the sequencer takes no more of the queue (other instances' batches wait for the
+    // next one), and nobody stands for sequencer again.
+    this.closing = true;
+    if (this.tick !== undefined) clearInterval(this.tick);
+    this.tick = undefined;
     while (this.running !== undefined) await this.running;
     const until = Date.now() + CLOSE_WAIT_MS;
     while (this.waiting.size > 0 && Date.now() < until) {
       await new Promise((r) => setTimeout(r, 50));
       await this.pollPlaced(0).catch(() => undefined);
     }
-    this.closing = true;
-    if (this.tick !== undefined) clearInterval(this.tick);
-    this.tick = undefined;
     await this.campaigning;
     await this.repo.durable();
     if (this.timer !== undefined) clearTimeout(this.timer);
@@ -551,9 +578,18 @@ export class Ledger {
     const lease = this.lease;
     this.lease = null;
     await lease?.release();
+    if (this.shared !== undefined && this.waiting.size > 0) {
+      // Not placed in time: taken back from the queue, so that what their callers are told (not
+      // written) stays true; one placed meanwhile is answered with its place after all.
+      const ids = [...this.waiting.keys()];
+      const withdrawn = new Set(await this.shared.withdraw(ids).catch(() => [] as number[]));
+      await this.pollPlaced(0).catch(() => undefined);
+      for (const [id, w] of this.waiting) {
+        w.placed.reject(new PortcullisError('STORE_ERROR', withdrawn.has(id) ? 'the ledger closed before the sequencer placed these entries; they were not written' : 'the ledger closed before it heard where the sequencer placed these entries'));
+      }
+      this.waiting.clear();
+    }
     await this.shared?.close();
-    for (const w of this.waiting.values()) w.placed.reject(new PortcullisError('STORE_ERROR', 'the ledger closed before the sequencer placed these entries; they stay queued for it'));
-    this.waiting.clear();
   }
 }
 

@@ -14,10 +14,22 @@ const KEEP_PLACED_MS = 5 * 60_000;
 /** Most queued batches read at once. */
 const MAX_QUEUED_ROWS = 1000;
 
+/**
+ * A connection of its own (the sequencer's lease, a listener). A peer that vanished without closing
+ * (a machine lost, a network cut) must be noticed in seconds, not hours, at both ends: TCP keepalive
+ * here, and asked of the server for this session (PostgreSQL ends the session, and frees the
+ * sequencer's lock, within about 10 s instead of its default of two hours); a query that gets no
+ * answer fails after QUERY_TIMEOUT_MS.
+ */
 export function pgClient(c: PgConnection): pg.Client {
-  // keepAlive: a peer that vanished without closing (a machine lost) is noticed by TCP, not after hours.
-  return new pg.Client({ connectionString: c.url, keepAlive: true, keepAliveInitialDelayMillis: 1000, ...(c.schema ? { options: `-c search_path=${c.schema}` } : {}) });
+  const options = [...(c.schema ? [`-c search_path=${c.schema}`] : []), '-c tcp_keepalives_idle=5', '-c tcp_keepalives_interval=2', '-c tcp_keepalives_count=3', '-c tcp_user_timeout=10000'].join(' ');
+  return new pg.Client({ connectionString: c.url, keepAlive: true, keepAliveInitialDelayMillis: 1000, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: QUERY_TIMEOUT_MS, options });
 }
+
+/** How long opening such a connection may take. */
+const CONNECT_TIMEOUT_MS = 5000;
+/** How long a query on it may go unanswered (a batch of 20,000 entries takes well under this). */
+const QUERY_TIMEOUT_MS = 30_000;
 
 /**
  * The lease's and the listener's connections do not keep the process alive by themselves: they
@@ -99,12 +111,22 @@ export function pgSharedLedger(pool: pg.Pool, connection: PgConnection): SharedL
       );
       return Number(r.rows[0]!.id);
     },
+    async withdraw(ids) {
+      if (ids.length === 0) return [];
+      const r = await pool.query<{ id: string }>('DELETE FROM ledger_queue WHERE id = ANY($1::bigint[]) AND first_idx IS NULL RETURNING id::text AS id', [ids]);
+      return r.rows.map((row) => Number(row.id));
+    },
     async placed(ids) {
       if (ids.length === 0) return [];
       const r = await pool.query<{ id: string; first: number }>('SELECT id::text AS id, first_idx AS first FROM ledger_queue WHERE id = ANY($1::bigint[]) AND first_idx IS NOT NULL', [ids]);
       return r.rows.map((row): Placement => ({ id: Number(row.id), first: row.first }));
     },
     async subscribe(on) {
+      // Reconnected until it can be, after a failure; placements announced meanwhile are found by
+      // the callers' polling.
+      const relisten = (): void => {
+        if (!closed) setTimeout(() => void (closed ? undefined : connect().catch(relisten)), 500).unref();
+      };
       const connect = async (): Promise<void> => {
         const c = pgClient(connection);
         c.on('notification', (n) => {
@@ -114,13 +136,17 @@ export function pgSharedLedger(pool: pg.Pool, connection: PgConnection): SharedL
         c.on('error', () => {
           if (listener === c) listener = undefined;
           void c.end().catch(() => undefined);
-          // Notices missed meanwhile are found by the callers' polling.
-          if (!closed) setTimeout(() => void connect().catch(() => undefined), 500).unref();
+          relisten();
         });
-        await c.connect();
-        unrefSocket(c);
-        await c.query(`LISTEN "${channels.placed}"`);
-        await c.query(`LISTEN "${channels.queued}"`);
+        try {
+          await c.connect();
+          unrefSocket(c);
+          await c.query(`LISTEN "${channels.placed}"`);
+          await c.query(`LISTEN "${channels.queued}"`);
+        } catch (e) {
+          void c.end().catch(() => undefined);
+          throw e;
+        }
         if (closed) await c.end().catch(() => undefined);
         else listener = c;
       };

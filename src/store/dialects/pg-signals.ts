@@ -16,20 +16,28 @@ export function pgSignals(pool: pg.Pool, connection: PgConnection): Signals & { 
   const handlers = new Map<string, Set<() => void>>();
   let listener: Promise<pg.Client> | undefined;
   let closed = false;
+  // A subscriber that throws is its own concern: the others are still told, and nothing is left unhandled.
+  const tell = (fns: Iterable<() => void>) => {
+    for (const fn of fns) {
+      try {
+        fn();
+      } catch {
+        /* the subscriber's own failure */
+      }
+    }
+  };
   const everyHandler = () => {
-    for (const set of handlers.values()) for (const fn of set) fn();
+    for (const set of handlers.values()) tell(set);
   };
   /** After a lost connection: listens again, then tells every subscriber, since a signal may have come meanwhile. */
   const relisten = (): void => {
     if (closed || handlers.size === 0) return;
-    setTimeout(() => void listen().then(everyHandler, relisten), 500).unref();
+    setTimeout(() => void (closed ? undefined : listen().then(() => (closed ? undefined : everyHandler()), relisten)), 500).unref();
   };
   const listen = (): Promise<pg.Client> =>
     (listener ??= (async () => {
       const c = pgClient(connection);
-      c.on('notification', (n) => {
-        for (const fn of handlers.get(n.channel) ?? []) fn();
-      });
+      c.on('notification', (n) => tell(handlers.get(n.channel) ?? []));
       c.on('error', () => {
         listener = undefined;
         void c.end().catch(() => undefined);
@@ -39,6 +47,7 @@ export function pgSignals(pool: pg.Pool, connection: PgConnection): Signals & { 
         await c.connect();
         unrefSocket(c);
         for (const channel of handlers.keys()) await c.query(`LISTEN "${channel}"`);
+        if (closed) await c.end();
       } catch (e) {
         listener = undefined;
         void c.end().catch(() => undefined);

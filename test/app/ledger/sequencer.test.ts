@@ -7,6 +7,7 @@ import { Ledger } from '../../../src/app/ledger/ledger.ts';
 import { verifyLedger } from '../../../src/app/ledger/verify.ts';
 import { sequencerLockKey } from '../../../src/store/dialects/pg-sequencer.ts';
 import { ledgerRepo, openStore, type StoreAdapter } from '../../../src/store/index.ts';
+import { isPortcullisError } from '../../../src/domain/errors.ts';
 import { codecOf } from '../../../src/app/security/data-keys.ts';
 import { fieldCipher, keyRing } from '../../../src/security/field-cipher.ts';
 import { appOf } from '../targeting/fixtures.ts';
@@ -157,4 +158,65 @@ describe('ledger: one sequencer among instances on PostgreSQL', databaseUrl === 
     assert.equal(JSON.parse(q!.entries[0]!.payload).description, SECRET);
     await lease.release();
   });
+
+  it('the sequencer closes while the others keep appending, and one of them takes over', async () => {
+    const { ledgers: ls } = await instances(2);
+    const leader = ls.find((l) => l.role === 'sequencer')!;
+    const follower = ls.find((l) => l.role === 'follower')!;
+    let stop = false;
+    let acknowledged = 0;
+    const load = (async () => {
+      for (let round = 0; !stop; round++) acknowledged += (await record(follower, `F${round}`, 5)).length;
+    })();
+    await new Promise((r) => setTimeout(r, 300));
+    const closing = Date.now();
+    await leader.close();
+    const closeMs = Date.now() - closing;
+    assert.ok(closeMs < 5000, `closed in ${closeMs} ms under the other instance's load`);
+    await until(() => follower.role === 'sequencer', 'the other instance takes over');
+    const before = acknowledged;
+    await new Promise((r) => setTimeout(r, 300));
+    stop = true;
+    await load;
+    assert.ok(acknowledged > before, 'appends went on after the takeover');
+    await assertComplete(follower, new Map());
+  });
+
+  it('an instance that closes with batches no sequencer placed takes them back, and says they were not written', async () => {
+    const schema = schemas.fresh();
+    const stores = await Promise.all([0, 1].map(() => openStore({ databaseUrl, pgSchema: schema, sqliteFile: '', codec })));
+    open.push(...stores);
+    // A sequencer that never places anything: the lease held by hand.
+    const stuck = await ledgerRepo(stores[0]!).shared!.tryLead();
+    assert.ok(stuck !== null);
+    const app = appOf(stores[1]!);
+    const l = new Ledger(app);
+    await l.start();
+    assert.equal(l.role, 'follower');
+    const pending = record(l, 'W', 3);
+    pending.catch(() => undefined);
+    await until(async () => (await count(schema, 'ledger_queue')) === 1, 'the batch is queued');
+    await l.close();
+    await assert.rejects(pending, (e: unknown) => isPortcullisError(e) && /not written/.test(e.message));
+    assert.equal(await count(schema, 'ledger_queue'), 0, 'taken back from the queue');
+    await stuck.release();
+  });
 });
+
+async function until(ok: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!(await ok())) {
+    if (Date.now() - start > ms) assert.fail(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function count(schema: string, table: string): Promise<number> {
+  const c = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${schema}` });
+  await c.connect();
+  try {
+    return Number((await c.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`)).rows[0]!.n);
+  } finally {
+    await c.end();
+  }
+}

@@ -40,6 +40,9 @@ forEachStore('ledger: parties submit signed entries; proofs check offline', (h) 
     await assert.rejects(ledger.submit([{ ...s, payload: { event: 'GTOT' } }]), code('INVALID_INPUT', /commitment/));
     // A correction of an entry the log does not hold.
     await assert.rejects(ledger.submit([signed(carrier.signer, { event: 'LOAD' }, { corrects: 99 })]), code('INVALID_INPUT', /corrects entry 99/));
+    // A subject no store could keep (PostgreSQL's text takes no NUL), or too long, is refused, naming the field.
+    await assert.rejects(ledger.submit([{ ...signed(carrier.signer, { event: 'LOAD' }), subject: 'container:MSCU\u00001234567' }]), (err) => isPortcullisError(err) && err.code === 'INVALID_INPUT' && err.details[0]?.field === 'subject');
+    await assert.rejects(ledger.submit([{ ...signed(carrier.signer, { event: 'LOAD' }), subject: 'x'.repeat(513) }]), code('INVALID_INPUT', /subject/));
     // A malformed entry names its fields.
     await assert.rejects(ledger.submit([{ ...s, entry: { ...s.entry, keyId: 'XYZ', type: 'gossip' } }]), (err) => isPortcullisError(err) && err.details.map((d) => d.field).join() === 'type,keyId');
     // One bad entry refuses the whole submission.
