@@ -3,7 +3,7 @@ import { PortcullisError } from '../domain/errors.ts';
 import type { Entry } from '../ledger/entry/entry.ts';
 import type { EntryType } from '../ledger/entry/entry-type.ts';
 import { fieldCodecOf, PLAIN_CODEC, type FieldCodec } from './field-codec.ts';
-import type { IntegrateBatch, ScannedRow, SharedLedgerRows } from './ledger-rows.ts';
+import type { IntegrateBatch, QueuedBatch, ScannedRow, SharedLedgerRows } from './ledger-rows.ts';
 import type { StoreAdapter } from './store-adapter.ts';
 import type { Schema } from './schema.ts';
 
@@ -227,7 +227,21 @@ function sealedShared(shared: SharedLedgerRows, codec: FieldCodec, sealPayloads:
       return {
         lost: lease.lost,
         release: () => lease.release(),
-        queued: async (limit) => (await lease.queued(limit)).map((q) => ({ ...q, entries: q.entries.map((e, i) => ({ ...e, payload: codec.open('ledger_queue', 'payload', where(q.token, i), e.payload) })) })),
+        queued: async (limit) => {
+          const out: QueuedBatch[] = [];
+          const unreadable: number[] = [];
+          for (const q of await lease.queued(limit)) {
+            try {
+              out.push({ ...q, entries: q.entries.map((e, i) => ({ ...e, payload: codec.open('ledger_queue', 'payload', where(q.token, i), e.payload) })) });
+            } catch {
+              // Sealed under a key this instance does not hold, or altered: refused, not left to hold up the queue.
+              unreadable.push(q.id);
+            }
+          }
+          if (unreadable.length > 0) await lease.refuse(unreadable);
+          return out;
+        },
+        refuse: (ids) => lease.refuse(ids),
         integrate: (batch, placed) => lease.integrate(sealPayloads(batch), placed),
       };
     },

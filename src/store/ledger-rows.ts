@@ -81,7 +81,7 @@ export interface QueuedBatch {
   readonly entries: IntegrateBatch['entries'];
 }
 
-/** Where a queued batch's entries were placed in the log: the index of its first. */
+/** Where a queued batch's entries were placed in the log: the index of its first, or -1 when the sequencer refused the batch. */
 export interface Placement {
   readonly id: number;
   readonly first: number;
@@ -117,6 +117,11 @@ export interface SequencerLease {
    * lease writes nothing; marks the queued batches placed and announces them in the same transaction.
    */
   integrate(batch: IntegrateBatch, placed: readonly Placement[]): Promise<void>;
+  /**
+   * Refuses queued batches that cannot be read or written (their processes' callers are told):
+   * marked placed nowhere (first -1), so that the queue behind them moves on.
+   */
+  refuse(ids: readonly number[]): Promise<void>;
   /** Resolves when the lease is lost (its connection ended or failed). */
   readonly lost: Promise<void>;
   release(): Promise<void>;

@@ -75,6 +75,12 @@ const CHECKPOINT_MS = 1000;
 const TICK_MS = 500;
 /** How many placements announced before their batch's process heard its own insert answered are kept. */
 const EARLY_KEPT = 4096;
+/** An error of the data the database was given (SQLSTATE classes 22 and 23, 54: too big), not of the connection. */
+function isDataError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(22|23|54)[0-9A-Z]{3}$/.test(code);
+}
+
 function hasControlCharacter(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -117,6 +123,8 @@ export class Ledger {
   private readonly waiting = new Map<number, { readonly placed: Deferred<number>; readonly since: number }>();
   /** Placements announced for no batch this process waits on (yet): the latest EARLY_KEPT. */
   private readonly early = new Map<number, number>();
+  /** The next batch of this process's own goes without queued ones (after a batch the database refused). */
+  private ownAlone = false;
   /** Whether the queue may hold batches of other processes to place (the sequencer's concern). */
   private queueDirty = false;
   private closing = false;
@@ -239,7 +247,8 @@ export class Ledger {
         continue;
       }
       this.waiting.delete(p.id);
-      w.placed.resolve(p.first);
+      if (p.first < 0) w.placed.reject(new PortcullisError('STORE_ERROR', 'the sequencer refused these entries: it could not read or write them; they are not in the ledger'));
+      else w.placed.resolve(p.first);
     }
   }
 
@@ -373,7 +382,9 @@ export class Ledger {
         continue;
       }
       let queued: QueuedBatch[] = [];
-      if (lease !== null && this.queueDirty) {
+      const alone = this.ownAlone;
+      this.ownAlone = false;
+      if (lease !== null && this.queueDirty && !alone) {
         this.queueDirty = false;
         try {
           queued = await lease.queued(Math.max(1, MAX_BATCH - n));
@@ -393,6 +404,15 @@ export class Ledger {
         this.integrating = integrating;
         first = await integrating;
       } catch (e) {
+        if (lease !== null && queued.length > 0 && isDataError(e)) {
+          // One batch of the lot cannot be written (the database refused its data): each queued
+          // batch is tried on its own and a bad one refused, so that the queue behind it moves
+          // on; this process's own go again next, alone.
+          await this.isolate(lease, queued);
+          this.queue.unshift(...batch);
+          this.ownAlone = true;
+          continue;
+        }
         for (const p of batch) {
           p.committed.reject(e);
           p.durable.reject(e);
@@ -420,6 +440,27 @@ export class Ledger {
     }
   }
 
+  /** Queued batches one at a time: placed, or refused when the database will not take their data. */
+  private async isolate(lease: SequencerLease, queued: readonly QueuedBatch[]): Promise<void> {
+    for (const q of queued) {
+      try {
+        this.settlePlaced(placements([q], await this.integrateBatch([], lease, [q])));
+      } catch (e) {
+        if (!isDataError(e)) {
+          this.dropLease(lease, `a write failed (${(e as Error).message})`);
+          return;
+        }
+        try {
+          await lease.refuse([q.id]);
+          this.settlePlaced([{ id: q.id, first: -1 }]);
+        } catch {
+          this.dropLease(lease, 'it could not refuse a queued batch');
+          return;
+        }
+      }
+    }
+  }
+
   /**
    * A process that is not the sequencer: its batch queued, durably, for the sequencer; its callers
    * hear both steps once the sequencer has placed it (then it is in the log, and readable).
@@ -438,10 +479,11 @@ export class Ledger {
     }
     const placed = deferred<number>();
     const first = this.early.get(id);
+    this.waiting.set(id, { placed, since: Date.now() });
     if (first !== undefined) {
       this.early.delete(id);
-      placed.resolve(first);
-    } else this.waiting.set(id, { placed, since: Date.now() });
+      this.settlePlaced([{ id, first }]);
+    }
     placed.promise.then(
       (first) => {
         let at = first;

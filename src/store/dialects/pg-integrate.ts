@@ -59,7 +59,7 @@ export async function integrateOn(client: pg.ClientBase, batch: IntegrateBatch, 
 const UNIQUE_VIOLATION = '23505';
 
 /** NOTIFY carries under 8,000 bytes: placements as "id:first" lists cut to fit. */
-function placementNotices(placed: readonly Placement[]): string[] {
+export function placementNotices(placed: readonly Placement[]): string[] {
   const out: string[] = [];
   let cur = '';
   for (const p of placed) {
@@ -79,6 +79,7 @@ export function parsePlacements(notice: string): Placement[] {
   const out: Placement[] = [];
   for (const item of notice.split(',')) {
     const [id, first] = item.split(':').map(Number);
+    // first is -1 for a batch the sequencer refused.
     if (Number.isSafeInteger(id) && Number.isSafeInteger(first)) out.push({ id: id!, first: first! });
   }
   return out;

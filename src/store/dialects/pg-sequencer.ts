@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Placement, QueuedBatch, SequencerLease, SharedLedgerRows } from '../ledger-rows.ts';
-import { integrateOn, parsePlacements } from './pg-integrate.ts';
+import { integrateOn, parsePlacements, placementNotices } from './pg-integrate.ts';
 
 /** How to open a connection of one's own to the database (the pool's settings). */
 export interface PgConnection {
@@ -87,13 +87,31 @@ export function pgSharedLedger(pool: pg.Pool, connection: PgConnection): SharedL
           }
           const r = await client.query<{ id: string; token: string; entries: string; count: number }>('SELECT id::text AS id, token, entries, count FROM ledger_queue WHERE first_idx IS NULL ORDER BY id LIMIT $1', [MAX_QUEUED_ROWS]);
           const out: QueuedBatch[] = [];
+          const unreadable: number[] = [];
           let n = 0;
           for (const row of r.rows) {
             if (out.length > 0 && n + row.count > limit) break;
-            out.push({ id: Number(row.id), token: row.token, entries: JSON.parse(row.entries) as QueuedBatch['entries'] });
-            n += row.count;
+            try {
+              out.push({ id: Number(row.id), token: row.token, entries: JSON.parse(row.entries) as QueuedBatch['entries'] });
+              n += row.count;
+            } catch {
+              unreadable.push(Number(row.id));
+            }
           }
+          if (unreadable.length > 0) await lease.refuse(unreadable);
           return out;
+        },
+        async refuse(ids) {
+          if (ids.length === 0) return;
+          await client.query('BEGIN');
+          try {
+            await client.query('UPDATE ledger_queue SET first_idx = -1, placed_at = $2, entries = NULL WHERE id = ANY($1::bigint[]) AND first_idx IS NULL', [ids, new Date().toISOString()]);
+            for (const notice of placementNotices(ids.map((id) => ({ id, first: -1 })))) await client.query('SELECT pg_notify($1, $2)', [channels.placed, notice]);
+            await client.query('COMMIT');
+          } catch (e) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            throw e;
+          }
         },
         integrate: (batch, placed) => integrateOn(client, batch, placed, channels.placed),
         async release() {

@@ -131,7 +131,7 @@ describe('ledger: one sequencer among instances on PostgreSQL', databaseUrl === 
     await assertComplete(follower, acknowledged);
   });
 
-  it('a batch waits in the queue sealed, bound to its token and place, and the sequencer opens it', async () => {
+  it('a batch waits in the queue sealed, bound to its token and place; the sequencer opens it, and refuses one that does not open', async () => {
     // A store with no ledger running on it: nobody places what is queued until the test takes the lease.
     const schema = schemas.fresh();
     const store = await openStore({ databaseUrl, pgSchema: schema, sqliteFile: '', codec });
@@ -143,19 +143,16 @@ describe('ledger: one sequencer among instances on PostgreSQL', databaseUrl === 
     await db.connect();
     const row = await db.query<{ entries: string }>('SELECT entries FROM ledger_queue WHERE id = $1', [id]);
     assert.ok(!row.rows[0]!.entries.includes(SECRET), 'the queued payload is sealed');
-    // Moved to another batch's token, it does not open.
-    await db.query("UPDATE ledger_queue SET token = 'token-2' WHERE id = $1", [id]);
-    await db.end();
+    // A second batch, moved to another batch's token: it does not open, and is refused.
+    const moved = await repo.shared!.enqueue('token-3', [{ entry: { ...entry, commitment: 'c2' }, subject: 'declaration:Q-2', salt: 'salt', payload: JSON.stringify({ description: SECRET }) }]);
+    await db.query("UPDATE ledger_queue SET token = 'token-2' WHERE id = $1", [moved]);
     const lease = await repo.shared!.tryLead();
     assert.ok(lease !== null);
-    await assert.rejects(lease.queued(10));
-    const db2 = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${schema}` });
-    await db2.connect();
-    await db2.query("UPDATE ledger_queue SET token = 'token-1' WHERE id = $1", [id]);
-    await db2.end();
-    const [q] = await lease.queued(10);
-    assert.equal(q?.id, id);
-    assert.equal(JSON.parse(q!.entries[0]!.payload).description, SECRET);
+    const queued = await lease.queued(10);
+    assert.deepEqual(queued.map((q) => q.id), [id], 'the moved batch is not handed over');
+    assert.equal(JSON.parse(queued[0]!.entries[0]!.payload).description, SECRET);
+    assert.equal((await db.query<{ f: number }>('SELECT first_idx AS f FROM ledger_queue WHERE id = $1', [moved])).rows[0]!.f, -1, 'refused');
+    await db.end();
     await lease.release();
   });
 
@@ -200,6 +197,29 @@ describe('ledger: one sequencer among instances on PostgreSQL', databaseUrl === 
     await assert.rejects(pending, (e: unknown) => isPortcullisError(e) && /not written/.test(e.message));
     assert.equal(await count(schema, 'ledger_queue'), 0, 'taken back from the queue');
     await stuck.release();
+  });
+  it('a queued batch the database will not take, or that cannot be opened, is refused; the queue behind it moves on', async () => {
+    const { schema, apps, ledgers: [leader] } = await instances(1);
+    assert.equal(leader!.role, 'sequencer');
+    const raw = ledgerRepo(apps[0]!.store).shared!;
+    const entry = (n: number) => ({ type: 'declaration.filed' as const, party: 'customs', keyId: 'k', time: '2026-03-01T08:00:00Z', corrects: null, commitment: `c${n}`, signature: `s${n}` });
+    // PostgreSQL's text takes no NUL: this batch can never be written.
+    const poison = await raw.enqueue('t-poison', [{ entry: entry(1), subject: 'declaration:\u0000', salt: 'salt', payload: '{}' }]);
+    const good = await raw.enqueue('t-good', [{ entry: entry(2), subject: 'declaration:G-1', salt: 'salt', payload: '{}' }]);
+    const db = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${schema}` });
+    await db.connect();
+    // Sealed for another place: it does not open.
+    const moved = await raw.enqueue('t-moved', [{ entry: entry(3), subject: 'declaration:M-1', salt: 'salt', payload: '{}' }]);
+    await db.query("UPDATE ledger_queue SET token = 't-elsewhere' WHERE id = $1", [moved]);
+    const firstOf = async (id: number) => (await db.query<{ f: number | null }>('SELECT first_idx AS f FROM ledger_queue WHERE id = $1', [id])).rows[0]?.f;
+    await until(async () => (await firstOf(poison)) !== null && (await firstOf(good)) !== null && (await firstOf(moved)) !== null, 'every batch placed or refused');
+    assert.equal(await firstOf(poison), -1, 'refused: the database refuses its data');
+    assert.equal(await firstOf(moved), -1, 'refused: it does not open');
+    assert.ok((await firstOf(good))! >= 0, 'the batch behind them is placed');
+    await db.end();
+    // The sequencer's own entries go on.
+    assert.equal((await record(leader!, 'after', 2)).length, 2);
+    assert.equal(leader!.role, 'sequencer', 'it kept the lease');
   });
 });
 
