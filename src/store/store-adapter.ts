@@ -50,10 +50,13 @@ export interface StoreAdapter {
   close(): Promise<void>;
 }
 
-/** Signals between processes: a topic, no payload; one can be missed (a connection lost). */
+/**
+ * Signals between processes: a topic and a short payload (under 8,000 bytes); one can be missed (a
+ * connection lost), after which every subscriber is called with an empty payload.
+ */
 export interface Signals {
   /** Tells every process subscribed to `topic`, this one included. */
-  publish(topic: string): Promise<void>;
+  publish(topic: string, payload?: string): Promise<void>;
   /** Calls `fn` on each signal of `topic`; returns the way to stop. */
-  subscribe(topic: string, fn: () => void): Promise<() => void>;
+  subscribe(topic: string, fn: (payload: string) => void): Promise<() => void>;
 }

@@ -1,16 +1,18 @@
 import type pg from 'pg';
 import type { LedgerRows, NodeRow, ScannedRow } from '../ledger-rows.ts';
 import { integrateOn } from './pg-integrate.ts';
-import { pgSharedLedger, type PgConnection } from './pg-sequencer.ts';
+import type { Signals } from '../store-adapter.ts';
+import type { PgConnection } from './pg-connection.ts';
+import { pgSharedLedger } from './pg-sequencer.ts';
 
 /**
  * The ledger's hot paths on PostgreSQL: a batch is three INSERT … SELECT FROM unnest(arrays)
  * statements in one transaction (a handful of round trips whatever its size; the commit waits for
  * the WAL flush), a proof's nodes are one query joined on arrays of (level, idx).
  */
-export function pgLedgerRows(pool: pg.Pool, connection: PgConnection): LedgerRows {
+export function pgLedgerRows(pool: pg.Pool, connection: PgConnection, signals: Signals): LedgerRows {
   return {
-    shared: pgSharedLedger(pool, connection),
+    shared: pgSharedLedger(pool, connection, signals),
     // A commit returns once PostgreSQL has flushed it: what is visible is on disk.
     durable: async () => {},
     integrate: async (batch) => {

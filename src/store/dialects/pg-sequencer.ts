@@ -1,65 +1,38 @@
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Placement, QueuedBatch, SequencerLease, SharedLedgerRows } from '../ledger-rows.ts';
+import type { Signals } from '../store-adapter.ts';
+import { channelOf, pgClient, unrefSocket, type PgConnection } from './pg-connection.ts';
 import { integrateOn, parsePlacements, placementNotices } from './pg-integrate.ts';
 
-/** How to open a connection of one's own to the database (the pool's settings). */
-export interface PgConnection {
-  readonly url: string;
-  readonly schema?: string | undefined;
-}
+/** The signals' topics: where queued batches were placed (a payload of placements), that a batch was queued. */
+const PLACED = 'ledger.placed';
+const QUEUED = 'ledger.queued';
 
 /** Placed rows of the queue are kept this long for their processes to read, then removed. */
 const KEEP_PLACED_MS = 5 * 60_000;
 /** Most queued batches read at once. */
 const MAX_QUEUED_ROWS = 1000;
 
-/**
- * A connection of its own (the sequencer's lease, a listener). A peer that vanished without closing
- * (a machine lost, a network cut) must be noticed in seconds, not hours, at both ends: TCP keepalive
- * here, and asked of the server for this session (PostgreSQL ends the session, and frees the
- * sequencer's lock, within about 10 s instead of its default of two hours); a query that gets no
- * answer fails after QUERY_TIMEOUT_MS.
- */
-export function pgClient(c: PgConnection): pg.Client {
-  const options = [...(c.schema ? [`-c search_path=${c.schema}`] : []), '-c tcp_keepalives_idle=5', '-c tcp_keepalives_interval=2', '-c tcp_keepalives_count=3', '-c tcp_user_timeout=10000'].join(' ');
-  return new pg.Client({ connectionString: c.url, keepAlive: true, keepAliveInitialDelayMillis: 1000, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: QUERY_TIMEOUT_MS, options });
-}
-
-/** How long opening such a connection may take. */
-const CONNECT_TIMEOUT_MS = 5000;
-/** How long a query on it may go unanswered (a batch of 20,000 entries takes well under this). */
-const QUERY_TIMEOUT_MS = 30_000;
-
-/**
- * The lease's and the listener's connections do not keep the process alive by themselves: they
- * serve its work, and end with it (a process that never closed its store still exits).
- */
-export function unrefSocket(c: pg.Client): void {
-  (c as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
-}
-
 const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** The sequencer's advisory lock: per database, and the schema keeps instances of different schemas apart. */
+export function sequencerLockKey(schema: string | undefined): bigint {
+  return digest(`portcullis.ledger.sequencer:${schema ?? ''}`).readBigInt64BE(0);
+}
 
 /**
  * The ledger shared by the processes on one PostgreSQL database (and schema): the sequencer's
  * lease is a session-level advisory lock, held on a connection of its own on which the sequencer
  * also writes — a process whose connection is gone has lost both at once, so two can never write
  * as sequencer, and PostgreSQL frees the lock as soon as a dead process's connection closes.
- * Others queue their batches in `ledger_queue` and hear placements by LISTEN/NOTIFY.
+ * Others queue their batches in `ledger_queue` and hear placements by NOTIFY, through the
+ * store's signals (pg-signals.ts).
  */
-/** The sequencer's advisory lock: per database, and the schema keeps instances of different schemas apart. */
-export function sequencerLockKey(schema: string | undefined): bigint {
-  return digest(`portcullis.ledger.sequencer:${schema ?? ''}`).readBigInt64BE(0);
-}
-
-export function pgSharedLedger(pool: pg.Pool, connection: PgConnection): SharedLedgerRows {
-  const scope = connection.schema ?? '';
+export function pgSharedLedger(pool: pg.Pool, connection: PgConnection, signals: Signals): SharedLedgerRows {
   const lockKey = sequencerLockKey(connection.schema).toString();
-  const tag = digest(scope).toString('hex').slice(0, 16);
-  const channels = { placed: `portcullis_ledger_placed_${tag}`, queued: `portcullis_ledger_queued_${tag}` };
-  let listener: pg.Client | undefined;
-  let closed = false;
+  const channels = { placed: channelOf(connection.schema, PLACED), queued: channelOf(connection.schema, QUEUED) };
+  let unsubscribe: (() => void)[] = [];
   return {
     async tryLead() {
       const client = pgClient(connection);
@@ -140,40 +113,14 @@ export function pgSharedLedger(pool: pg.Pool, connection: PgConnection): SharedL
       return r.rows.map((row): Placement => ({ id: Number(row.id), first: row.first }));
     },
     async subscribe(on) {
-      // Reconnected until it can be, after a failure; placements announced meanwhile are found by
-      // the callers' polling.
-      const relisten = (): void => {
-        if (!closed) setTimeout(() => void (closed ? undefined : connect().catch(relisten)), 500).unref();
-      };
-      const connect = async (): Promise<void> => {
-        const c = pgClient(connection);
-        c.on('notification', (n) => {
-          if (n.channel === channels.placed) on.placed(parsePlacements(n.payload ?? ''));
-          else if (n.channel === channels.queued) on.queued();
-        });
-        c.on('error', () => {
-          if (listener === c) listener = undefined;
-          void c.end().catch(() => undefined);
-          relisten();
-        });
-        try {
-          await c.connect();
-          unrefSocket(c);
-          await c.query(`LISTEN "${channels.placed}"`);
-          await c.query(`LISTEN "${channels.queued}"`);
-        } catch (e) {
-          void c.end().catch(() => undefined);
-          throw e;
-        }
-        if (closed) await c.end().catch(() => undefined);
-        else listener = c;
-      };
-      await connect();
+      // Through the store's one listening connection: after it was lost and is back, both are
+      // called with nothing, and the callers' polling finds what was announced meanwhile.
+      unsubscribe.push(await signals.subscribe(PLACED, (payload) => on.placed(parsePlacements(payload))));
+      unsubscribe.push(await signals.subscribe(QUEUED, () => on.queued()));
     },
     async close() {
-      closed = true;
-      await listener?.end().catch(() => undefined);
-      listener = undefined;
+      for (const stop of unsubscribe) stop();
+      unsubscribe = [];
     },
   };
 }

@@ -46,7 +46,7 @@ export function postgresAdapter(url: string, opts: { schema?: string | undefined
     schema,
     batchRows: 4096,
     writesInFlight: 2,
-    ledgerRows: pgLedgerRows(pool, { url, schema }),
+    ledgerRows: pgLedgerRows(pool, { url, schema }, signals),
     openDeclarationSink: async (o) => sinks.track(await postgresSink(pool, o, codec)),
     iotInbox: () => (inbox ??= tableInbox(db)),
     exclusive: async (name, fn) => {
