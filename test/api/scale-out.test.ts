@@ -5,14 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import pg from 'pg';
 import { loadConfig } from '../../src/app/config.ts';
 import { openApp } from '../../src/app/context.ts';
 import { ledgerOf } from '../../src/app/ledger/ledger.ts';
 import { verifyLedger } from '../../src/app/ledger/verify.ts';
 import { addUser } from '../../src/app/targeting/users.ts';
 import { partiesRepo } from '../../src/store/index.ts';
-import { PG_SKIP } from '../support/stores.ts';
+import { dropPgSchemas, PG_SKIP } from '../support/stores.ts';
 import { declarationOf, PASSWORD } from './support.ts';
 
 const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
@@ -39,11 +38,7 @@ describe('scale-out: three server processes on one PostgreSQL database', databas
   const instances: Instance[] = [];
   after(async () => {
     for (const i of instances) if (i.child.exitCode === null && i.child.signalCode === null) i.child.kill('SIGKILL');
-    const c = new pg.Client({ connectionString: databaseUrl });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}_pgboss" CASCADE`);
-    await c.end();
+    await dropPgSchemas(databaseUrl, [schema, `${schema}_pgboss`]);
     rmSync(dir, { recursive: true, force: true });
   });
 

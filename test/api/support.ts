@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { loadConfig, type Config } from '../../src/app/config.ts';
 import { openApp, type AppContext } from '../../src/app/context.ts';
 import { addUser } from '../../src/app/targeting/users.ts';
@@ -15,7 +14,8 @@ import { buildServer, type ApiServer, type ServerOptions } from '../../src/api/s
 import { authPort, policy } from '../../src/api/wiring.ts';
 import { partiesRepo } from '../../src/store/index.ts';
 import type { DeclarationInput } from '../../src/domain/declaration.ts';
-import { declarationInput } from '../support/stores.ts';
+import { declarationInput, dropPgSchemas } from '../support/stores.ts';
+import { bossSchemaOf } from '../../src/app/jobs/pg-queue.ts';
 
 export const PASSWORD = 'Tr0ub4dor&3-portcullis-test';
 
@@ -117,17 +117,8 @@ export async function startApi(o: Partial<ServerOptions> & { beforeListen?: (ser
       await server.close().catch(() => undefined);
       await app.close();
       rmSync(dir, { recursive: true, force: true });
-      if (databaseUrl !== undefined && schema !== undefined) {
-        const client = new pg.Client({ connectionString: databaseUrl });
-        await client.connect();
-        try {
-          await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-          // The job queue's (app/jobs/pg-queue.ts, bossSchemaOf).
-          await client.query(`DROP SCHEMA IF EXISTS "${schema}_pgboss" CASCADE`);
-        } finally {
-          await client.end();
-        }
-      }
+      // The store's schema, and the job queue's (app/jobs/pg-queue.ts).
+      if (schema !== undefined) await dropPgSchemas(databaseUrl, [schema, bossSchemaOf(schema)]);
     },
   };
   return api;

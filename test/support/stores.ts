@@ -26,17 +26,21 @@ export function pgSchemas(databaseUrl: string | undefined): { fresh(): string; d
       made.push(s);
       return s;
     },
-    async drop() {
-      if (made.length === 0 || databaseUrl === undefined) return;
-      const c = new pg.Client({ connectionString: databaseUrl });
-      await c.connect();
-      try {
-        for (const s of made) await c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-      } finally {
-        await c.end();
-      }
-    },
+    drop: () => dropPgSchemas(databaseUrl, made),
   };
+}
+
+/** Removes PostgreSQL schemas and everything in them (none when there is no database). */
+export async function dropPgSchemas(databaseUrl: string | undefined, schemas: Iterable<string>): Promise<void> {
+  const names = [...new Set(schemas)];
+  if (names.length === 0 || databaseUrl === undefined) return;
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    for (const s of names) await c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+  } finally {
+    await c.end();
+  }
 }
 
 export interface StoreHarness {
@@ -97,15 +101,7 @@ function targets(): Target[] {
       reopenable: true,
       fresh: () => ({ databaseUrl, pgSchema: `test_${randomBytes(6).toString('hex')}`, sqliteFile: '' }),
       cleanup: async (configs) => {
-        const schemas = configs.flatMap((c) => (c.pgSchema === undefined ? [] : [c.pgSchema]));
-        if (schemas.length === 0) return;
-        const client = new pg.Client({ connectionString: databaseUrl });
-        await client.connect();
-        try {
-          for (const s of new Set(schemas)) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-        } finally {
-          await client.end();
-        }
+        await dropPgSchemas(databaseUrl, configs.flatMap((c) => (c.pgSchema === undefined ? [] : [c.pgSchema])));
       },
     },
   ];

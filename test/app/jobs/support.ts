@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { loadConfig, type Config } from '../../../src/app/config.ts';
 import { openApp, type AppContext } from '../../../src/app/context.ts';
 import { bossSchemaOf } from '../../../src/app/jobs/pg-queue.ts';
+import { dropPgSchemas } from '../../support/stores.ts';
 
 export const DATABASE_URL = process.env.DATABASE_URL?.trim() || undefined;
 
@@ -45,14 +45,7 @@ export function pgSite(): Site {
     },
     async close() {
       for (const a of opened) await a.close().catch(() => undefined);
-      const c = new pg.Client({ connectionString: DATABASE_URL });
-      await c.connect();
-      try {
-        await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await c.query(`DROP SCHEMA IF EXISTS "${bossSchemaOf(schema)}" CASCADE`);
-      } finally {
-        await c.end();
-      }
+      await dropPgSchemas(DATABASE_URL, [schema, bossSchemaOf(schema)]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
