@@ -7,6 +7,7 @@ import { DEMO_ROWS, seedDemoIfEmpty } from '../app/demo/seed-demo.ts';
 import { DEMO_USERS, seedTargetingDemo } from '../app/demo/seed-targeting.ts';
 import { seedIotDemo } from '../app/demo/seed-iot.ts';
 import { seedMovementsDemo } from '../app/demo/seed-movements.ts';
+import { jobQueueSettings } from '../app/jobs/open.ts';
 import { ledgerOf } from '../app/ledger/ledger.ts';
 import { buildServer, shutdown } from './server.ts';
 import { authPort, policy } from './wiring.ts';
@@ -80,6 +81,7 @@ export async function serve(o: ServeOptions): Promise<void> {
       can: policy,
       logger: { level: o.env.PORTCULLIS_LOG_LEVEL?.trim() || 'info' },
       rateLimit: { max: int(o.env.PORTCULLIS_RATE_LIMIT, 6000), loginMax: int(o.env.PORTCULLIS_LOGIN_RATE_LIMIT, 10) },
+      jobs: jobQueueSettings(o.env),
       iot: { url: config.mqttUrl, embeddedPort: int(o.env.PORTCULLIS_MQTT_PORT, 1883), ...(o.env.PORTCULLIS_MQTT_CLIENT_ID?.trim() ? { clientId: o.env.PORTCULLIS_MQTT_CLIENT_ID.trim() } : {}) },
     });
     const address = await server.listen({ port: o.port ?? config.port, host: o.host ?? config.security.host });

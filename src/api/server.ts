@@ -37,7 +37,7 @@ import { parsePartnerLogs, startWitnessing } from '../app/ledger/mutual-witness.
 import { ledgerOf } from '../app/ledger/ledger.ts';
 import { DATA_KEYS_TOPIC, liveCodecOf } from '../app/security/data-keys.ts';
 import { whileSequencer } from '../app/ledger/sequencer-duties.ts';
-import { jobQueueSettings, openJobQueue } from '../app/jobs/open.ts';
+import { openJobQueue, type JobQueueOptions } from '../app/jobs/open.ts';
 import { rescoreThroughQueue } from '../app/jobs/handlers.ts';
 import type { JobQueue } from '../app/jobs/queue.ts';
 import { startIotService, type IotService, type IotServiceOptions } from '../app/iot/service.ts';
@@ -66,6 +66,8 @@ export interface ServerOptions {
    * round every `intervalMs` (10 s); none when the configuration names no partner.
    */
   readonly witness?: { readonly intervalMs: number };
+  /** The job queue's settings (PostgreSQL; `portcullis serve` reads them from PORTCULLIS_JOB_*, docs/jobs.md). */
+  readonly jobs?: JobQueueOptions;
 }
 
 export type ApiServer = FastifyInstance;
@@ -193,7 +195,7 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
   const decisions = openDecisionQueue(app);
   const filings = openFilingQueue(app, { decide: (ds) => decisions.decide(ds), decideFiled: (ds) => decisions.decideFiled(ds) });
   // Background jobs (issue 9): on PostgreSQL a queue every instance works (pg-boss), on SQLite this process's own; docs/jobs.md.
-  const jobs = await openJobQueue(app, { decide: (ds) => decisions.decide(ds), onError: (e, j) => server.log.error({ err: e, job: j.id, kind: j.kind }, 'job') }, jobQueueSettings(process.env));
+  const jobs = await openJobQueue(app, { decide: (ds) => decisions.decide(ds), onError: (e, j) => server.log.error({ err: e, job: j.id, kind: j.kind }, 'job') }, opts.jobs ?? {});
   // Telemetry (issue 7): the devices' topic on the broker, alerts deciding their consignments again through the same queue.
   // With several instances on PostgreSQL (issue 9), the devices' one persistent MQTT session and
   // the witnessing of partners' logs are held by the instance that sequences the ledger, and move
