@@ -192,87 +192,97 @@ export async function buildServer(app: AppContext, opts: ServerOptions): Promise
     transform: jsonSchemaTransform,
   });
 
-  const decisions = openDecisionQueue(app);
-  const filings = openFilingQueue(app, { decide: (ds) => decisions.decide(ds), decideFiled: (ds) => decisions.decideFiled(ds) });
-  // Background jobs (issue 9): on PostgreSQL a queue every instance works (pg-boss), on SQLite this process's own; docs/jobs.md.
-  const jobs = await openJobQueue(app, { decide: (ds) => decisions.decide(ds), onError: (e, j) => server.log.error({ err: e, job: j.id, kind: j.kind }, 'job') }, opts.jobs ?? {});
-  // Telemetry (issue 7): the devices' topic on the broker, alerts deciding their consignments again through the same queue.
-  // With several instances on PostgreSQL (issue 9), the devices' one persistent MQTT session and
-  // the witnessing of partners' logs are held by the instance that sequences the ledger, and move
-  // with it when it dies (sequencer-duties.ts); on SQLite this process simply holds them.
-  const ledger = ledgerOf(app);
-  await ledger.start();
-  // Keys rotated by another instance: this one seals under the new current key too.
-  const unwatchKeys = await app.store.signals?.subscribe(DATA_KEYS_TOPIC, () => liveCodecOf(app.store)?.reload());
-  const iotOptions = opts.iot;
-  const telemetry = iotOptions === undefined ? undefined : whileSequencer(ledger, () => startIotService(app, { ...iotOptions, decide: (ds) => decisions.decide(ds), ...(jobs.shared ? { rescore: (ids) => rescoreThroughQueue(app, jobs, ids) } : {}), onError: (e) => server.log.error({ err: e }, 'telemetry') }), (e) => server.log.error({ err: e }, 'telemetry: start or stop failed'));
-  await telemetry?.ready;
-  const iot = telemetry?.current;
-  if (iot !== undefined) server.decorate('iotBroker', `${iot.brokerUrl}${iot.embedded ? ' (embedded broker)' : ''}`);
-  // Partners' logs witnessed with this deployment's cosignature key (issue 9, mutual witnessing).
-  const partners = parsePartnerLogs(app.config.ledger.witnessLogs);
-  const witnessing = whileSequencer(
-    ledger,
-    async () =>
-      startWitnessing(app, partners, {
-        intervalMs: opts.witness?.intervalMs ?? 10_000,
-        onReport: (p, r) => (r.kind === 'split-view' ? server.log.error({ log: p.url, reason: r.reason, evidence: r.evidence }, 'witness: split view') : r.kind === 'cosigned' && server.log.info({ log: p.url, size: r.size }, 'witness: cosigned')),
-        onError: (p, e) => server.log.warn({ log: p.url, err: e }, 'witness: round failed'),
-      }),
-    (e) => server.log.error({ err: e }, 'witness: start or stop failed'),
-  );
-  server.addHook('onClose', async () => {
-    unwatchKeys?.();
-    await witnessing.close();
-    await telemetry?.close();
-    await jobs.close();
-    await filings.close();
-    await decisions.close();
-  });
-  const deps: ApiDeps = { app, auth: opts.auth, can: opts.can };
-  registerAuth(server, deps);
-  const ctx = {
-    ...deps,
-    guards: guards(opts.can),
-    decisions,
-    filings,
-    jobs,
-    // This instance's telemetry service, while it holds it.
-    get iot() {
-      return telemetry?.current;
-    },
-    live,
-    loginMax: opts.rateLimit?.loginMax ?? 10,
+  // What the server opens is closed with it, the newest first; and at once when building fails
+  // part-way, so that a process whose start failed is not held open by a queue or session it opened.
+  const opened: Array<() => Promise<void> | void> = [];
+  const closeOpened = async (): Promise<void> => {
+    for (let c = opened.pop(); c !== undefined; c = opened.pop()) await c();
   };
+  server.addHook('onClose', closeOpened);
+  try {
+    const decisions = openDecisionQueue(app);
+    opened.push(() => decisions.close());
+    const filings = openFilingQueue(app, { decide: (ds) => decisions.decide(ds), decideFiled: (ds) => decisions.decideFiled(ds) });
+    opened.push(() => filings.close());
+    // Background jobs (issue 9): on PostgreSQL a queue every instance works (pg-boss), on SQLite this process's own; docs/jobs.md.
+    const jobs = await openJobQueue(app, { decide: (ds) => decisions.decide(ds), onError: (e, j) => server.log.error({ err: e, job: j.id, kind: j.kind }, 'job') }, opts.jobs ?? {});
+    opened.push(() => jobs.close());
+    // Telemetry (issue 7): the devices' topic on the broker, alerts deciding their consignments again through the same queue.
+    // With several instances on PostgreSQL (issue 9), the devices' one persistent MQTT session and
+    // the witnessing of partners' logs are held by the instance that sequences the ledger, and move
+    // with it when it dies (sequencer-duties.ts); on SQLite this process simply holds them.
+    const ledger = ledgerOf(app);
+    await ledger.start();
+    // Keys rotated by another instance: this one seals under the new current key too.
+    const unwatchKeys = await app.store.signals?.subscribe(DATA_KEYS_TOPIC, () => liveCodecOf(app.store)?.reload());
+    opened.push(() => unwatchKeys?.());
+    const iotOptions = opts.iot;
+    const telemetry = iotOptions === undefined ? undefined : whileSequencer(ledger, () => startIotService(app, { ...iotOptions, decide: (ds) => decisions.decide(ds), ...(jobs.shared ? { rescore: (ids) => rescoreThroughQueue(app, jobs, ids) } : {}), onError: (e) => server.log.error({ err: e }, 'telemetry') }), (e) => server.log.error({ err: e }, 'telemetry: start or stop failed'));
+    opened.push(() => telemetry?.close());
+    await telemetry?.ready;
+    const iot = telemetry?.current;
+    if (iot !== undefined) server.decorate('iotBroker', `${iot.brokerUrl}${iot.embedded ? ' (embedded broker)' : ''}`);
+    // Partners' logs witnessed with this deployment's cosignature key (issue 9, mutual witnessing).
+    const partners = parsePartnerLogs(app.config.ledger.witnessLogs);
+    const witnessing = whileSequencer(
+      ledger,
+      async () =>
+        startWitnessing(app, partners, {
+          intervalMs: opts.witness?.intervalMs ?? 10_000,
+          onReport: (p, r) => (r.kind === 'split-view' ? server.log.error({ log: p.url, reason: r.reason, evidence: r.evidence }, 'witness: split view') : r.kind === 'cosigned' && server.log.info({ log: p.url, size: r.size }, 'witness: cosigned')),
+          onError: (p, e) => server.log.warn({ log: p.url, err: e }, 'witness: round failed'),
+        }),
+      (e) => server.log.error({ err: e }, 'witness: start or stop failed'),
+    );
+    opened.push(() => witnessing.close());
+    const deps: ApiDeps = { app, auth: opts.auth, can: opts.can };
+    registerAuth(server, deps);
+    const ctx = {
+      ...deps,
+      guards: guards(opts.can),
+      decisions,
+      filings,
+      jobs,
+      // This instance's telemetry service, while it holds it.
+      get iot() {
+        return telemetry?.current;
+      },
+      live,
+      loginMax: opts.rateLimit?.loginMax ?? 10,
+    };
 
-  const api = server.withTypeProvider<ZodTypeProvider>();
-  api.get(`${API}/openapi.json`, { config: { public: true }, schema: { hide: true } }, async () => server.swagger());
-  healthRoutes(api, ctx);
-  await server.register(async (v1) => {
-    const r = v1.withTypeProvider<ZodTypeProvider>();
-    authRoutes(r, ctx);
-    userRoutes(r, ctx);
-    partyRoutes(r, ctx);
-    declarationRoutes(r, ctx);
-    worklistRoutes(r, ctx);
-    liveRoutes(r, ctx);
-    inspectionRoutes(r, ctx);
-    ruleRoutes(r, ctx);
-    modelRoutes(r, ctx);
-    alertRoutes(r, ctx);
-    dashboardRoutes(r, ctx);
-    ledgerRoutes(r, ctx);
-    movementRoutes(r, ctx);
-    iotRoutes(r, ctx);
-    keyRoutes(r, ctx);
-    discrepancyRoutes(r, ctx);
-    riskAlertRoutes(r, ctx);
-    exchangeRoutes(r, ctx);
-  }, { prefix: API });
+    const api = server.withTypeProvider<ZodTypeProvider>();
+    api.get(`${API}/openapi.json`, { config: { public: true }, schema: { hide: true } }, async () => server.swagger());
+    healthRoutes(api, ctx);
+    await server.register(async (v1) => {
+      const r = v1.withTypeProvider<ZodTypeProvider>();
+      authRoutes(r, ctx);
+      userRoutes(r, ctx);
+      partyRoutes(r, ctx);
+      declarationRoutes(r, ctx);
+      worklistRoutes(r, ctx);
+      liveRoutes(r, ctx);
+      inspectionRoutes(r, ctx);
+      ruleRoutes(r, ctx);
+      modelRoutes(r, ctx);
+      alertRoutes(r, ctx);
+      dashboardRoutes(r, ctx);
+      ledgerRoutes(r, ctx);
+      movementRoutes(r, ctx);
+      iotRoutes(r, ctx);
+      keyRoutes(r, ctx);
+      discrepancyRoutes(r, ctx);
+      riskAlertRoutes(r, ctx);
+      exchangeRoutes(r, ctx);
+    }, { prefix: API });
 
-  const root = opts.webRoot ?? (existsSync(WEB_DIST) ? WEB_DIST : WEB_STATIC);
-  if (existsSync(root)) await server.register(fastifyStatic, { root, index: 'index.html', wildcard: false });
-  return server;
+    const root = opts.webRoot ?? (existsSync(WEB_DIST) ? WEB_DIST : WEB_STATIC);
+    if (existsSync(root)) await server.register(fastifyStatic, { root, index: 'index.html', wildcard: false });
+    return server;
+  } catch (e) {
+    await closeOpened().catch(() => undefined);
+    throw e;
+  }
 }
 
 export type RouteContext = ApiDeps & { readonly guards: ReturnType<typeof guards>; readonly decisions: DecisionQueue; readonly filings: FilingQueue; readonly jobs: JobQueue; readonly iot: IotService | undefined; readonly live: LiveStreams; readonly loginMax: number };

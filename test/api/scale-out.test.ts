@@ -20,7 +20,7 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 interface Instance {
   readonly name: string;
   readonly child: ChildProcess;
-  readonly base: string;
+  base: string;
   log: string;
 }
 
@@ -49,7 +49,9 @@ describe('scale-out: three server processes on one PostgreSQL database', databas
       env: { ...env, MQTT_URL: '', PORTCULLIS_MQTT_PORT: '0' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    const inst = { name, child, base: '', log: '' };
+    const inst: Instance = { name, child, base: '', log: '' };
+    // Known at once, so that `after` kills it even if it never starts.
+    instances.push(inst);
     const base = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${name} did not start in 60 s: ${inst.log}`)), 60_000);
       child.stderr!.on('data', (b: Buffer) => {
@@ -60,12 +62,13 @@ describe('scale-out: three server processes on one PostgreSQL database', databas
           resolve(m[1]!);
         }
       });
-      child.once('exit', (code) => reject(new Error(`${name} exited (${code}): ${inst.log}`)));
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`${name} exited (${code}): ${inst.log}`));
+      });
     });
-    const started = { ...inst, base };
-    child.stderr!.on('data', (b: Buffer) => (started.log = (started.log + b.toString()).slice(-20_000)));
-    instances.push(started);
-    return started;
+    inst.base = base;
+    return inst;
   }
 
   const roleOf = async (i: Instance): Promise<string | undefined> => {

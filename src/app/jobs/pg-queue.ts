@@ -106,15 +106,20 @@ export async function pgJobQueue(app: AppContext, deps: JobDeps = {}, o: PgQueue
   });
   boss.on('error', (e) => onError(e, { id: '-', kind: 'queue' }));
   await boss.start();
-  for (const kind of JOB_KINDS) {
-    // One key rotation at a time: pg-boss's "stately" policy keeps at most one queued and one active.
-    const policy = kind === 'keys.rotate' ? 'stately' : 'standard';
-    try {
-      await boss.createQueue(kind, { name: kind, policy, retryLimit, retryDelay, expireInSeconds: expireSeconds });
-    } catch {
-      // Another instance created it at the same moment.
-      if ((await boss.getQueue(kind)) === null) await boss.createQueue(kind, { name: kind, policy, retryLimit, retryDelay, expireInSeconds: expireSeconds });
-    }
+  try {
+    // Queues are made one instance at a time: pg-boss's create_queue attaches a partition and a
+    // foreign key to its queue table, and two instances doing so at once deadlock in PostgreSQL.
+    // The instances that wait find the queues made.
+    await app.store.exclusive(`job-queues:${schema}`, async () => {
+      for (const kind of JOB_KINDS) {
+        // One key rotation at a time: pg-boss's "stately" policy keeps at most one queued and one active.
+        const policy = kind === 'keys.rotate' ? 'stately' : 'standard';
+        if ((await boss.getQueue(kind)) === null) await boss.createQueue(kind, { name: kind, policy, retryLimit, retryDelay, expireInSeconds: expireSeconds });
+      }
+    });
+  } catch (e) {
+    await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
+    throw e;
   }
 
   const job = sql.id(schema, 'job');

@@ -20,12 +20,15 @@ export function serveCommand(program: Command): void {
     .option('--port <n>', 'port to listen on (PORTCULLIS_PORT, 8080)')
     .option('--host <h>', 'address to listen on (PORTCULLIS_HOST, 127.0.0.1)')
     .option('--no-demo', 'do not load the demo data on first start')
-    .action((o: { port?: string; host?: string; demo: boolean }) =>
-      runAction(false, async () => {
+    .action(async (o: { port?: string; host?: string; demo: boolean }) => {
+      await runAction(false, async () => {
         const port = portOf(o.port);
         // The one place the command line reaches the API layer: it starts the server.
         const { serve } = (await import('../../api/serve.ts' as string)) as { serve: (o: { port?: number | undefined; host?: string | undefined; say: (l: string) => void; env: NodeJS.ProcessEnv; demo: boolean }) => Promise<void> };
         await serve({ port, host: o.host, say: (l) => process.stderr.write(`${l}\n`), env: process.env, demo: o.demo });
-      }),
-    );
+      });
+      // Stopped, or failed to start (said above): the process ends here. A server that could not
+      // start must not linger half-open, holding a port, a database lease or a load balancer's hopes.
+      process.exit(process.exitCode ?? 0);
+    });
 }

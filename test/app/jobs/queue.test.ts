@@ -16,8 +16,8 @@ import { loadConfig } from '../../../src/app/config.ts';
 import { openApp, type AppContext } from '../../../src/app/context.ts';
 import { runJob } from '../../../src/app/jobs/handlers.ts';
 import { openJobQueue } from '../../../src/app/jobs/open.ts';
-import { pgJobQueue } from '../../../src/app/jobs/pg-queue.ts';
-import type { JobQueue } from '../../../src/app/jobs/queue.ts';
+import { bossSchemaOf, pgJobQueue } from '../../../src/app/jobs/pg-queue.ts';
+import { JOB_KINDS, type JobQueue } from '../../../src/app/jobs/queue.ts';
 import { ledgerOf } from '../../../src/app/ledger/ledger.ts';
 import { addUser } from '../../../src/app/targeting/users.ts';
 import type { Declaration } from '../../../src/domain/declaration.ts';
@@ -199,6 +199,29 @@ describe('the job queue on PostgreSQL: two instances on one database', DATABASE_
       const entries = await ledgerOf(b).repo.latestAbout([`model:${registered[0]!.id}`], ['model.changed']);
       assert.equal(entries.size, 1, `${when}: the registration is in the ledger`);
       await qb.close();
+    }
+  });
+});
+
+describe('the job queue on PostgreSQL: instances started together on a new database', DATABASE_URL === undefined ? { skip: 'DATABASE_URL not set: PostgreSQL job queue tests skipped' } : {}, () => {
+  // pg-boss makes a queue by attaching a partition and foreign keys to its tables; four instances
+  // doing so at once deadlocked in PostgreSQL (seen in CI, where a server then never started).
+  test('four instances open their queues at once, five times over: each queue made once, no deadlock', { timeout: 120_000 }, async () => {
+    for (let round = 0; round < 5; round++) {
+      const site = pgSite();
+      const queues: JobQueue[] = [];
+      try {
+        const apps = await Promise.all([0, 1, 2, 3].map(() => site.open()));
+        const opened = await Promise.allSettled(apps.map((app, i) => pgJobQueue(app, { onError: (e) => console.error(`round ${round} instance ${i}:`, e) }, { ...FAST, instance: `I${i}` })));
+        for (const o of opened) if (o.status === 'fulfilled') queues.push(o.value);
+        const failed = opened.flatMap((o, i) => (o.status === 'rejected' ? [`instance ${i}: ${String(o.reason)}`] : []));
+        assert.deepEqual(failed, [], `round ${round}`);
+        const made = await sql<{ name: string }>`SELECT name FROM ${sql.id(bossSchemaOf(site.schema), 'queue')} ORDER BY name`.execute(apps[0]!.store.db);
+        assert.deepEqual(made.rows.map((r) => r.name), [...JOB_KINDS].sort());
+      } finally {
+        for (const q of queues) await q.close().catch(() => undefined);
+        await site.close();
+      }
     }
   });
 });
