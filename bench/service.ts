@@ -1,7 +1,9 @@
 /**
  * The service issue's figures, with autocannon against a real `portcullis serve` on this machine:
  * - service-file: filing and scoring one declaration per request (validation, store, decision,
- *   ledger entry) as a trader, each request a new declaration; ≥ 2,000 requests/s with p99 < 20 ms;
+ *   ledger entry) as a trader, each request a new declaration, offered at 2,050 a second: ≥ 2,000
+ *   answered a second with p99 < 20 ms; service-file-saturated: the same with nothing held back
+ *   (32 connections), the most the server takes and its latency then, for comparison;
  * - service-worklist: reading the analyst worklist (50 rows); ≥ 5,000 requests/s. Pages are kept
  *   while the store is unchanged (api/response-cache.ts); service-worklist-uncached reads a
  *   different page each time, so that every one is computed, for comparison.
@@ -23,6 +25,9 @@ import { emit, machine, median } from './stats.ts';
 
 const DURATION = 10;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+/** The filing figure's load: offered a little over the 2,000 a second it names, on 64 connections. */
+const PACED_RATE = 2050;
+const PACED_CONNECTIONS = 64;
 
 interface Server {
   readonly base: string;
@@ -114,30 +119,40 @@ export async function benchService(o: { runs: number }): Promise<void> {
     const trader = await login(base, 'bench-trader');
 
     // `runs` runs of one request mix against the server, one after another (none when this part is not asked for).
-    const repeat = async (part: 'file' | 'worklist', request: Omit<autocannon.Options, 'connections' | 'duration'>): Promise<Run[]> => {
+    const repeat = async (part: 'file' | 'worklist', request: Omit<autocannon.Options, 'duration'>): Promise<Run[]> => {
       const runs: Run[] = [];
-      for (let run = 0; run < (only === undefined || only === part ? o.runs : 0); run++) runs.push(await fire({ ...request, connections: CONNECTIONS, duration: DURATION }));
+      for (let run = 0; run < (only === undefined || only === part ? o.runs : 0); run++) runs.push(await fire({ connections: CONNECTIONS, ...request, duration: DURATION }));
       return runs;
     };
 
     let n = 0;
     const prefix = `BENCH-${Date.now().toString(36)}-`;
-    const filing = await repeat('file', {
+    const filings: Omit<autocannon.Options, 'duration'> = {
       url: base,
       requests: [
         {
           method: 'POST',
           path: '/api/v1/declarations',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${trader}` },
-          setupRequest: (req) => {
+          setupRequest: (req: autocannon.Request) => {
             const t = templates[n % templates.length]!;
             n++;
             return { ...req, body: JSON.stringify({ ...t, id: `${prefix}${n}`, importer: party, filedAt: new Date().toISOString() }) };
           },
         },
       ],
-    });
-    if (filing.length > 0) emitRuns('service-file', filing, { target: { minRequestsPerSecond: 2000, maxP99Ms: 20 }, meets: (r) => r.requestsPerSecond >= 2000 && r.p99 < 20, filed: n });
+    };
+    // The figure, as a service level: filings offered at a little over 2,000 a second; met when
+    // the server answers at least 2,000 a second and 99 % of them within 20 ms. 64 connections
+    // pace the load (each sends one filing about every 31 ms, after its previous answer), so a
+    // slow answer delays little of what follows (autocannon waits for an answer before sending
+    // again on that connection: a closed loop, which would hide latency if the server stalled).
+    const paced = await repeat('file', { ...filings, connections: PACED_CONNECTIONS, overallRate: PACED_RATE });
+    if (paced.length > 0) emitRuns('service-file', paced, { connections: PACED_CONNECTIONS, offered: PACED_RATE, target: { minRequestsPerSecond: 2000, maxP99Ms: 20 }, meets: (r) => r.requestsPerSecond >= 2000 && r.p99 < 20, filed: n });
+    // As many filings as the server will take (32 connections, each sending again as soon as it
+    // is answered): the most it can do, and what latency it has when saturated. No figure of its own.
+    const saturated = await repeat('file', filings);
+    if (saturated.length > 0) emitRuns('service-file-saturated', saturated, { target: { informational: 'the most filings a second the server takes, and its latency when saturated' }, meets: () => true, filed: n });
 
     const worklist = await repeat('worklist', { url: `${base}/api/v1/worklist?limit=50`, headers: { authorization: `Bearer ${analyst}` } });
     if (worklist.length > 0) emitRuns('service-worklist', worklist, { target: { minRequestsPerSecond: 5000 }, meets: (r) => r.requestsPerSecond >= 5000 });
@@ -155,7 +170,7 @@ export async function benchService(o: { runs: number }): Promise<void> {
   }
 }
 
-function emitRuns(bench: string, runs: readonly Run[], o: { target: object; meets: (r: Run) => boolean; filed?: number }): void {
+function emitRuns(bench: string, runs: readonly Run[], o: { target: object; meets: (r: Run) => boolean; filed?: number; connections?: number; offered?: number }): void {
   const m: Run = {
     requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
     p50: median(runs.map((r) => r.p50)),
@@ -164,7 +179,7 @@ function emitRuns(bench: string, runs: readonly Run[], o: { target: object; meet
     non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
   };
   emit({
-    bench, runs: runs.length, seconds: DURATION, connections: CONNECTIONS,
+    bench, runs: runs.length, seconds: DURATION, connections: o.connections ?? CONNECTIONS, ...(o.offered === undefined ? {} : { offeredPerSecond: o.offered }),
     requestsPerSecondMedian: Math.round(m.requestsPerSecond), requestsPerSecondAll: runs.map((r) => Math.round(r.requestsPerSecond)),
     latencyMsP50Median: m.p50, latencyMsP99Median: m.p99, latencyMsP99All: runs.map((r) => r.p99),
     errors: m.errors, non2xx: m.non2xx, ...(o.filed === undefined ? {} : { filed: o.filed }),
