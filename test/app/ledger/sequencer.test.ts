@@ -199,9 +199,11 @@ describe('ledger: one sequencer among instances on PostgreSQL', databaseUrl === 
     await stuck.release();
   });
   it('a queued batch the database will not take, or that cannot be opened, is refused; the queue behind it moves on', async () => {
-    const { schema, apps, ledgers: [leader] } = await instances(1);
-    assert.equal(leader!.role, 'sequencer');
-    const raw = ledgerRepo(apps[0]!.store).shared!;
+    // The queue is set up before any instance sequences, so that no batch is placed half-made.
+    const schema = schemas.fresh();
+    const store = await openStore({ databaseUrl, pgSchema: schema, sqliteFile: '', codec });
+    open.push(store);
+    const raw = ledgerRepo(store).shared!;
     const entry = (n: number) => ({ type: 'declaration.filed' as const, party: 'customs', keyId: 'k', time: '2026-03-01T08:00:00Z', corrects: null, commitment: `c${n}`, signature: `s${n}` });
     // PostgreSQL's text takes no NUL: this batch can never be written.
     const poison = await raw.enqueue('t-poison', [{ entry: entry(1), subject: 'declaration:\u0000', salt: 'salt', payload: '{}' }]);
@@ -211,6 +213,10 @@ describe('ledger: one sequencer among instances on PostgreSQL', databaseUrl === 
     // Sealed for another place: it does not open.
     const moved = await raw.enqueue('t-moved', [{ entry: entry(3), subject: 'declaration:M-1', salt: 'salt', payload: '{}' }]);
     await db.query("UPDATE ledger_queue SET token = 't-elsewhere' WHERE id = $1", [moved]);
+    const leader = new Ledger(appOf(store));
+    ledgers.push(leader);
+    await leader.start();
+    assert.equal(leader.role, 'sequencer');
     const firstOf = async (id: number) => (await db.query<{ f: number | null }>('SELECT first_idx AS f FROM ledger_queue WHERE id = $1', [id])).rows[0]?.f;
     await until(async () => (await firstOf(poison)) !== null && (await firstOf(good)) !== null && (await firstOf(moved)) !== null, 'every batch placed or refused');
     assert.equal(await firstOf(poison), -1, 'refused: the database refuses its data');
@@ -218,8 +224,8 @@ describe('ledger: one sequencer among instances on PostgreSQL', databaseUrl === 
     assert.ok((await firstOf(good))! >= 0, 'the batch behind them is placed');
     await db.end();
     // The sequencer's own entries go on.
-    assert.equal((await record(leader!, 'after', 2)).length, 2);
-    assert.equal(leader!.role, 'sequencer', 'it kept the lease');
+    assert.equal((await record(leader, 'after', 2)).length, 2);
+    assert.equal(leader.role, 'sequencer', 'it kept the lease');
   });
 });
 
