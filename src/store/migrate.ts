@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type DatabaseIntrospector, type Kysely, type Migration, type MigrationProvider, Migrator, sql, type TableMetadata } from 'kysely';
 import { PortcullisError } from '../domain/errors.ts';
 import * as initial from './migrations/0001-initial.ts';
 import * as dropImporterIndex from './migrations/0002-drop-importer-index.ts';
@@ -50,7 +50,8 @@ export async function migrateToLatest(store: StoreAdapter): Promise<string[]> {
       // Kysely looks for its migration tables in every schema unless told which one holds them; without
       // this, a schema on a server where another schema has them never gets its own.
       const r = await sql<{ s: string }>`SELECT current_schema() AS s`.execute(conn);
-      return await migrateOn(store, conn, store.schema ?? r.rows[0]?.s ?? 'public');
+      const own = store.schema ?? r.rows[0]?.s ?? 'public';
+      return await migrateOn(store, withinSchema(conn, own), own);
     } finally {
       await sql`SELECT pg_advisory_unlock(hashtext(${key}))`.execute(conn);
     }
@@ -66,4 +67,30 @@ async function migrateOn(store: StoreAdapter, db: Kysely<Schema>, migrationTable
     throw new PortcullisError('STORE_ERROR', `migration failed on ${store.description}: ${String(error)}`, [], { cause: error });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * The connection as Kysely's migrator sees it, with its look-ups of schemas and tables confined to
+ * `schema`. Its own introspection lists every table of every schema on the server, and fails
+ * ("schema … does not exist") when someone drops another schema meanwhile: on a server shared by
+ * several deployments, or by tests run side by side.
+ */
+function withinSchema(db: Kysely<Schema>, schema: string): Kysely<Schema> {
+  const introspection: DatabaseIntrospector = {
+    getSchemas: async () => (await sql<{ name: string }>`SELECT nspname AS name FROM pg_catalog.pg_namespace WHERE nspname = ${schema}`.execute(db)).rows,
+    getTables: async () => {
+      const r = await sql<{ name: string; kind: string }>`
+        SELECT c.relname AS name, c.relkind AS kind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = ${schema} AND c.relkind IN ('r', 'p', 'v')`.execute(db);
+      return r.rows.map((t): TableMetadata => ({ name: t.name, schema, isView: t.kind === 'v', columns: [] }));
+    },
+    getMetadata: async () => ({ tables: await introspection.getTables() }),
+  };
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'introspection') return introspection;
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }

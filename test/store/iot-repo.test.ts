@@ -4,7 +4,7 @@ import { Migrator, sql } from 'kysely';
 import type { DeviceEvent, DeviceProgress, DeviceRecord } from '../../src/iot/types.ts';
 import { MIGRATIONS, migrateToLatest } from '../../src/store/migrate.ts';
 import { devicesRepo, iotEventsRepo, monitorsRepo, type DeviceEventRow, type DeviceProgressRow, type DeviceRow, type StoreAdapter } from '../../src/store/index.ts';
-import { forEachStore } from '../support/stores.ts';
+import { forEachStore, tableNamesOf } from '../support/stores.ts';
 
 /** The store declares the iot layer's shapes again (it may not import them): they must stay the same. */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -29,8 +29,7 @@ const device = (id: string, over: Partial<DeviceRow> = {}): DeviceRow => ({
 
 const TABLES = ['consignment_monitors', 'device_progress', 'devices', 'iot_events', 'iot_rejections'];
 async function iotTables(store: StoreAdapter): Promise<string[]> {
-  const tables = await store.db.introspection.getTables();
-  return tables.filter((x) => (store.schema === undefined || x.schema === store.schema) && TABLES.includes(x.name)).map((x) => x.name).sort();
+  return (await tableNamesOf(store)).filter((name) => TABLES.includes(name));
 }
 
 forEachStore('iot repo', (h) => {

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import pg from 'pg';
 import { Migrator, NO_MIGRATIONS, sql } from 'kysely';
 import { MIGRATIONS, migrateToLatest } from '../../src/store/migrate.ts';
 
 /** The migrations from `name` on, as migrateToLatest runs them (later issues add their own after these). */
 const from = (name: string): string[] => Object.keys(MIGRATIONS).slice(Object.keys(MIGRATIONS).indexOf(name));
-import { decisionsRepo, declarationsRepo, type StoreAdapter } from '../../src/store/index.ts';
-import { forEachStore, makeRecords } from '../support/stores.ts';
+import { decisionsRepo, declarationsRepo, openStore, type StoreAdapter } from '../../src/store/index.ts';
+import { forEachStore, makeRecords, PG_SKIP, pgSchemas, tableNamesOf } from '../support/stores.ts';
 import { decision } from '../support/targeting-fixtures.ts';
 
 const TARGETING = ['alerts', 'budgets', 'decisions', 'inspections', 'models', 'rules', 'selector_state', 'users'];
@@ -14,14 +16,7 @@ const LEDGER = ['ledger_checkpoints', 'ledger_cosignatures', 'ledger_entries', '
 const MOVEMENTS = ['telemetry_readings', 'transport_events'];
 const TABLES = ['declarations', 'goods_items', 'ingest_runs', 'parties', ...TARGETING, ...LEDGER, ...MOVEMENTS];
 
-/** The tables of the store's own schema (PostgreSQL) or database (SQLite), Kysely's included. */
-async function tableNames(store: StoreAdapter): Promise<string[]> {
-  const tables = await store.db.introspection.getTables({ withInternalKyselyTables: true });
-  return tables
-    .filter((t) => store.schema === undefined || t.schema === store.schema)
-    .map((t) => t.name)
-    .sort();
-}
+const tableNames = tableNamesOf;
 
 forEachStore('migrations', (h) => {
   it('openStore creates every table', async () => {
@@ -147,5 +142,42 @@ forEachStore('migration 0010 (current decisions)', (h) => {
     await decisionsRepo(store.db).insert([decision(b, 2)]);
     const after = await sql<{ revision: number; superseded: number }>`SELECT revision, superseded FROM decisions WHERE declaration_id = ${b} ORDER BY revision`.execute(store.db);
     assert.deepEqual(after.rows.map((r) => [Number(r.revision), Number(r.superseded)]), [[1, 1], [2, 0]]);
+  });
+});
+
+describe('migrations on a PostgreSQL server whose other schemas come and go', process.env.DATABASE_URL?.trim() ? {} : { skip: PG_SKIP }, () => {
+  // Kysely's migrator lists every table of every schema on the server, and failed when another
+  // schema was dropped meanwhile (seen with test files run side by side); ours looks in its own.
+  it('new schemas are migrated while another connection makes and drops schemas all along', { timeout: 120_000 }, async () => {
+    const databaseUrl = process.env.DATABASE_URL!.trim();
+    const schemas = pgSchemas(databaseUrl);
+    const churner = new pg.Client({ connectionString: databaseUrl });
+    await churner.connect();
+    const tag = randomBytes(4).toString('hex');
+    let stop = false;
+    let churned = 0;
+    const churn = (async () => {
+      for (; !stop; churned++) {
+        const s = `churn_${tag}_${churned}`;
+        await churner.query(`CREATE SCHEMA ${s}; CREATE TABLE ${s}.a (x int); CREATE TABLE ${s}.b (y int); CREATE VIEW ${s}.v AS SELECT x FROM ${s}.a`);
+        await churner.query(`DROP SCHEMA ${s} CASCADE`);
+      }
+    })();
+    try {
+      for (let k = 0; k < 12; k++) {
+        const store = await openStore({ databaseUrl, pgSchema: schemas.fresh(), sqliteFile: '' });
+        try {
+          assert.deepEqual((await tableNames(store)).filter((t) => TABLES.includes(t)), [...TABLES].sort());
+        } finally {
+          await store.close();
+        }
+      }
+    } finally {
+      stop = true;
+      await churn;
+      await churner.end();
+      await schemas.drop();
+    }
+    assert.ok(churned > 12, `schemas made and dropped meanwhile: ${churned}`);
   });
 });

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, describe } from 'node:test';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { Declaration, type DeclarationInput, type GoodsItem, type Labels } from '../../src/domain/declaration.ts';
 import { openStore, type DeclarationRecord, type DeclarationSink, type FieldCodec, type StoreAdapter, type StoreConfig } from '../../src/store/index.ts';
@@ -28,6 +29,19 @@ export function pgSchemas(databaseUrl: string | undefined): { fresh(): string; d
     },
     drop: () => dropPgSchemas(databaseUrl, made),
   };
+}
+
+/**
+ * The tables of the store's own schema (PostgreSQL) or database (SQLite), sorted, Kysely's own
+ * included. On PostgreSQL it reads the catalogue of that schema alone: Kysely's introspection
+ * lists every schema's tables and fails when another test drops a schema meanwhile.
+ */
+export async function tableNamesOf(store: StoreAdapter): Promise<string[]> {
+  if (store.dialect !== 'postgres') return (await store.db.introspection.getTables({ withInternalKyselyTables: true })).map((t) => t.name).sort();
+  const r = await sql<{ name: string }>`
+    SELECT c.relname AS name FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = COALESCE(${store.schema ?? null}, current_schema()) AND c.relkind IN ('r', 'p', 'v')`.execute(store.db);
+  return r.rows.map((t) => t.name).sort();
 }
 
 /** Removes PostgreSQL schemas and everything in them (none when there is no database). */
