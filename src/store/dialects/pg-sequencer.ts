@@ -33,23 +33,29 @@ export function pgSharedLedger(pool: pg.Pool, connection: PgConnection, signals:
   const lockKey = sequencerLockKey(connection.schema).toString();
   const channels = { placed: channelOf(connection.schema, PLACED), queued: channelOf(connection.schema, QUEUED) };
   let unsubscribe: (() => void)[] = [];
+  /** The connection a lost try left, kept for the next one. */
+  let candidate: Campaign | undefined;
+  let closed = false;
   return {
     async tryLead() {
-      const client = pgClient(connection);
-      const lost = new Promise<void>((resolve) => {
-        client.on('error', () => resolve());
-        client.on('end', () => resolve());
-      });
-      await client.connect();
-      unrefSocket(client);
+      // The connection of the last try that lost is tried again: a follower keeps one idle
+      // connection rather than opening and closing one every time it stands.
+      const c = candidate !== undefined && !candidate.gone ? candidate : await campaignConnection(connection);
+      candidate = undefined;
       let held = false;
+      let answered = false;
       try {
-        const r = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS held', [lockKey]);
+        const r = await c.client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS held', [lockKey]);
         held = r.rows[0]?.held === true;
+        answered = true;
       } finally {
-        if (!held) await client.end().catch(() => undefined);
+        if (!held) {
+          if (!answered || c.gone || candidate !== undefined || closed) await c.client.end().catch(() => undefined);
+          else candidate = c;
+        }
       }
       if (!held) return null;
+      const { client, lost } = c;
       let cleanedAt = Date.now();
       const lease: SequencerLease = {
         lost,
@@ -119,8 +125,45 @@ export function pgSharedLedger(pool: pg.Pool, connection: PgConnection, signals:
       unsubscribe.push(await signals.subscribe(QUEUED, () => on.queued()));
     },
     async close() {
+      closed = true;
       for (const stop of unsubscribe) stop();
       unsubscribe = [];
+      const idle = candidate;
+      candidate = undefined;
+      await idle?.client.end().catch(() => undefined);
     },
   };
+}
+
+interface Campaign {
+  readonly client: pg.Client;
+  /** Settles when the connection ends or fails (with it, the lock, if it was won). */
+  readonly lost: Promise<void>;
+  gone: boolean;
+}
+
+/** A connection of its own to stand for sequencer on, and to sequence on when it wins. */
+async function campaignConnection(connection: PgConnection): Promise<Campaign> {
+  const client = pgClient(connection);
+  let gone = (): void => undefined;
+  const c: Campaign = {
+    client,
+    gone: false,
+    lost: new Promise<void>((resolve) => {
+      gone = () => {
+        c.gone = true;
+        resolve();
+      };
+    }),
+  };
+  client.on('error', gone);
+  client.on('end', gone);
+  try {
+    await client.connect();
+  } catch (e) {
+    await client.end().catch(() => undefined);
+    throw e;
+  }
+  unrefSocket(client);
+  return c;
 }
