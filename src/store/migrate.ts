@@ -58,6 +58,17 @@ export async function migrateToLatest(store: StoreAdapter): Promise<string[]> {
   });
 }
 
+/**
+ * A migrator over the store's migrations (or those given), looking only in the store's own schema
+ * on PostgreSQL (see withinSchema): for moving a schema to a given migration, as tests do.
+ */
+export function migratorFor(store: StoreAdapter, migrations: Readonly<Record<string, Migration>> = MIGRATIONS): Migrator {
+  const given: MigrationProvider = { getMigrations: async () => migrations };
+  const schema = store.schema;
+  if (store.dialect !== 'postgres' || schema === undefined) return new Migrator({ db: store.db, provider: given });
+  return new Migrator({ db: withinSchema(store.db, schema), provider: given, migrationTableSchema: schema });
+}
+
 async function migrateOn(store: StoreAdapter, db: Kysely<Schema>, migrationTableSchema: string | undefined): Promise<string[]> {
   const migrator = new Migrator({ db, provider, ...(migrationTableSchema !== undefined ? { migrationTableSchema } : {}) });
   // Reading first keeps a read-only command from queueing for the write lock behind a long intake.

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { DeviceEvent, DeviceProgress, DeviceRecord } from '../../src/iot/types.ts';
-import { MIGRATIONS, migrateToLatest } from '../../src/store/migrate.ts';
+import { MIGRATIONS, migrateToLatest, migratorFor } from '../../src/store/migrate.ts';
 import { devicesRepo, iotEventsRepo, monitorsRepo, type DeviceEventRow, type DeviceProgressRow, type DeviceRow, type StoreAdapter } from '../../src/store/index.ts';
 import { forEachStore, tableNamesOf } from '../support/stores.ts';
 
@@ -283,7 +283,7 @@ forEachStore('iot repo', (h) => {
     const store = await h.open();
     assert.deepEqual(await iotTables(store), TABLES);
     const names = Object.keys(MIGRATIONS);
-    const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => MIGRATIONS }, ...(store.schema === undefined ? {} : { migrationTableSchema: store.schema }) });
+    const migrator = migratorFor(store);
     assert.equal((await migrator.migrateTo('0011-worklist-index-without-green')).error, undefined);
     assert.deepEqual(await iotTables(store), []);
     assert.deepEqual(await migrateToLatest(store), names.slice(names.indexOf('0012-iot')));

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import pg from 'pg';
-import { Migrator, NO_MIGRATIONS, sql } from 'kysely';
-import { MIGRATIONS, migrateToLatest } from '../../src/store/migrate.ts';
+import { type Migrator, NO_MIGRATIONS, sql } from 'kysely';
+import { MIGRATIONS, migrateToLatest, migratorFor } from '../../src/store/migrate.ts';
 
 /** The migrations from `name` on, as migrateToLatest runs them (later issues add their own after these). */
 const from = (name: string): string[] => Object.keys(MIGRATIONS).slice(Object.keys(MIGRATIONS).indexOf(name));
@@ -69,7 +69,7 @@ forEachStore('migrations', (h) => {
 /** A migrator of the store's database that knows only the first `n` migrations. */
 function migratorOf(store: StoreAdapter, n: number): Migrator {
   const migrations = Object.fromEntries(Object.entries(MIGRATIONS).slice(0, n));
-  return new Migrator({ db: store.db, provider: { getMigrations: async () => migrations }, ...(store.schema === undefined ? {} : { migrationTableSchema: store.schema }) });
+  return migratorFor(store, migrations);
 }
 
 forEachStore('migrations from an older database', (h) => {
