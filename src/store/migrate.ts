@@ -35,11 +35,9 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0016-jobs': jobs,
 };
 
-const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
-
 /** Brings the schema up to date; safe to run at every start and from several processes. */
 export async function migrateToLatest(store: StoreAdapter): Promise<string[]> {
-  if (store.dialect !== 'postgres') return migrateOn(store, store.db, undefined);
+  if (store.dialect !== 'postgres') return migrateOn(store, migratorOn(store.db, undefined));
   // Instances started together on a new database would race to create the schema and the
   // migration tables: one at a time, under a session lock of this schema's own.
   return store.db.connection().execute(async (conn) => {
@@ -51,7 +49,7 @@ export async function migrateToLatest(store: StoreAdapter): Promise<string[]> {
       // this, a schema on a server where another schema has them never gets its own.
       const r = await sql<{ s: string }>`SELECT current_schema() AS s`.execute(conn);
       const own = store.schema ?? r.rows[0]?.s ?? 'public';
-      return await migrateOn(store, withinSchema(conn, own), own);
+      return await migrateOn(store, migratorOn(conn, own));
     } finally {
       await sql`SELECT pg_advisory_unlock(hashtext(${key}))`.execute(conn);
     }
@@ -63,14 +61,16 @@ export async function migrateToLatest(store: StoreAdapter): Promise<string[]> {
  * on PostgreSQL (see withinSchema): for moving a schema to a given migration, as tests do.
  */
 export function migratorFor(store: StoreAdapter, migrations: Readonly<Record<string, Migration>> = MIGRATIONS): Migrator {
-  const given: MigrationProvider = { getMigrations: async () => migrations };
-  const schema = store.schema;
-  if (store.dialect !== 'postgres' || schema === undefined) return new Migrator({ db: store.db, provider: given });
-  return new Migrator({ db: withinSchema(store.db, schema), provider: given, migrationTableSchema: schema });
+  return migratorOn(store.db, store.dialect === 'postgres' ? store.schema : undefined, migrations);
 }
 
-async function migrateOn(store: StoreAdapter, db: Kysely<Schema>, migrationTableSchema: string | undefined): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, ...(migrationTableSchema !== undefined ? { migrationTableSchema } : {}) });
+/** Kysely's migrator on `db`; with a PostgreSQL schema, its migration tables and look-ups in that schema alone. */
+function migratorOn(db: Kysely<Schema>, pgSchema: string | undefined, migrations: Readonly<Record<string, Migration>> = MIGRATIONS): Migrator {
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
+  return pgSchema === undefined ? new Migrator({ db, provider }) : new Migrator({ db: withinSchema(db, pgSchema), provider, migrationTableSchema: pgSchema });
+}
+
+async function migrateOn(store: StoreAdapter, migrator: Migrator): Promise<string[]> {
   // Reading first keeps a read-only command from queueing for the write lock behind a long intake.
   if ((await migrator.getMigrations()).every((m) => m.executedAt !== undefined)) return [];
   const { error, results } = await migrator.migrateToLatest();

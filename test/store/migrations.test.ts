@@ -16,12 +16,10 @@ const LEDGER = ['ledger_checkpoints', 'ledger_cosignatures', 'ledger_entries', '
 const MOVEMENTS = ['telemetry_readings', 'transport_events'];
 const TABLES = ['declarations', 'goods_items', 'ingest_runs', 'parties', ...TARGETING, ...LEDGER, ...MOVEMENTS];
 
-const tableNames = tableNamesOf;
-
 forEachStore('migrations', (h) => {
   it('openStore creates every table', async () => {
     const store = await h.open();
-    const names = await tableNames(store);
+    const names = await tableNamesOf(store);
     for (const t of TABLES) assert.ok(names.includes(t), `table ${t} missing from ${names.join(', ')}`);
   });
 
@@ -45,12 +43,12 @@ forEachStore('migrations', (h) => {
     const sink = await store.openDeclarationSink({ atomic: false });
     await sink.write(makeRecords(3));
     await sink.commit();
-    const before = await tableNames(store);
+    const before = await tableNamesOf(store);
 
     assert.deepEqual(await migrateToLatest(store), []);
     assert.deepEqual(await migrateToLatest(store), []);
 
-    assert.deepEqual(await tableNames(store), before);
+    assert.deepEqual(await tableNamesOf(store), before);
     assert.equal((await declarationsRepo(store.db).stats()).declarations, 3);
   });
 
@@ -61,7 +59,7 @@ forEachStore('migrations', (h) => {
     await sink.commit();
     const again = await h.reopen!(store);
     assert.deepEqual(await migrateToLatest(again), []);
-    assert.deepEqual(await tableNames(again), await tableNames(store));
+    assert.deepEqual(await tableNamesOf(again), await tableNamesOf(store));
     assert.equal((await declarationsRepo(again.db).stats()).declarations, 2);
   });
 });
@@ -77,18 +75,18 @@ forEachStore('migrations from an older database', (h) => {
     const store = await h.open();
     // Down to nothing, then up with the migrations that existed at 0002, as an older release left it.
     assert.equal((await migratorOf(store, Object.keys(MIGRATIONS).length).migrateTo(NO_MIGRATIONS)).error, undefined);
-    assert.deepEqual((await tableNames(store)).filter((t) => TABLES.includes(t)), []);
+    assert.deepEqual((await tableNamesOf(store)).filter((t) => TABLES.includes(t)), []);
     const old = await migratorOf(store, 2).migrateToLatest();
     assert.equal(old.error, undefined);
     assert.deepEqual(old.results?.map((r) => r.migrationName), ['0001-initial', '0002-drop-importer-index']);
     const sink = await store.openDeclarationSink({ atomic: false });
     await sink.write(makeRecords(4));
     await sink.commit();
-    assert.ok(!(await tableNames(store)).includes('decisions'));
+    assert.ok(!(await tableNamesOf(store)).includes('decisions'));
 
     assert.deepEqual(await migrateToLatest(store), from('0003-targeting'));
 
-    const names = await tableNames(store);
+    const names = await tableNamesOf(store);
     for (const t of TABLES) assert.ok(names.includes(t), `table ${t} missing from ${names.join(', ')}`);
     assert.equal((await declarationsRepo(store.db).stats()).declarations, 4);
     await decisionsRepo(store.db).insert([decision('DEC-000002', 1)]);
@@ -99,7 +97,7 @@ forEachStore('migrations from an older database', (h) => {
   it('0003 goes down and up again', async () => {
     const store = await h.open();
     assert.equal((await migratorOf(store, Object.keys(MIGRATIONS).length).migrateTo('0002-drop-importer-index')).error, undefined);
-    const names = await tableNames(store);
+    const names = await tableNamesOf(store);
     for (const t of [...TARGETING, ...LEDGER, ...MOVEMENTS]) assert.ok(!names.includes(t), `table ${t} left behind`);
     assert.deepEqual(await migrateToLatest(store), from('0003-targeting'));
   });
@@ -107,7 +105,7 @@ forEachStore('migrations from an older database', (h) => {
   it('0004 goes down and up again', async () => {
     const store = await h.open();
     assert.equal((await migratorOf(store, Object.keys(MIGRATIONS).length).migrateTo('0003-targeting')).error, undefined);
-    const names = await tableNames(store);
+    const names = await tableNamesOf(store);
     for (const t of [...LEDGER, ...MOVEMENTS]) assert.ok(!names.includes(t), `table ${t} left behind`);
     assert.deepEqual(await migrateToLatest(store), from('0004-ledger'));
   });
@@ -115,7 +113,7 @@ forEachStore('migrations from an older database', (h) => {
   it('0005 goes down and up again', async () => {
     const store = await h.open();
     assert.equal((await migratorOf(store, Object.keys(MIGRATIONS).length).migrateTo('0004-ledger')).error, undefined);
-    const names = await tableNames(store);
+    const names = await tableNamesOf(store);
     for (const t of MOVEMENTS) assert.ok(!names.includes(t), `table ${t} left behind`);
     for (const t of LEDGER) assert.ok(names.includes(t), `table ${t} went with 0005`);
     assert.deepEqual(await migrateToLatest(store), from('0005-movements'));
@@ -167,7 +165,7 @@ describe('migrations on a PostgreSQL server whose other schemas come and go', pr
       for (let k = 0; k < 12; k++) {
         const store = await openStore({ databaseUrl, pgSchema: schemas.fresh(), sqliteFile: '' });
         try {
-          assert.deepEqual((await tableNames(store)).filter((t) => TABLES.includes(t)), [...TABLES].sort());
+          assert.deepEqual((await tableNamesOf(store)).filter((t) => TABLES.includes(t)), [...TABLES].sort());
         } finally {
           await store.close();
         }
