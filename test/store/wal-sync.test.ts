@@ -43,7 +43,7 @@ test('a failed sync fails its callers, and the next caller tries again', async (
   await sync();
 });
 
-test('syncs a real file (the default: open, fsync, close)', async () => {
+test('syncs a real file (the default: open, fdatasync, close)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-walsync-'));
   try {
     const file = join(dir, 'x.db-wal');

@@ -91,7 +91,8 @@ export function sqliteLedgerRows(raw: Database.Database, db: Kysely<Schema>, syn
 }
 
 /**
- * fsync of the write-ahead log file, off the main thread, shared by concurrent callers: a caller
+ * fsync of the write-ahead log file (fdatasync, as SQLite itself syncs on Linux: the file's
+ * contents and what reading them needs, not its times), off the main thread, shared by concurrent callers: a caller
  * whose commit came while a sync was under way waits for the next one (the one under way may have
  * started before its frames were written), and all who wait meanwhile share that next one. A sync
  * covers every frame written before it started, whichever connection wrote it; frames that a
@@ -121,7 +122,7 @@ export function walSync(path: string, once: () => Promise<void> = () => fsyncFil
 async function fsyncFile(path: string): Promise<void> {
   const file = await open(path, 'r');
   try {
-    await file.sync();
+    await file.datasync();
   } finally {
     await file.close();
   }
