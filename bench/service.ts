@@ -1,13 +1,19 @@
 /**
- * The service issue's figures, with autocannon against a real `portcullis serve` on this machine:
+ * The service issue's figures, against a real `portcullis serve` on this machine:
  * - service-file: filing and scoring one declaration per request (validation, store, decision,
- *   ledger entry) as a trader, each request a new declaration, offered at 2,050 a second: ≥ 2,000
- *   answered a second with p99 < 20 ms; service-file-saturated: the same with nothing held back
- *   (32 connections), the most the server takes and its latency then, for comparison;
+ *   ledger entry) as a trader, each request a new declaration, sent evenly at 2,050 a second on
+ *   up to 64 connections (open-loop.ts; latency from each request's due time): ≥ 2,000 answered a
+ *   second with p99 < 20 ms; service-file-saturated: the same with autocannon and nothing held
+ *   back (32 connections), the most the server takes and its latency then; service-file-half-load:
+ *   sent evenly at half that, the latency when not overloaded (both for comparison). The filing
+ *   runs follow WARM_UP seconds of filing that are not measured; service-baseline-bare-fastify:
+ *   the same requests to a bare Fastify server (baseline-server.mjs) that only parses and answers
+ *   them, the ceiling of any route on this machine that day, and the filing's share of it;
  * - service-worklist: reading the analyst worklist (50 rows); ≥ 5,000 requests/s. Pages are kept
  *   while the store is unchanged (api/response-cache.ts); service-worklist-uncached reads a
  *   different page each time, so that every one is computed, for comparison.
- * BENCH_CONNECTIONS sets the number of connections (32); BENCH_SERVICE_STORE keeps the store
+ * BENCH_CONNECTIONS sets the number of connections (32), BENCH_FILE_RATE the filings offered a second
+ * (2,050), for the latency below saturation; BENCH_SERVICE_STORE keeps the store
  * between runs and BENCH_SERVICE_ONLY=file|worklist runs one part, for profiling
  * (BENCH_SERVER_NODE_ARGS="--cpu-prof …" reaches the server).
  * The server runs in a child process of its own (as in production: one process, one core for its
@@ -21,12 +27,15 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Declaration } from '../src/domain/declaration.ts';
 import { BENCH_PASSWORD, call, login } from './http.ts';
+import { openLoop } from './open-loop.ts';
 import { emit, machine, median } from './stats.ts';
 
 const DURATION = 10;
+/** Seconds of filing before the filing runs, not measured. */
+const WARM_UP = 10;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 /** The filing figure's load: offered a little over the 2,000 a second it names, on 64 connections. */
-const PACED_RATE = 2050;
+const PACED_RATE = Number(process.env.BENCH_FILE_RATE ?? 2050);
 const PACED_CONNECTIONS = 64;
 
 interface Server {
@@ -68,6 +77,25 @@ async function startServer(): Promise<Server> {
     await new Promise((r) => setTimeout(r, 500));
   }
   return { base, child, dir };
+}
+
+/** bench/baseline-server.mjs in a child process of its own, as the real server. */
+async function baselineServer(): Promise<{ base: string; child: ChildProcess }> {
+  const port = 19900 + Math.floor(Math.random() * 90);
+  const child = spawn(process.execPath, ['bench/baseline-server.mjs', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (b: Buffer) => {
+      if (b.toString().includes('ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`the baseline server exited (${code})`)));
+  });
+  return { base: `http://127.0.0.1:${port}`, child };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 async function stopServer(s: Server): Promise<void> {
@@ -127,32 +155,54 @@ export async function benchService(o: { runs: number }): Promise<void> {
 
     let n = 0;
     const prefix = `BENCH-${Date.now().toString(36)}-`;
+    const filingHeaders = { 'content-type': 'application/json', authorization: `Bearer ${trader}` };
+    const nextFiling = (): string => {
+      const t = templates[n % templates.length]!;
+      n++;
+      return JSON.stringify({ ...t, id: `${prefix}${n}`, importer: party, filedAt: new Date().toISOString() });
+    };
     const filings: Omit<autocannon.Options, 'duration'> = {
       url: base,
-      requests: [
-        {
-          method: 'POST',
-          path: '/api/v1/declarations',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${trader}` },
-          setupRequest: (req: autocannon.Request) => {
-            const t = templates[n % templates.length]!;
-            n++;
-            return { ...req, body: JSON.stringify({ ...t, id: `${prefix}${n}`, importer: party, filedAt: new Date().toISOString() }) };
-          },
-        },
-      ],
+      requests: [{ method: 'POST', path: '/api/v1/declarations', headers: filingHeaders, setupRequest: (req: autocannon.Request) => ({ ...req, body: nextFiling() }) }],
     };
-    // The figure, as a service level: filings offered at a little over 2,000 a second; met when
-    // the server answers at least 2,000 a second and 99 % of them within 20 ms. 64 connections
-    // pace the load (each sends one filing about every 31 ms, after its previous answer), so a
-    // slow answer delays little of what follows (autocannon waits for an answer before sending
-    // again on that connection: a closed loop, which would hide latency if the server stalled).
-    const paced = await repeat('file', { ...filings, connections: PACED_CONNECTIONS, overallRate: PACED_RATE });
-    if (paced.length > 0) emitRuns('service-file', paced, { connections: PACED_CONNECTIONS, offered: PACED_RATE, target: { minRequestsPerSecond: 2000, maxP99Ms: 20 }, meets: (r) => r.requestsPerSecond >= 2000 && r.p99 < 20, filed: n });
+    const filingParts = only === undefined || only === 'file';
+    const filingRequest = () => ({ method: 'POST', path: '/api/v1/declarations', headers: filingHeaders, body: nextFiling() });
+    // A server just started runs its code unoptimised at first, and its latencies at 2,000 a second
+    // for the first ~15 s are the just-in-time compiler's: the filings are warmed up first, for
+    // WARM_UP seconds as fast as 32 connections go (a closed loop never queues more than 32).
+    if (filingParts) await fire({ ...filings, connections: CONNECTIONS, duration: WARM_UP });
     // As many filings as the server will take (32 connections, each sending again as soon as it
     // is answered): the most it can do, and what latency it has when saturated. No figure of its own.
     const saturated = await repeat('file', filings);
     if (saturated.length > 0) emitRuns('service-file-saturated', saturated, { target: { informational: 'the most filings a second the server takes, and its latency when saturated' }, meets: () => true, filed: n });
+    // The yardstick of the same run: the same requests to a bare Fastify server that only parses
+    // them and answers (baseline-server.mjs), as many as it takes, the runs between the filing ones'.
+    if (saturated.length > 0) {
+      const bare = await baselineServer();
+      try {
+        const runs: Run[] = [];
+        for (let run = 0; run < o.runs; run++) runs.push(await fire({ ...filings, url: bare.base, connections: CONNECTIONS, duration: DURATION }));
+        const ratio = median(saturated.map((r) => r.requestsPerSecond)) / median(runs.map((r) => r.requestsPerSecond));
+        emitRuns('service-baseline-bare-fastify', runs, { target: { informational: `the ceiling of any route on this machine today; saturated filing is ${(ratio * 100).toFixed(1)} % of it, 2,000 filings a second would need ${Math.round(2000 / median(runs.map((r) => r.requestsPerSecond)) * 1000) / 10} %` }, meets: () => true });
+      } finally {
+        await stopChild(bare.child);
+      }
+    }
+    // The figure, as a service level: filings sent at a little over 2,000 a second, evenly spaced
+    // whatever the answers (open-loop.ts; autocannon's overallRate sends each second's requests as
+    // one burst); met when the server answers at least 2,000 a second and 99 % of them within
+    // 20 ms of when they were due to be sent.
+    const paced: Run[] = [];
+    for (let run = 0; run < (filingParts ? o.runs : 0); run++) paced.push(await openLoop({ base, rate: PACED_RATE, seconds: DURATION, connections: PACED_CONNECTIONS, request: filingRequest }));
+    if (paced.length > 0) emitRuns('service-file', paced, { connections: PACED_CONNECTIONS, offered: PACED_RATE, target: { minRequestsPerSecond: 2000, maxP99Ms: 20 }, meets: (r) => r.requestsPerSecond >= 2000 && r.p99 < 20, filed: n });
+    // The latency the pipeline gives when it is not overloaded: filings sent evenly at half the most
+    // the server took above. No figure of its own.
+    if (saturated.length > 0) {
+      const half = Math.round(median(saturated.map((r) => r.requestsPerSecond)) / 2);
+      const light: Run[] = [];
+      for (let run = 0; run < o.runs; run++) light.push(await openLoop({ base, rate: half, seconds: DURATION, connections: PACED_CONNECTIONS, request: filingRequest }));
+      emitRuns('service-file-half-load', light, { connections: PACED_CONNECTIONS, offered: half, target: { informational: 'latency at half the most the server takes' }, meets: () => true, filed: n });
+    }
 
     const worklist = await repeat('worklist', { url: `${base}/api/v1/worklist?limit=50`, headers: { authorization: `Bearer ${analyst}` } });
     if (worklist.length > 0) emitRuns('service-worklist', worklist, { target: { minRequestsPerSecond: 5000 }, meets: (r) => r.requestsPerSecond >= 5000 });
