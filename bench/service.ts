@@ -176,15 +176,18 @@ export async function benchService(o: { runs: number }): Promise<void> {
     const saturated = await repeat('file', filings);
     if (saturated.length > 0) emitRuns('service-file-saturated', saturated, { target: { informational: 'the most filings a second the server takes, and its latency when saturated' }, meets: () => true, filed: n });
     // The yardstick of the same run: the same requests to a bare Fastify server that only parses
-    // them and answers (baseline-server.mjs), as many as it takes, the runs between the filing ones'.
+    // them and answers (baseline-server.mjs), as many as it takes, run between the saturated and
+    // the even filing runs. Its requests file nothing: they are not counted as filed.
     if (saturated.length > 0) {
       const bare = await baselineServer();
+      const filedBefore = n;
       try {
         const runs: Run[] = [];
         for (let run = 0; run < o.runs; run++) runs.push(await fire({ ...filings, url: bare.base, connections: CONNECTIONS, duration: DURATION }));
         const ratio = median(saturated.map((r) => r.requestsPerSecond)) / median(runs.map((r) => r.requestsPerSecond));
         emitRuns('service-baseline-bare-fastify', runs, { target: { informational: `the ceiling of any route on this machine today; saturated filing is ${(ratio * 100).toFixed(1)} % of it, 2,000 filings a second would need ${Math.round(2000 / median(runs.map((r) => r.requestsPerSecond)) * 1000) / 10} %` }, meets: () => true });
       } finally {
+        n = filedBefore;
         await stopChild(bare.child);
       }
     }
