@@ -61,9 +61,10 @@ export async function openLoop(o: { base: string; rate: number; seconds: number;
   await new Promise<void>((done) => {
     const tick = () => {
       const now = performance.now();
-      while (next < total && start + (next * 1000) / o.rate <= now) {
-        pending.push(one(next, start + (next * 1000) / o.rate));
-        next++;
+      while (next < total) {
+        const due = start + (next * 1000) / o.rate;
+        if (due > now) break;
+        pending.push(one(next++, due));
       }
       if (next < total) setTimeout(tick, 1);
       else done();

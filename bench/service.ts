@@ -99,9 +99,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 async function stopServer(s: Server): Promise<void> {
-  const exited = new Promise((r) => s.child.once('exit', r));
-  s.child.kill('SIGTERM');
-  await exited;
+  await stopChild(s.child);
   if (process.env.BENCH_SERVICE_STORE === undefined) rmSync(s.dir, { recursive: true, force: true });
 }
 
@@ -174,6 +172,7 @@ export async function benchService(o: { runs: number }): Promise<void> {
     // As many filings as the server will take (32 connections, each sending again as soon as it
     // is answered): the most it can do, and what latency it has when saturated. No figure of its own.
     const saturated = await repeat('file', filings);
+    const saturatedRate = median(saturated.map((r) => r.requestsPerSecond));
     if (saturated.length > 0) emitRuns('service-file-saturated', saturated, { target: { informational: 'the most filings a second the server takes, and its latency when saturated' }, meets: () => true, filed: n });
     // The yardstick of the same run: the same requests to a bare Fastify server that only parses
     // them and answers (baseline-server.mjs), as many as it takes, run between the saturated and
@@ -184,8 +183,8 @@ export async function benchService(o: { runs: number }): Promise<void> {
       try {
         const runs: Run[] = [];
         for (let run = 0; run < o.runs; run++) runs.push(await fire({ ...filings, url: bare.base, connections: CONNECTIONS, duration: DURATION }));
-        const ratio = median(saturated.map((r) => r.requestsPerSecond)) / median(runs.map((r) => r.requestsPerSecond));
-        emitRuns('service-baseline-bare-fastify', runs, { target: { informational: `the ceiling of any route on this machine today; saturated filing is ${(ratio * 100).toFixed(1)} % of it, 2,000 filings a second would need ${Math.round(2000 / median(runs.map((r) => r.requestsPerSecond)) * 1000) / 10} %` }, meets: () => true });
+        const ceiling = median(runs.map((r) => r.requestsPerSecond));
+        emitRuns('service-baseline-bare-fastify', runs, { target: { informational: `the ceiling of any route on this machine today; saturated filing is ${((100 * saturatedRate) / ceiling).toFixed(1)} % of it, 2,000 filings a second would need ${((100 * 2000) / ceiling).toFixed(1)} %` }, meets: () => true });
       } finally {
         n = filedBefore;
         await stopChild(bare.child);
@@ -201,7 +200,7 @@ export async function benchService(o: { runs: number }): Promise<void> {
     // The latency the pipeline gives when it is not overloaded: filings sent evenly at half the most
     // the server took above. No figure of its own.
     if (saturated.length > 0) {
-      const half = Math.round(median(saturated.map((r) => r.requestsPerSecond)) / 2);
+      const half = Math.round(saturatedRate / 2);
       const light: Run[] = [];
       for (let run = 0; run < o.runs; run++) light.push(await openLoop({ base, rate: half, seconds: DURATION, connections: PACED_CONNECTIONS, request: filingRequest }));
       emitRuns('service-file-half-load', light, { connections: PACED_CONNECTIONS, offered: half, target: { informational: 'latency at half the most the server takes' }, meets: () => true, filed: n });

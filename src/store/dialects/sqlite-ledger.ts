@@ -92,9 +92,10 @@ export function sqliteLedgerRows(raw: Database.Database, db: Kysely<Schema>, syn
 
 /**
  * fsync of the write-ahead log file (fdatasync, as SQLite itself syncs on Linux: the file's
- * contents and what reading them needs, not its times), off the main thread, shared by concurrent callers: a caller
- * whose commit came while a sync was under way waits for the next one (the one under way may have
- * started before its frames were written), and all who wait meanwhile share that next one. A sync
+ * contents and what reading them needs, not its times), off the main thread, shared by concurrent
+ * callers: a caller whose commit came while a sync was under way waits for the next one (the one
+ * under way may have started before its frames were written), and all who wait meanwhile share
+ * that next one. A sync
  * covers every frame written before it started, whichever connection wrote it; frames that a
  * checkpoint moved into the database file meanwhile were synced there by the checkpoint.
  */
