@@ -46,7 +46,6 @@ export async function trainFromStore(app: AppContext, actor: string, r: TrainReq
   const mappingName = r.mapping ?? GENERATED_MAPPING;
   const mapping = await loadMapping(mappingName);
   report(0.02, 'reading labelled declarations');
-  let rows = 0;
   const model = await trainModel({
     files: [],
     source: storeLabelled(app, { from: r.from, to: r.to }),
@@ -56,13 +55,10 @@ export async function trainFromStore(app: AppContext, actor: string, r: TrainReq
     validFrom: r.validFrom,
     seed: r.seed ?? 1,
     inThread: true,
-    onRead: (n) => {
-      rows = n;
-      report(0.05, `read ${n} declarations`);
-    },
+    onRead: (n) => report(0.05, `read ${n} declarations`),
     onRound: (x) => report(0.1 + 0.85 * Math.min(1, x.round / 250), `round ${x.round}, training loss ${x.trainLoss.toFixed(4)}`),
   });
-  report(0.97, `trained on ${rows || model.training.rows} declarations; registering`);
+  report(0.97, `trained on ${model.training.rows.train} declarations, validated on ${model.training.rows.valid}; registering`);
   const dir = join(app.config.dataDir, 'models');
   mkdirSync(dir, { recursive: true });
   // A job's file is named after the job: a second run writes the same file, not a second one.

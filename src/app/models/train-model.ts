@@ -128,6 +128,7 @@ export async function trainModel(o: TrainOptions): Promise<ModelFile> {
     }
   };
   const read = o.source !== undefined ? await o.source.each(visit) : await forEachLabelled(o.files, o.mapping, o.label, visit, o.onRead);
+  if (o.source !== undefined) o.onRead?.(read.rows, o.source.name);
   if (train.length === 0) throw new PortcullisError('INVALID_INPUT', `no labelled declaration was filed before ${o.validFrom}: the training period is empty`, [{ field: 'valid-from', problem: 'leaves no training rows', expected: 'a date after the first filings' }]);
   if (valid.length === 0) throw new PortcullisError('INVALID_INPUT', `no labelled declaration was filed on or after ${o.validFrom}: nothing to validate on`, [{ field: 'valid-from', problem: 'leaves no validation rows', expected: 'a date before the last filings' }]);
   const trainY = Float64Array.from(trainLabels);
