@@ -1,4 +1,5 @@
 import { isPortcullisError } from '../domain/errors.ts';
+import { io } from './io.ts';
 
 /** How a command reports: one JSON object on stdout with --json, readable text otherwise. */
 export interface Out {
@@ -11,10 +12,10 @@ export interface Out {
 export function makeOut(json: boolean): Out {
   return {
     json,
-    text: (line) => (json ? process.stderr : process.stdout).write(`${line}\n`),
+    text: (line) => (json ? io.err : io.out).write(`${line}\n`),
     result(obj, lines) {
-      if (json) process.stdout.write(`${JSON.stringify(obj)}\n`);
-      else for (const l of lines) process.stdout.write(`${l}\n`);
+      if (json) io.out.write(`${JSON.stringify(obj)}\n`);
+      else for (const l of lines) io.out.write(`${l}\n`);
     },
   };
 }
@@ -35,12 +36,12 @@ export async function runAction(json: boolean, body: (out: Out) => Promise<numbe
     const busy = (e as { code?: unknown } | null)?.code === 'SQLITE_BUSY';
     const code = isPortcullisError(e) ? e.code : busy ? 'STORE_ERROR' : 'INTERNAL';
     const message = busy ? 'the SQLite database is busy: another process is writing to it; try again when it is done' : e instanceof Error ? e.message : String(e);
-    process.stderr.write(`portcullis: error [${code}]: ${message}\n`);
-    if (isPortcullisError(e)) for (const d of e.details.slice(0, 20)) process.stderr.write(`  ${d.field ?? ''}${d.row !== undefined ? ` (row ${d.row})` : ''}: ${d.problem}${d.expected ? `; expected ${d.expected}` : ''}\n`);
-    if (!isPortcullisError(e) && e instanceof Error && process.env.PORTCULLIS_DEBUG) process.stderr.write(`${e.stack}\n`);
+    io.err.write(`portcullis: error [${code}]: ${message}\n`);
+    if (isPortcullisError(e)) for (const d of e.details.slice(0, 20)) io.err.write(`  ${d.field ?? ''}${d.row !== undefined ? ` (row ${d.row})` : ''}: ${d.problem}${d.expected ? `; expected ${d.expected}` : ''}\n`);
+    if (!isPortcullisError(e) && e instanceof Error && process.env.PORTCULLIS_DEBUG) io.err.write(`${e.stack}\n`);
     if (json) {
       const details = isPortcullisError(e) ? e.details : [];
-      process.stdout.write(`${JSON.stringify({ ok: false, error: { code, message, details } })}\n`);
+      io.out.write(`${JSON.stringify({ ok: false, error: { code, message, details } })}\n`);
     }
     process.exitCode = exitCodeOf(e);
   }

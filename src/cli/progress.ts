@@ -1,3 +1,5 @@
+import { io } from './io.ts';
+
 /**
  * A progress line on a terminal (stderr), redrawn at most a few times a second; silent when stderr
  * is not a terminal, so logs and pipes stay clean.
@@ -7,7 +9,7 @@ export interface ProgressLine {
   done(): void;
 }
 
-export function progressLine(enabled = process.stderr.isTTY === true, everyMs = 200): ProgressLine {
+export function progressLine(enabled = io.err.isTTY === true, everyMs = 200): ProgressLine {
   let last = 0;
   let shown = false;
   return {
@@ -17,10 +19,10 @@ export function progressLine(enabled = process.stderr.isTTY === true, everyMs = 
       if (now - last < everyMs) return;
       last = now;
       shown = true;
-      process.stderr.write(`\r\x1b[2K${text}`);
+      io.err.write(`\r\x1b[2K${text}`);
     },
     done() {
-      if (enabled && shown) process.stderr.write('\r\x1b[2K');
+      if (enabled && shown) io.err.write('\r\x1b[2K');
     },
   };
 }

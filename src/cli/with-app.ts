@@ -1,6 +1,7 @@
 import { loadConfig } from '../app/config.ts';
 import { openApp, type AppContext } from '../app/context.ts';
 import { runAction } from './output.ts';
+import { io } from './io.ts';
 
 /** Runs a command's body with the application opened from the environment, and closes it after. */
 export async function withApp<T>(body: (app: AppContext) => Promise<T>): Promise<T> {
@@ -16,6 +17,6 @@ export async function withApp<T>(body: (app: AppContext) => Promise<T>): Promise
 export const printLine = (line: (app: AppContext) => string) => () =>
   runAction(false, () =>
     withApp(async (app) => {
-      process.stdout.write(`${line(app)}\n`);
+      io.out.write(`${line(app)}\n`);
     }),
   );

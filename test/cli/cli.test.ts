@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { BIN, lastJson, MAPPING, ROOT, runCli } from '../support/cli.ts';
+import { BIN, lastJson, MAPPING, ROOT, runCli, spawnCli } from '../support/cli.ts';
 
 /**
- * The `portcullis` command as a user runs it: bin/portcullis in a child process, on a store of its
- * own. Covers --json output, exit codes, and that a crash mid-intake loses nothing committed.
+ * The `portcullis` command on a store of its own: --json output, exit codes, and that a crash
+ * mid-intake loses nothing committed. The command line runs in this process (support/cli.ts),
+ * which answers as bin/portcullis in a child process does (the first test); the crash is
+ * bin/portcullis in a child process, killed.
  */
 const run = runCli;
 
@@ -27,6 +29,13 @@ describe('portcullis command', () => {
     assert.equal(lastJson(g.stdout).rows, 3000);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the command run in this process answers as bin/portcullis in a child process does: output and exit code', async () => {
+    for (const args of [['stats', '--json'], ['declarations', 'get', 'NO-SUCH-ID', '--json'], ['generate', '--rows', 'many'], ['no-such-command'], ['mapping', 'check', '--help']]) {
+      const [here, spawned] = [await run(env, ...args), await spawnCli(env, ...args)];
+      assert.deepEqual(here, spawned, args.join(' '));
+    }
+  });
 
   it('--help answers for every command, with exit code 0', async () => {
     for (const cmd of [[], ['ingest'], ['generate'], ['start'], ['stats'], ['migrate'], ['mapping', 'check'], ['declarations', 'list']]) {

@@ -7,7 +7,7 @@ import { lastJson, ROOT, runCli } from '../support/cli.ts';
 
 const FIXTURES = join(ROOT, 'test/fixtures/exchange');
 
-/** `portcullis exchange import` and `export-cusres` as a user runs them, on a SQLite file. */
+/** `portcullis exchange import` and `export-cusres` on a SQLite file (the command line run in this process: support/cli.ts). */
 describe('portcullis exchange', () => {
   let tmp: TempDir;
   let env: Record<string, string>;

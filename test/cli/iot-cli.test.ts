@@ -9,8 +9,9 @@ import { iotApp } from '../app/iot/support.ts';
 import { lastJson, runCli } from '../support/cli.ts';
 
 /**
- * `portcullis iot devices register`, `iot simulate`, `iot track` and `iot stats` as a user runs
- * them, the service listening on a broker of its own (the embedded one) in this process.
+ * `portcullis iot devices register`, `iot simulate`, `iot track` and `iot stats` (the command line
+ * run in this process: support/cli.ts), the service listening on a broker of its own (the embedded
+ * one) in this process.
  */
 describe('portcullis iot', () => {
   let t: Awaited<ReturnType<typeof iotApp>>;

@@ -10,7 +10,10 @@ import { BIN, lastJson, MAPPING, ROOT, runCli } from '../support/cli.ts';
 
 const VECTORS = resolve(ROOT, '../shared/vectors/signed-note/checkpoint-vectors.json');
 
-/** The ledger as a user drives it: verify, prove and check offline, keys, party submissions, a witness. */
+/**
+ * The ledger as a user drives it from the command line (run in this process: support/cli.ts):
+ * verify, prove and check offline, keys, party submissions, a witness of `ledger serve` (a process).
+ */
 describe('portcullis ledger and witness', () => {
   let tmp: TempDir;
   let env: Record<string, string>;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { lastJson, MAPPING, runCli } from '../support/cli.ts';
 
-/** `portcullis train`, `evaluate` and `score` as a user runs them, on generated declarations. */
+/** `portcullis train`, `evaluate` and `score` on generated declarations (the command line run in this process: support/cli.ts). */
 const run = (...args: string[]) => runCli({}, ...args);
 
 describe('portcullis train, evaluate and score', () => {

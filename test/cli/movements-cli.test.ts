@@ -8,7 +8,7 @@ import { jsonl, movementData, storeDeclarations } from '../app/movements/fixture
 import { movementInput } from '../support/movement-fixtures.ts';
 import { lastJson, runCli } from '../support/cli.ts';
 
-/** `portcullis movements add`, `telemetry add` and `discrepancies` as a user runs them, on a SQLite file. */
+/** `portcullis movements add`, `telemetry add` and `discrepancies` on a SQLite file (the command line run in this process: support/cli.ts). */
 describe('portcullis movements, telemetry and discrepancies', () => {
   let tmp: TempDir;
   let env: Record<string, string>;

@@ -13,10 +13,10 @@ import { addUser } from '../../src/app/targeting/users.ts';
 import { lastJson, MAPPING, runCli, type Run } from '../support/cli.ts';
 
 /**
- * The targeting commands as a user runs them: bin/portcullis in child processes on a SQLite file of
- * their own. The store is prepared in this process (declarations, a few users, a rule waiting for
- * approval); the commands run in three waves of processes started together, each wave needing the
- * one before.
+ * The targeting commands on a SQLite file of their own (the command line run in this process:
+ * support/cli.ts, one command at a time). The store is prepared in this process (declarations, a
+ * few users, a rule waiting for approval); the commands come in three waves, each needing the one
+ * before.
  */
 const run = runCli;
 const ok = (r: Run, what: string): Record<string, unknown> => {

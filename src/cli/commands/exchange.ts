@@ -10,6 +10,7 @@ import { actorOf, AS_OPTION } from '../options.ts';
 import { runAction } from '../output.ts';
 import { fmt, progressLine } from '../progress.ts';
 import { withApp } from '../with-app.ts';
+import { io } from '../io.ts';
 
 /**
  * `portcullis exchange import` and `portcullis exchange export-cusres` (docs/exchange.md):
@@ -108,8 +109,8 @@ export function exchangeCommand(program: Command): void {
           const body = o.format === 'json' ? `${JSON.stringify({ controlReference: r.controlReference, statuses: r.statuses, undecided: r.undecided }, null, 2)}\n` : r.edifact;
           if (o.out !== undefined) await writeFile(o.out, body);
           const summary = `${fmt(r.statuses.length)} CUSRES message(s), interchange ${r.controlReference}${r.undecided.length > 0 ? `; not decided yet: ${r.undecided.join(', ')}` : ''}${o.out === undefined ? '' : ` → ${o.out}`}`;
-          if (o.out === undefined && !o.json) process.stdout.write(body);
-          if (o.out === undefined && !o.json) process.stderr.write(`${summary}\n`);
+          if (o.out === undefined && !o.json) io.out.write(body);
+          if (o.out === undefined && !o.json) io.err.write(`${summary}\n`);
           else out.result({ ok: true, messages: r.statuses.length, controlReference: r.controlReference, undecided: r.undecided, statuses: r.statuses, ...(o.out === undefined ? { [o.format]: body } : { out: o.out }) }, [summary]);
         });
       }),

@@ -14,6 +14,7 @@ import { runAction } from '../output.ts';
 import { fmt, progressLine } from '../progress.ts';
 import { keyArg, readText } from '../read-input.ts';
 import { printLine, withApp } from '../with-app.ts';
+import { io } from '../io.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -71,7 +72,7 @@ export function ledgerCommand(program: Command): void {
           if (o.sign) await ledger.checkpoint();
           const p = await publishedCheckpoint(ledger, o.size === undefined ? undefined : positiveInt('--size', o.size));
           if (p === undefined) throw new PortcullisError('NOT_FOUND', o.size === undefined ? 'the log has signed no checkpoint yet (try --sign)' : `no checkpoint of ${o.size} entries`);
-          process.stdout.write(p.note);
+          io.out.write(p.note);
         }),
       ),
     );
@@ -134,7 +135,7 @@ export function ledgerCommand(program: Command): void {
         withApp(async (app) => {
           const bundle = await proveEntry(ledgerOf(app), entryIndex(entry), { ...(o.size === undefined ? {} : { size: positiveInt('--size', o.size) }), withPayload: o.withPayload });
           const text = `${JSON.stringify(bundle, null, 2)}\n`;
-          if (o.out === undefined) process.stdout.write(text);
+          if (o.out === undefined) io.out.write(text);
           else await writeFile(o.out, text);
         }),
       ),
@@ -271,7 +272,7 @@ export function ledgerCommand(program: Command): void {
           throw new PortcullisError('INVALID_FILE', `${file} is not JSON`, [{ field: 'payload', problem: 'not JSON', expected: 'a JSON document' }]);
         }
         const item = signPartyEntry({ signer, type: o.type, payload, time: new Date().toISOString(), corrects: o.corrects === undefined ? null : entryIndex(o.corrects), subject: o.subject ?? null });
-        process.stdout.write(`${JSON.stringify(item)}\n`);
+        io.out.write(`${JSON.stringify(item)}\n`);
       }),
     );
 

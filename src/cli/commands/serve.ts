@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { PortcullisError } from '../../domain/errors.ts';
 import { runAction } from '../output.ts';
+import { io } from '../io.ts';
 
 function portOf(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -25,7 +26,7 @@ export function serveCommand(program: Command): void {
         const port = portOf(o.port);
         // The one place the command line reaches the API layer: it starts the server.
         const { serve } = (await import('../../api/serve.ts' as string)) as { serve: (o: { port?: number | undefined; host?: string | undefined; say: (l: string) => void; env: NodeJS.ProcessEnv; demo: boolean }) => Promise<void> };
-        await serve({ port, host: o.host, say: (l) => process.stderr.write(`${l}\n`), env: process.env, demo: o.demo });
+        await serve({ port, host: o.host, say: (l) => io.err.write(`${l}\n`), env: process.env, demo: o.demo });
       });
       // Stopped, or failed to start (said above): the process ends here. A server that could not
       // start must not linger half-open, holding a port, a database lease or a load balancer's hopes.

@@ -5,11 +5,12 @@ import { actorOf, AS_OPTION } from '../options.ts';
 import { runAction } from '../output.ts';
 import { readText } from '../read-input.ts';
 import { withApp } from '../with-app.ts';
+import { io } from '../io.ts';
 
 /** Reads a line from the terminal without echoing it. */
 function promptHidden(question: string): Promise<string> {
   const stdin = process.stdin;
-  process.stderr.write(question);
+  io.err.write(question);
   stdin.setRawMode(true);
   stdin.setEncoding('utf8');
   stdin.resume();
@@ -19,7 +20,7 @@ function promptHidden(question: string): Promise<string> {
       stdin.setRawMode(false);
       stdin.pause();
       stdin.off('data', onData);
-      process.stderr.write('\n');
+      io.err.write('\n');
     };
     const onData = (chunk: string) => {
       for (const ch of chunk) {

@@ -4,10 +4,14 @@ import { after, before, test } from 'node:test';
 import { authenticate, login } from '../../../src/app/auth/index.ts';
 import { loadConfig } from '../../../src/app/config.ts';
 import { openApp } from '../../../src/app/context.ts';
-import { BIN, ROOT, lastJson, type Run } from '../../support/cli.ts';
+import { BIN, ROOT, lastJson, runCli, type Run } from '../../support/cli.ts';
 import { tempDir, type TempDir } from '../targeting/fixtures.ts';
 
-/** `portcullis users passwd` and `portcullis api-keys`, run as a user runs them, on a SQLite file. */
+/**
+ * `portcullis users passwd` and `portcullis api-keys` on a SQLite file. A password is given on
+ * standard input, so those commands run in a child process, as a user runs them; the others run in
+ * this process (support/cli.ts).
+ */
 let tmp: TempDir;
 let env: Record<string, string>;
 before(() => {
@@ -17,11 +21,12 @@ before(() => {
 after(() => tmp.cleanup());
 
 function cli(input: string | undefined, ...args: string[]): Promise<Run> {
+  if (input === undefined) return runCli(env, ...args);
   return new Promise((done) => {
     const child = execFile(BIN, args, { env: { ...process.env, ...env }, cwd: ROOT }, (err, stdout, stderr) => {
       done({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
     });
-    child.stdin!.end(input ?? '');
+    child.stdin!.end(input);
   });
 }
 
