@@ -55,5 +55,3 @@ const MODULE_OF: Record<string, string> = {
 export function moduleOf(name: string): string | undefined {
   return Object.hasOwn(MODULE_OF, name) ? MODULE_OF[name] : Object.hasOwn(COMMANDS, name) ? name : undefined;
 }
-
-

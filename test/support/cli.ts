@@ -28,10 +28,16 @@ const baseEnv = (env: Record<string, string>): Record<string, string> => ({ DATA
 
 /** Runs bin/portcullis with the arguments in a child process; resolves with the exit code and what it printed. */
 export function spawnCli(env: Record<string, string>, ...args: string[]): Promise<Run> {
+  return spawnCliWithInput(env, '', ...args);
+}
+
+/** spawnCli, with `input` on the command's standard input. */
+export function spawnCliWithInput(env: Record<string, string>, input: string, ...args: string[]): Promise<Run> {
   return new Promise((done) => {
-    execFile(BIN, args, { env: { ...process.env, ...baseEnv(env) }, cwd: ROOT, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+    const child = execFile(BIN, args, { env: { ...process.env, ...baseEnv(env) }, cwd: ROOT, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
       done({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
     });
+    child.stdin!.end(input);
   });
 }
 

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { authenticate, login } from '../../../src/app/auth/index.ts';
 import { loadConfig } from '../../../src/app/config.ts';
 import { openApp } from '../../../src/app/context.ts';
-import { BIN, ROOT, lastJson, runCli, type Run } from '../../support/cli.ts';
+import { lastJson, runCli, spawnCliWithInput, type Run } from '../../support/cli.ts';
 import { tempDir, type TempDir } from '../targeting/fixtures.ts';
 
 /**
@@ -20,15 +19,7 @@ before(() => {
 });
 after(() => tmp.cleanup());
 
-function cli(input: string | undefined, ...args: string[]): Promise<Run> {
-  if (input === undefined) return runCli(env, ...args);
-  return new Promise((done) => {
-    const child = execFile(BIN, args, { env: { ...process.env, ...env }, cwd: ROOT }, (err, stdout, stderr) => {
-      done({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
-    });
-    child.stdin!.end(input);
-  });
-}
+const cli = (input: string | undefined, ...args: string[]): Promise<Run> => (input === undefined ? runCli(env, ...args) : spawnCliWithInput(env, input, ...args));
 
 async function withApp<T>(body: (app: Awaited<ReturnType<typeof openApp>>) => Promise<T>): Promise<T> {
   const app = await openApp(loadConfig(env));
