@@ -11,10 +11,11 @@ export interface AppContext {
   close(): Promise<void>;
 }
 
-export async function openApp(config: Config, clock: () => Date = () => new Date()): Promise<AppContext> {
+/** `service`: the long-running server's store (on SQLite, its log is checkpointed on a thread of its own). */
+export async function openApp(config: Config, clock: () => Date = () => new Date(), o: { readonly service?: boolean } = {}): Promise<AppContext> {
   // The sensitive columns are sealed with the data key ring (environment or key file, never the database).
   const codec = liveCodec(config);
-  const store = await openStore({ databaseUrl: config.databaseUrl, pgSchema: config.pgSchema, sqliteFile: config.sqliteFile, codec: codec.codec });
+  const store = await openStore({ databaseUrl: config.databaseUrl, pgSchema: config.pgSchema, sqliteFile: config.sqliteFile, codec: codec.codec, checkpointThread: o.service === true });
   registerLiveCodec(store, codec);
   let closing: Promise<void> | undefined;
   const app: AppContext = {

@@ -14,6 +14,12 @@ export interface StoreConfig {
   readonly sqliteFile: string;
   /** How the sensitive columns are sealed at rest; plaintext when absent (src/app always gives one). */
   readonly codec?: FieldCodec | undefined;
+  /**
+   * SQLite: fold the write-ahead log back on a thread of its own rather than in the commits of
+   * this process's connection (dialects/sqlite-checkpointer.mjs). For the long-running service,
+   * whose event loop would otherwise block for those copies and syncs.
+   */
+  readonly checkpointThread?: boolean | undefined;
 }
 
 export const DEFAULT_SQLITE_FILE = './data/portcullis.db';
@@ -22,7 +28,7 @@ export const DEFAULT_SQLITE_FILE = './data/portcullis.db';
 export async function openStore(config: StoreConfig): Promise<StoreAdapter> {
   const store = config.databaseUrl
     ? postgresAdapter(config.databaseUrl, { schema: config.pgSchema, ...(config.codec === undefined ? {} : { codec: config.codec }) })
-    : sqliteAdapter(config.sqliteFile === ':memory:' ? ':memory:' : resolve(config.sqliteFile), config.codec);
+    : sqliteAdapter(config.sqliteFile === ':memory:' ? ':memory:' : resolve(config.sqliteFile), config.codec, { checkpointThread: config.checkpointThread === true });
   try {
     await migrateToLatest(store);
   } catch (e) {
