@@ -1,8 +1,9 @@
 /**
- * npm run bench [-- --rows N --runs K --only sqlite|postgres|risk|targeting|service|scale-out|iot|web|ledger[-append|-proofs|-verify] --ledger-size N]
+ * npm run bench [-- --rows N --runs K --only sqlite|checkpoint|postgres|risk|targeting|service|scale-out|iot|web|ledger[-append|-proofs|-verify] --ledger-size N]
  * Runs the benchmarks and prints one JSON object per result (medians of K runs).
  */
 import { parseArgs } from 'node:util';
+import { benchCheckpoint } from './checkpoint.ts';
 import { benchIngest } from './ingest.ts';
 import { benchIot } from './iot.ts';
 import { benchLedger, type LedgerPart } from './ledger.ts';
@@ -25,16 +26,17 @@ const { values } = parseArgs({
 });
 const only = values.only;
 const LEDGER = ['ledger', 'ledger-append', 'ledger-proofs', 'ledger-verify'];
-if (only !== undefined && !['sqlite', 'postgres', 'risk', 'targeting', 'service', 'scale-out', 'iot', 'web', ...LEDGER].includes(only)) throw new Error(`--only ${only}: expected sqlite, postgres, risk, targeting, service, scale-out, iot, web, ledger, ledger-append, ledger-proofs or ledger-verify`);
+if (only !== undefined && !['sqlite', 'checkpoint', 'postgres', 'risk', 'targeting', 'service', 'scale-out', 'iot', 'web', ...LEDGER].includes(only)) throw new Error(`--only ${only}: expected sqlite, checkpoint, postgres, risk, targeting, service, scale-out, iot, web, ledger, ledger-append, ledger-proofs or ledger-verify`);
 const ledgerSize = Number(values['ledger-size']);
 if (!Number.isSafeInteger(ledgerSize) || ledgerSize < 1000) throw new Error(`--ledger-size ${values['ledger-size']}: expected an integer ≥ 1000`);
 const isLedger = only !== undefined && LEDGER.includes(only);
+if (only === undefined || only === 'checkpoint') await benchCheckpoint({ runs: Number(values.runs) });
 if (only === undefined || only === 'targeting') await benchTargeting({ runs: Number(values.runs) });
 if (only === undefined || only === 'service') await benchService({ runs: Number(values.runs) });
 if (only === undefined || only === 'scale-out') await benchScaleOut({ runs: Number(values.runs) });
 if (only === undefined || only === 'iot') await benchIot({ runs: Number(values.runs) });
 if (only === undefined || only === 'web') await benchWeb({ runs: Number(values.runs) });
-if (only !== 'risk' && only !== 'targeting' && only !== 'service' && only !== 'scale-out' && only !== 'iot' && only !== 'web' && !isLedger) await benchIngest({ rows: Number(values.rows), runs: Number(values.runs), only });
+if (only !== 'checkpoint' && only !== 'risk' && only !== 'targeting' && only !== 'service' && only !== 'scale-out' && only !== 'iot' && only !== 'web' && !isLedger) await benchIngest({ rows: Number(values.rows), runs: Number(values.runs), only });
 if (only === undefined || only === 'risk') {
   await benchRisk({ runs: Number(values.runs) });
   await benchLearner({ runs: Number(values.runs) });
