@@ -149,6 +149,9 @@ export function startCheckpointer(
     close: async () => {
       if (stopped) return undefined;
       const stats = new Promise<CheckpointStats | undefined>((resolve) => (closed = resolve));
+      // Until it has answered, the thread keeps the process alive: a process whose last work is
+      // this close must not end before the rest of it (the connection's own close) is done.
+      worker.ref();
       worker.postMessage({ op: 'close' });
       const result = await stats;
       stopped = true;
