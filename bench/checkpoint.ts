@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startCheckpointer } from '../src/store/dialects/sqlite.ts';
 import { PRAGMAS } from '../src/store/dialects/sqlite-statements.ts';
-import { emit, machine, median } from './stats.ts';
+import { emit, machine, median, round } from './stats.ts';
 
 const SECONDS = 10;
 const ROWS_PER_COMMIT = 8;
@@ -84,23 +84,23 @@ async function run(mode: Mode): Promise<Run> {
   };
 }
 
-const r2 = (x: number) => Math.round(x * 100) / 100;
+const round2 = (x: number) => round(x, 2);
 
 export async function benchCheckpoint(opts: { runs: number }): Promise<void> {
   const runs: Record<Mode, Run[]> = { automatic: [], thread: [] };
   for (let k = 0; k < opts.runs; k++) for (const mode of ['automatic', 'thread'] as const) runs[mode].push(await run(mode));
   const summary = (mode: Mode) => ({
-    commitsPerSecond: r2(median(runs[mode].map((r) => r.commits)) / SECONDS),
-    inCommitsMsPerSecond: r2(median(runs[mode].map((r) => r.inCommitsMsPerSecond))),
-    commitMsP99: r2(median(runs[mode].map((r) => r.p99))),
-    commitMsP999: r2(median(runs[mode].map((r) => r.p999))),
-    ...(mode === 'thread' ? { restartHoldMsMedian: r2(median(runs[mode].map((r) => r.holdMsMedian ?? 0))) } : {}),
+    commitsPerSecond: round2(median(runs[mode].map((r) => r.commits)) / SECONDS),
+    inCommitsMsPerSecond: round2(median(runs[mode].map((r) => r.inCommitsMsPerSecond))),
+    commitMsP99: round2(median(runs[mode].map((r) => r.p99))),
+    commitMsP999: round2(median(runs[mode].map((r) => r.p999))),
+    ...(mode === 'thread' ? { restartHoldMsMedian: round2(median(runs[mode].map((r) => r.holdMsMedian ?? 0))) } : {}),
   });
   const a = summary('automatic');
   const t = summary('thread');
   emit({
     bench: 'sqlite-checkpoint', runs: opts.runs, seconds: SECONDS, automatic: a, thread: t,
-    threadToAutomatic: { inCommits: r2(t.inCommitsMsPerSecond / a.inCommitsMsPerSecond), commitP99: r2(t.commitMsP99 / a.commitMsP99), commitP999: r2(t.commitMsP999 / a.commitMsP999) },
+    threadToAutomatic: { inCommits: round2(t.inCommitsMsPerSecond / a.inCommitsMsPerSecond), commitP99: round2(t.commitMsP99 / a.commitMsP99), commitP999: round2(t.commitMsP999 / a.commitMsP999) },
     target: { informational: 'the event loop\'s time in commits, and their tail, with the checkpointer thread against SQLite\'s own checkpoints' },
     machine: machine(),
   });

@@ -18,7 +18,7 @@ import type { FeatureMatrix } from '../src/risk/gbdt/bins.ts';
 import { trainBooster } from '../src/risk/gbdt/train.ts';
 import { predictMargin } from '../src/risk/gbdt/tree.ts';
 import { rocAuc } from '../src/risk/metrics.ts';
-import { emit, machine, median } from './stats.ts';
+import { emit, machine, median, round } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TRAIN = resolve(ROOT, '../shared/data/kcs-synthetic/df_syn_train_eng.csv');
@@ -103,4 +103,3 @@ export async function benchLearner(opts: { runs: number }): Promise<void> {
   }
 }
 
-const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;

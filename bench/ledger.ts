@@ -30,7 +30,7 @@ import { parseSignerKey } from '../src/ledger/note/index.ts';
 import { SeededRandom } from '../src/risk/random.ts';
 import { ledgerRepo, openStore, type StoreAdapter } from '../src/store/index.ts';
 import { appendBatch, appFor, cachedLedger, cachedTree, freshSqlite, PARTY_KEY, prepareEntries, TRADER_KEY, treeLeaf, withoutFsync, type Prepared } from './ledger-fixtures.ts';
-import { emit, machine, median } from './stats.ts';
+import { emit, machine, median, round as roundTo } from './stats.ts';
 
 export type LedgerPart = 'append' | 'proofs' | 'verify';
 
@@ -43,7 +43,8 @@ export interface LedgerBenchOptions {
 
 const BATCHES = [1_000, 10_000] as const;
 const CALLERS = 4;
-const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
+/** Four decimal places in this bench's reports. */
+const round = (x: number, d = 4) => roundTo(x, d);
 const cpuSeconds = (since: NodeJS.CpuUsage) => {
   const u = process.cpuUsage(since);
   return (u.user + u.system) / 1e6;

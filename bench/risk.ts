@@ -25,7 +25,7 @@ import { explainRecursive } from '../src/risk/gbdt/shap-recursive.ts';
 import { explain, topReasons } from '../src/risk/gbdt/shap.ts';
 import { predictMargin } from '../src/risk/gbdt/tree.ts';
 import { scoreDeclarations } from '../src/risk/scoring/score-batch.ts';
-import { emit, machine, median } from './stats.ts';
+import { emit, machine, median, round } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const KCS = resolve(ROOT, '../shared/data/kcs-synthetic');
@@ -210,4 +210,3 @@ function benchOne(declarations: readonly Declaration[], m: Model): void {
   });
 }
 
-const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;

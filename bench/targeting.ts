@@ -23,7 +23,7 @@ import { SeededRandom } from '../src/risk/random.ts';
 import { compileRuleSet } from '../src/risk/rules/rule-set.ts';
 import { newSelectorState, type SelectorState } from '../src/risk/selection/selector.ts';
 import { GENERATED_MAPPING, generatedFile } from './generated.ts';
-import { emit, machine, median } from './stats.ts';
+import { emit, machine, median, round as roundTo } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const KCS = resolve(ROOT, '../shared/data/kcs-synthetic');
@@ -33,7 +33,8 @@ const RULES = 500;
 const WARMUP = 1000;
 const CALLS = 3000;
 
-const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
+/** Four decimal places in this bench's reports. */
+const round = (x: number, d = 4) => roundTo(x, d);
 
 /** 500 rules of the kinds analysts write: chapters at low unit values, origins, routes, parties, value bands, score bands. */
 export function benchRules(n: number, seed = 1): RuleVersion[] {

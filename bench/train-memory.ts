@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GENERATED_MAPPING as MAPPING, generatedFile, ROOT } from './generated.ts';
-import { emit, machine, median } from './stats.ts';
+import { emit, machine, median, round } from './stats.ts';
 
 const TIME = '/usr/bin/time';
 
@@ -53,4 +53,3 @@ export async function benchTrainMemory(opts: { rows: number; runs: number }): Pr
   }
 }
 
-const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
