@@ -1,7 +1,7 @@
 /**
  * The service's SQLite connection under steady writing, with SQLite's automatic checkpoint (the
  * commit that crosses 1,000 pages copies them into the database file and syncs, on the event
- * loop) against the checkpointer thread (src/store/dialects/sqlite-checkpointer.mjs). The load
+ * loop) against the checkpointer thread (src/store/dialects/sqlite-checkpointer-thread.mjs). The load
  * has the shape of filing: a few hundred small transactions a second, each adding rows to an
  * indexed table at random places, ledger entries at the end of theirs and tree nodes.
  *
@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { startCheckpointer } from '../src/store/dialects/sqlite.ts';
+import { startCheckpointer } from '../src/store/dialects/sqlite-checkpointer.ts';
 import { PRAGMAS } from '../src/store/dialects/sqlite-statements.ts';
 import { emit, machine, median, round } from './stats.ts';
 

@@ -16,7 +16,7 @@ export interface StoreConfig {
   readonly codec?: FieldCodec | undefined;
   /**
    * SQLite: fold the write-ahead log back on a thread of its own rather than in the commits of
-   * this process's connection (dialects/sqlite-checkpointer.mjs). For the long-running service,
+   * this process's connection (dialects/sqlite-checkpointer-thread.mjs). For the long-running service,
    * whose event loop would otherwise block for those copies and syncs.
    */
   readonly checkpointThread?: boolean | undefined;

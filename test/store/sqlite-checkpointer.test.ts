@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
-import { startCheckpointer } from '../../src/store/dialects/sqlite.ts';
+import { startCheckpointer } from '../../src/store/dialects/sqlite-checkpointer.ts';
 import { PRAGMAS } from '../../src/store/dialects/sqlite-statements.ts';
 import { openStore } from '../../src/store/index.ts';
 

@@ -16,8 +16,8 @@
  * wait, asynchronously, as for any other use of the connection), and answers `restart`. This thread
  * then copies the few frames left and has the log start over (RESTART), without waiting for any
  * other writer (busy_timeout 0: if one is writing, it tries again next round), and answers
- * `restarted`. The service's own automatic checkpoint is kept at a far higher mark (sqlite.ts), in
- * case this thread falls behind.
+ * `restarted`. The service's own automatic checkpoint is kept at a far higher mark
+ * (sqlite-checkpointer.ts), in case this thread falls behind.
  *
  * Durability does not depend on it: a commit is durable when its frames are synced in the log
  * (sqlite-ledger.ts walSync), and a checkpoint syncs the log before copying from it.
