@@ -528,11 +528,22 @@ export class Ledger {
   }
 
   private scheduleCheckpoint(): void {
-    if (this.timer !== undefined) return;
+    if (this.timer !== undefined || this.closing) return;
     const wait = Math.max(0, this.lastSigned + CHECKPOINT_MS - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.checkpoint().catch(() => {});
+      this.checkpointing = this.checkpointing
+        .catch(() => undefined)
+        .then(() => {
+          // One was signed since this was scheduled (asked for, or by another timer's turn): this
+          // one waits until a second after it, so that the log signs on its own at most once a second.
+          if (Date.now() - this.lastSigned < CHECKPOINT_MS) {
+            this.scheduleCheckpoint();
+            return undefined;
+          }
+          return this.signCheckpoint();
+        });
+      this.checkpointing.catch(() => {});
     }, wait);
     this.timer.unref();
   }

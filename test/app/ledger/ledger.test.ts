@@ -61,11 +61,29 @@ forEachStore('ledger: sequencing, checkpoints, proofs', (h) => {
     const { ledger } = ledgerApp(store);
     await recordSome(ledger, 4);
     await ledger.checkpoint();
+    // The ledger signs on its own no sooner than a second after that checkpoint (next test), so
+    // the tree of 8 is not signed before it is tampered with.
     await recordSome(ledger, 4, 4);
     // Rewrite the stored tree under the log: the node over entries 4 to 7, which the proof uses.
     await store.db.updateTable('ledger_nodes').set({ hash: Buffer.alloc(32, 7) }).where('level', '=', 2).where('idx', '=', 1).execute();
     await assert.rejects(ledger.checkpoint(), (e) => isPortcullisError(e) && e.code === 'STORE_ERROR' && /not consistent/.test(e.message));
     assert.equal((await ledger.repo.latestCheckpoint())!.size, 4);
+  });
+
+  it('signs on its own at most once a second, counting the checkpoints asked for', async () => {
+    const { ledger } = ledgerApp(await h.open());
+    // Nothing signed yet: this schedules a checkpoint of its own at once, which comes while the
+    // one asked for below is being signed, or just before it.
+    await recordSome(ledger, 4);
+    await ledger.checkpoint();
+    const asked = (await ledger.repo.latestCheckpoint())!;
+    assert.equal(asked.size, 4);
+    await recordSome(ledger, 4, 4);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await ledger.repo.latestCheckpoint())!.size, 4, 'no second checkpoint within a second of the last');
+    const until = Date.now() + 5000;
+    while ((await ledger.repo.latestCheckpoint())!.size < 8 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    assert.equal((await ledger.repo.latestCheckpoint())!.size, 8, 'the entries after it are signed on their own a second later');
   });
 
   it('a corrected entry points at the one it corrects; nothing is deleted', async () => {
