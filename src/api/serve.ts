@@ -35,7 +35,7 @@ const int = (v: string | undefined, fallback: number): number => {
  */
 export async function serve(o: ServeOptions): Promise<void> {
   const config = loadConfig(o.env);
-  const app = await openApp(config, undefined, { service: true });
+  const app = await openApp(config, undefined, { service: true, warn: (m) => o.say(`portcullis: ${m}`) });
   let server;
   // The demo consignment to play a voyage for, said once the broker's address is known.
   let demoSeal: { count: number; consignment: string } | undefined;

@@ -11,11 +11,14 @@ export interface AppContext {
   close(): Promise<void>;
 }
 
-/** `service`: the long-running server's store (on SQLite, its log is checkpointed on a thread of its own). */
-export async function openApp(config: Config, clock: () => Date = () => new Date(), o: { readonly service?: boolean } = {}): Promise<AppContext> {
+/**
+ * `service`: the long-running server's store (on SQLite, its log is checkpointed on a thread of its
+ * own); `warn`: where the store says what goes wrong while it runs.
+ */
+export async function openApp(config: Config, clock: () => Date = () => new Date(), o: { readonly service?: boolean; readonly warn?: (message: string) => void } = {}): Promise<AppContext> {
   // The sensitive columns are sealed with the data key ring (environment or key file, never the database).
   const codec = liveCodec(config);
-  const store = await openStore({ databaseUrl: config.databaseUrl, pgSchema: config.pgSchema, sqliteFile: config.sqliteFile, codec: codec.codec, checkpointThread: o.service === true });
+  const store = await openStore({ databaseUrl: config.databaseUrl, pgSchema: config.pgSchema, sqliteFile: config.sqliteFile, codec: codec.codec, checkpointThread: o.service === true, warn: o.warn });
   registerLiveCodec(store, codec);
   let closing: Promise<void> | undefined;
   const app: AppContext = {

@@ -20,6 +20,8 @@ export interface StoreConfig {
    * whose event loop would otherwise block for those copies and syncs.
    */
   readonly checkpointThread?: boolean | undefined;
+  /** What the store has to say to the operator while it runs (a failing checkpoint, say). */
+  readonly warn?: ((message: string) => void) | undefined;
 }
 
 export const DEFAULT_SQLITE_FILE = './data/portcullis.db';
@@ -28,7 +30,7 @@ export const DEFAULT_SQLITE_FILE = './data/portcullis.db';
 export async function openStore(config: StoreConfig): Promise<StoreAdapter> {
   const store = config.databaseUrl
     ? postgresAdapter(config.databaseUrl, { schema: config.pgSchema, ...(config.codec === undefined ? {} : { codec: config.codec }) })
-    : sqliteAdapter(config.sqliteFile === ':memory:' ? ':memory:' : resolve(config.sqliteFile), config.codec, { checkpointThread: config.checkpointThread === true });
+    : sqliteAdapter(config.sqliteFile === ':memory:' ? ':memory:' : resolve(config.sqliteFile), config.codec, { checkpointThread: config.checkpointThread === true, warn: config.warn });
   try {
     await migrateToLatest(store);
   } catch (e) {

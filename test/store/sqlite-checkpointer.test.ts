@@ -143,4 +143,41 @@ describe('the SQLite checkpointer thread', () => {
       done();
     }
   });
+
+  it('says so when its thread stops unasked, and the connection checkpoints in its own commits again', async () => {
+    const { file, done } = tempFile();
+    const raw = openRaw(file);
+    try {
+      const said: string[] = [];
+      // A thread that cannot open its database (a directory that does not exist) stops at once.
+      const c = startCheckpointer(raw, join(file, 'missing', 'store.db'), serialised().hold, { warn: (m) => said.push(m) });
+      const until = Date.now() + 10_000;
+      while (said.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(said.length, 1, 'one warning');
+      assert.match(said[0]!, /checkpointer thread stopped \(.+\); the connection checkpoints in its own commits again/);
+      assert.equal(raw.pragma('wal_autocheckpoint', { simple: true }), 1000);
+      assert.equal(await c.close(), undefined, 'closing a stopped thread does nothing');
+      assert.equal(said.length, 1);
+    } finally {
+      raw.close();
+      done();
+    }
+  });
+
+  it('says nothing when it is closed', async () => {
+    const { file, done } = tempFile();
+    const raw = openRaw(file);
+    try {
+      const said: string[] = [];
+      const c = startCheckpointer(raw, file, serialised().hold, { warn: (m) => said.push(m) });
+      await new Promise((r) => setTimeout(r, 300));
+      const stats = await c.close();
+      assert.ok(stats !== undefined && stats.rounds > 0, 'the thread ran its rounds');
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(said, []);
+    } finally {
+      raw.close();
+      done();
+    }
+  });
 });

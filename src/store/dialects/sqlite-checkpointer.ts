@@ -12,6 +12,8 @@ const MAIN_AUTOCHECKPOINT = 16_384;
 const CHECKPOINT_EVERY_MS = 100;
 /** The log's length (pages) past which the log is made to start over (64 MB of 8 KiB pages). */
 const RESTART_FRAMES = 8192;
+/** A checkpoint that keeps failing is said at most this often. */
+const WARN_EVERY_MS = 60_000;
 
 export interface CheckpointStats {
   readonly rounds: number;
@@ -37,7 +39,7 @@ export function startCheckpointer(
   raw: Database.Database,
   file: string,
   hold: (fn: () => Promise<void>) => Promise<void>,
-  o: { readonly everyMs?: number; readonly restartFrames?: number } = {},
+  o: { readonly everyMs?: number; readonly restartFrames?: number; readonly warn?: (message: string) => void } = {},
 ): { close(): Promise<CheckpointStats | undefined> } {
   raw.pragma(`wal_autocheckpoint = ${MAIN_AUTOCHECKPOINT}`);
   const worker = new Worker(new URL('./sqlite-checkpointer-thread.mjs', import.meta.url), {
@@ -52,15 +54,30 @@ export function startCheckpointer(
   let closing = false;
   let restarted: ((busy: number) => void) | undefined;
   let closed: ((stats: CheckpointStats | undefined) => void) | undefined;
-  const stop = () => {
+  // A failing checkpoint is said at once, then at most once a minute with how many failed meanwhile.
+  let lastWarned = -Infinity;
+  let unsaid = 0;
+  const failed = (message: string) => {
+    if (Date.now() - lastWarned < WARN_EVERY_MS) {
+      unsaid++;
+      return;
+    }
+    o.warn?.(`SQLite checkpoint failed: ${message}${unsaid > 0 ? ` (and ${unsaid} more since the last said)` : ''}`);
+    lastWarned = Date.now();
+    unsaid = 0;
+  };
+  const stop = (why: string) => {
+    if (stopped) return;
     stopped = true;
     restarted?.(1);
     closed?.(undefined);
+    if (closing || !raw.open) return;
     // Stopped unasked: the connection checkpoints by itself again.
-    if (!closing && raw.open) raw.pragma('wal_autocheckpoint = 1000');
+    raw.pragma('wal_autocheckpoint = 1000');
+    o.warn?.(`the SQLite checkpointer thread stopped (${why}); the connection checkpoints in its own commits again`);
   };
-  worker.on('error', stop);
-  worker.on('exit', stop);
+  worker.on('error', (e) => stop(e.message));
+  worker.on('exit', (code) => stop(`exit code ${code}`));
   worker.on('message', (m: CheckpointerMessage) => {
     if (m.op === 'restart-wanted') {
       void hold(async () => {
@@ -72,6 +89,7 @@ export function startCheckpointer(
       }).catch(() => undefined);
     } else if (m.op === 'restarted') restarted?.(m.busy);
     else if (m.op === 'closed') closed?.(m.stats);
+    else if (m.op === 'error') failed(m.message);
   });
   return {
     close: async () => {

@@ -30,12 +30,12 @@ type WriterReply = { readonly ok: true; readonly outcome?: FlatOutcome } | { rea
  * thread with its own connection, so that the next batch is parsed while this one is written; an
  * in-memory database (one connection only) writes in-thread.
  */
-export function sqliteAdapter(file: string, codec: FieldCodec = PLAIN_CODEC, o: { readonly checkpointThread?: boolean } = {}): StoreAdapter {
+export function sqliteAdapter(file: string, codec: FieldCodec = PLAIN_CODEC, o: { readonly checkpointThread?: boolean; readonly warn?: ((message: string) => void) | undefined } = {}): StoreAdapter {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const raw = new Database(file);
   tunePragmas(raw);
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: statementCache(raw) }) });
-  const checkpointer = o.checkpointThread === true && file !== ':memory:' ? startCheckpointer(raw, file, (fn) => db.connection().execute(fn)) : undefined;
+  const checkpointer = o.checkpointThread === true && file !== ':memory:' ? startCheckpointer(raw, file, (fn) => db.connection().execute(fn), o.warn === undefined ? {} : { warn: o.warn }) : undefined;
   setFieldCodec(db, codec);
   const sinks = sinkRegistry();
   let inbox: IotInbox | undefined;
