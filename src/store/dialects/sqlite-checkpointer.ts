@@ -39,7 +39,7 @@ export function startCheckpointer(
   raw: Database.Database,
   file: string,
   hold: (fn: () => Promise<void>) => Promise<void>,
-  o: { readonly everyMs?: number; readonly restartFrames?: number; readonly warn?: (message: string) => void } = {},
+  o: { readonly everyMs?: number; readonly restartFrames?: number; readonly warn?: ((message: string) => void) | undefined } = {},
 ): { close(): Promise<CheckpointStats | undefined> } {
   raw.pragma(`wal_autocheckpoint = ${MAIN_AUTOCHECKPOINT}`);
   const worker = new Worker(new URL('./sqlite-checkpointer-thread.mjs', import.meta.url), {

@@ -35,7 +35,7 @@ export function sqliteAdapter(file: string, codec: FieldCodec = PLAIN_CODEC, o: 
   const raw = new Database(file);
   tunePragmas(raw);
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: statementCache(raw) }) });
-  const checkpointer = o.checkpointThread === true && file !== ':memory:' ? startCheckpointer(raw, file, (fn) => db.connection().execute(fn), o.warn === undefined ? {} : { warn: o.warn }) : undefined;
+  const checkpointer = o.checkpointThread === true && file !== ':memory:' ? startCheckpointer(raw, file, (fn) => db.connection().execute(fn), { warn: o.warn }) : undefined;
   setFieldCodec(db, codec);
   const sinks = sinkRegistry();
   let inbox: IotInbox | undefined;
